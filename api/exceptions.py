@@ -1,0 +1,46 @@
+"""One error body for the whole API: {"code", "detail", "fields"}."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from forum.errors import DomainError
+
+
+def _fields(detail):
+    if isinstance(detail, dict):
+        return {
+            key: [str(item) for item in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+    return {}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _fields(exc.detail)
+        non_field = fields.pop("non_field_errors", None)
+        if isinstance(exc.detail, list):
+            non_field = [str(item) for item in exc.detail]
+        detail = (non_field or [None])[0] or "The request has invalid fields."
+        response.data = {"code": "invalid", "detail": detail, "fields": fields}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    response.data = {
+        "code": codes if isinstance(codes, str) else "error",
+        "detail": str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc),
+        "fields": {},
+    }
+    return response

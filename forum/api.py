@@ -1,0 +1,90 @@
+"""Public read API of forum editions, themes and rooms."""
+
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+
+from .models import Forum, Room, Theme
+
+
+class ForumSerializer(serializers.ModelSerializer):
+    host_country = serializers.CharField(source="host_country.code", read_only=True)
+
+    class Meta:
+        model = Forum
+        fields = [
+            "slug", "name", "edition", "year", "start_date", "end_date", "day_opens_at", "day_closes_at",
+            "city", "venue", "timezone", "host_country", "status", "registration_opens_at",
+            "registration_closes_at", "capacity",
+        ]  # fmt: skip
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    forum = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Theme
+        fields = ["id", "forum", "code", "name", "colour", "order"]
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    forum = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Room
+        fields = ["id", "forum", "name", "capacity", "interpretation_languages", "order"]
+
+
+def _visible_forums(request):
+    if request.user.is_staff:
+        return Forum.objects.all()
+    return Forum.objects.filter(status__in=[Forum.Status.PUBLISHED, Forum.Status.ARCHIVED])
+
+
+class ForumViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ForumSerializer
+    lookup_field = "slug"
+    filterset_fields = ["status", "year"]
+    ordering_fields = ["start_date", "edition"]
+
+    def get_queryset(self):
+        return _visible_forums(self.request).order_by("-start_date")
+
+
+class ForumChildFilter(filters.FilterSet):
+    forum = filters.CharFilter(field_name="forum__slug")
+
+
+class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ThemeSerializer
+    ordering_fields = ["order"]
+
+    class ForumChildFilter(ForumChildFilter):
+        class Meta:
+            model = Theme
+            fields = ["forum"]
+
+    filterset_class = ForumChildFilter
+
+    def get_queryset(self):
+        return Theme.objects.filter(forum__in=_visible_forums(self.request)).select_related("forum")
+
+
+class RoomViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RoomSerializer
+    ordering_fields = ["order", "capacity"]
+
+    class ForumChildFilter(ForumChildFilter):
+        class Meta:
+            model = Room
+            fields = ["forum"]
+
+    filterset_class = ForumChildFilter
+
+    def get_queryset(self):
+        return Room.objects.filter(forum__in=_visible_forums(self.request)).select_related("forum")
+
+
+def register(router):
+    router.register("forums", ForumViewSet, basename="forum")
+    router.register("themes", ThemeViewSet, basename="theme")
+    router.register("rooms", RoomViewSet, basename="room")

@@ -1,0 +1,167 @@
+"""Writes and business rules for forum editions, rooms and themes."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .errors import ForumError
+from .models import Forum, Room, Theme
+from .standard_themes import STANDARD_THEMES
+
+
+def _translated(field, values):
+    """Map {"az": ..., "en": ...} to modeltranslation's per-language attributes."""
+    if isinstance(values, str):
+        values = {settings.LANGUAGE_CODE: values}
+    unknown = set(values) - set(settings.LANGUAGE_CODES)
+    if unknown:
+        raise ForumError(f"Unknown language: {', '.join(sorted(unknown))}", code="unknown_language")
+    return {f"{field}_{lang}": value for lang, value in values.items()}
+
+
+def _full_clean(instance):
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+        first = next(iter(fields.values()))[0]
+        raise ForumError(first, fields=fields) from exc
+
+
+def ensure_standard_themes(*, forum):
+    """Give a forum the five standard themes it lacks; leave existing ones untouched."""
+    existing = set(forum.themes.values_list("code", flat=True))
+    created = []
+    for order, spec in enumerate(STANDARD_THEMES, start=1):
+        if spec["code"] in existing:
+            continue
+        theme = Theme(forum=forum, code=spec["code"], colour=spec["colour"], order=order)
+        for attr, value in _translated("name", spec["name"]).items():
+            setattr(theme, attr, value)
+        theme.name = spec["name"][settings.LANGUAGE_CODE]
+        theme.save()
+        created.append(theme)
+    return created
+
+
+@transaction.atomic
+def create_forum(*, name, slug, edition, year, start_date, end_date, city, venue=None, **fields):
+    """Create an edition with its five standard themes."""
+    if Forum.objects.filter(slug=slug).exists():
+        raise ForumError("An edition with this slug already exists.", code="duplicate_slug", fields={"slug": ["taken"]})
+    forum = Forum(slug=slug, edition=edition, year=year, start_date=start_date, end_date=end_date, **fields)
+    for field, values in (("name", name), ("city", city), ("venue", venue or "")):
+        for attr, value in _translated(field, values).items():
+            setattr(forum, attr, value)
+    _full_clean(forum)
+    forum.save()
+    ensure_standard_themes(forum=forum)
+    return forum
+
+
+@transaction.atomic
+def create_room(*, forum, name, capacity, interpretation_languages=(), order=0):
+    room = Room(forum=forum, capacity=capacity, interpretation_languages=list(interpretation_languages), order=order)
+    for attr, value in _translated("name", name).items():
+        setattr(room, attr, value)
+    _full_clean(room)
+    room.save()
+    return room
+
+
+def _copy_translations(source, target, field):
+    for lang in settings.LANGUAGE_CODES:
+        attr = f"{field}_{lang}"
+        setattr(target, attr, getattr(source, attr))
+
+
+_YEAR_SUFFIX = re.compile(r"-\d{4}$")
+
+
+def _shift(value, delta):
+    return value + delta if value is not None else None
+
+
+@transaction.atomic
+def copy_forum(*, source, start_date, slug=None, edition=None, name=None):
+    """Start next year's edition from an existing one.
+
+    Dates and the registration window move by the same offset as the first day; rooms and themes
+    (with their colours and translations) are copied; the copy starts as a draft. Panels that
+    existed are copied as unscheduled drafts by the panels app.
+    """
+    delta = start_date - source.start_date
+    edition = edition or source.edition + 1
+    year = start_date.year
+    slug = slug or f"{_YEAR_SUFFIX.sub('', source.slug)}-{year}"
+    if Forum.objects.filter(slug=slug).exists():
+        raise ForumError(
+            f"An edition with the slug {slug!r} already exists.", code="duplicate_slug", fields={"slug": ["taken"]}
+        )
+    target = Forum(
+        slug=slug,
+        edition=edition,
+        year=year,
+        start_date=start_date,
+        end_date=source.end_date + delta,
+        day_opens_at=source.day_opens_at,
+        day_closes_at=source.day_closes_at,
+        timezone=source.timezone,
+        host_country=source.host_country,
+        status=Forum.Status.DRAFT,
+        capacity=source.capacity,
+        registration_opens_at=_shift(source.registration_opens_at, datetime.timedelta(days=delta.days)),
+        registration_closes_at=_shift(source.registration_closes_at, datetime.timedelta(days=delta.days)),
+    )
+    for field in ("name", "city", "venue"):
+        _copy_translations(source, target, field)
+    if name:
+        for attr, value in _translated("name", name).items():
+            setattr(target, attr, value)
+    _full_clean(target)
+    target.save()
+
+    room_map = {}
+    for room in source.rooms.all():
+        copy = Room(
+            forum=target,
+            capacity=room.capacity,
+            interpretation_languages=list(room.interpretation_languages),
+            order=room.order,
+        )
+        _copy_translations(room, copy, "name")
+        copy.save()
+        room_map[room.pk] = copy
+    theme_map = {}
+    for theme in source.themes.all():
+        copy = Theme(forum=target, code=theme.code, colour=theme.colour, order=theme.order)
+        _copy_translations(theme, copy, "name")
+        copy.save()
+        theme_map[theme.pk] = copy
+    ensure_standard_themes(forum=target)
+
+    for hook in _copy_hooks:
+        hook(source=source, target=target, delta=delta, room_map=room_map, theme_map=theme_map)
+    return target
+
+
+_copy_hooks = []
+
+
+def register_copy_hook(hook):
+    """Let an app copy its own part of an edition (panels register their draft copier)."""
+    if hook not in _copy_hooks:
+        _copy_hooks.append(hook)
+    return hook
+
+
+@transaction.atomic
+def set_forum_status(*, forum, status):
+    if status not in Forum.Status.values:
+        raise ForumError(f"Unknown status {status!r}.", code="unknown_status")
+    forum.status = status
+    forum.save(update_fields=["status", "updated_at"])
+    return forum

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "forum"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("forums/<slug:slug>/", views.forum_detail, name="detail"),
+]

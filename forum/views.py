@@ -1,0 +1,35 @@
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health, selectors
+
+
+@require_GET
+def home(request):
+    forum = selectors.current_forum()
+    return render(request, "forum/home.html", {"forum": forum}, status=200)
+
+
+@require_GET
+def forum_detail(request, slug):
+    forum = selectors.forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404("No such forum edition.")
+    return render(request, "forum/detail.html", {"forum": forum})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    database = health.database_state()
+    broker = health.broker_state()
+    healthy = database["state"] == "ok"
+    body = {
+        "status": "ok" if healthy and broker["state"] in {"ok", "eager"} else ("degraded" if healthy else "down"),
+        "database": database,
+        "broker": broker,
+    }
+    # A broker outage degrades (mail waits in the outbox) but does not take the site out.
+    return JsonResponse(body, status=200 if healthy else 503)

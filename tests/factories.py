@@ -1,0 +1,91 @@
+"""factory-boy factories for the models tests build on."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from forum import services as forum_services
+from forum.models import Forum, Room
+from forum.permissions import ORGANIZERS_GROUP
+from speakers.models import Speaker
+
+
+class ForumFactory(factory.django.DjangoModelFactory):
+    """A published two-day edition a month ahead, created through the service (so it has themes)."""
+
+    class Meta:
+        model = Forum
+
+    name = factory.Sequence(lambda n: {"az": f"Forum {n}", "en": f"Forum {n}", "ru": f"Форум {n}", "tr": f"Forum {n}"})
+    slug = factory.Sequence(lambda n: f"forum-{n}")
+    edition = factory.Sequence(lambda n: n + 1)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=1))
+    year = factory.LazyAttribute(lambda o: o.start_date.year)
+    city = factory.LazyFunction(lambda: {"az": "Bakı", "en": "Baku", "ru": "Баку", "tr": "Bakü"})
+    status = Forum.Status.PUBLISHED
+    capacity = 100
+    registration_opens_at = factory.LazyAttribute(
+        lambda o: min(
+            timezone.now() - datetime.timedelta(days=1),
+            datetime.datetime.combine(o.start_date, datetime.time(0, 0), tzinfo=datetime.UTC)
+            - datetime.timedelta(days=60),
+        )
+    )
+    registration_closes_at = factory.LazyAttribute(
+        lambda o: datetime.datetime.combine(o.start_date, datetime.time(0, 0), tzinfo=datetime.UTC)
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return forum_services.create_forum(**kwargs)
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    forum = factory.SubFactory(ForumFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+    capacity = 100
+    interpretation_languages = factory.LazyFunction(lambda: ["az", "en"])
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return forum_services.create_room(**kwargs)
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    organization = factory.Faker("company")
+    position = "Chief Information Security Officer"
+    country = "AZ"
+    email = factory.Sequence(lambda n: f"speaker{n}@example.org")
+    publish_consent = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+
+class OrganizerFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def organizers_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=ORGANIZERS_GROUP))
+            self.save()

@@ -1,0 +1,85 @@
+"""Both settings profiles, checked in fresh interpreters with a controlled environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k3y-" + "x9Qz!a7Lm#2Rt$8Vw" * 4,
+    "ALLOWED_HOSTS": "forum.example.az",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+}
+
+
+def _run(args, extra_env, tmp_path):
+    env = {key: value for key, value in os.environ.items() if key not in _CONFIG_VARS}
+    env.update({"VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "config.settings"}, **extra_env)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+_CONFIG_VARS = {
+    "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL", "DEBUG",
+}  # fmt: skip
+
+PRINT_SETTINGS = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
+    "'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'), "
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'email': s.EMAIL_BACKEND, 'broker': s.CELERY_BROKER_URL}))"
+)
+
+
+def test_embedded_default_uses_sqlite_immediate_eager_celery_and_file_email(tmp_path):
+    import json
+
+    result = _run(["-c", PRINT_SETTINGS], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "debug": True,
+        "engine": "django.db.backends.sqlite3",
+        "mode": "IMMEDIATE",
+        "eager": True,
+        "email": "django.core.mail.backends.filebased.EmailBackend",
+        "broker": "",
+    }
+
+
+def test_broker_and_database_come_from_the_environment(tmp_path):
+    import json
+
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/forum", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"}
+    result = _run(["-c", PRINT_SETTINGS], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["eager"] is False
+    assert values["broker"] == "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_required_setting(tmp_path, missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = _run(["manage.py", "check"], env, tmp_path)
+    assert result.returncode != 0
+    assert f"{missing} must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_production_is_never_in_debug_even_if_asked(tmp_path):
+    import json
+
+    result = _run(["-c", PRINT_SETTINGS], {**PRODUCTION_ENV, "DEBUG": "true"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["debug"] is False
+
+
+def test_check_deploy_is_clean_in_production(tmp_path):
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -5,9 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from forum import api as forum_api
+from notifications import api as notifications_api
+from panels import api as panels_api
+from registration import api as registration_api
+from speakers import api as speakers_api
 
 router = DefaultRouter()
-for module in (forum_api,):
+for module in (forum_api, panels_api, speakers_api, registration_api, notifications_api):
     module.register(router)
 
 urlpatterns = [

@@ -8,6 +8,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("forum.urls")),
+    path("", include("panels.urls")),
+    path("", include("speakers.urls")),
+    path("", include("registration.urls")),
 ]
 
 if settings.DEBUG:

@@ -13,6 +13,12 @@ logger = logging.getLogger(__name__)
 def enqueue(*, kind, recipient, language, context, dedupe_key, related=None, attachments=()):
     """Queue a message inside the caller's transaction.
 
+    ``context`` must be JSON (ids, strings, numbers): templates
+    ``notifications/email/<kind>.subject.txt``, ``.txt`` and ``.html`` render it in ``language``.
+    ``attachments`` are descriptors built at send time, each
+    ``{"builder": "app.module.function", "kwargs": {...}}`` where the function returns
+    ``(filename, content_bytes, mimetype)``: the file reflects the data when the mail leaves.
+
     The same ``dedupe_key`` never produces a second message: the existing row is returned.
     Delivery is dispatched once the transaction commits; if the broker is down the row waits
     for the sweeper.
@@ -82,6 +88,8 @@ def deliver(*, message_id):
         subject, text, html = render_message(message)
         email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [message.recipient])
         email.attach_alternative(html, "text/html")
+        for descriptor in message.attachments:
+            email.attach(*build_attachment(descriptor))
         email.send()
     except Exception as exc:
         message.state = OutboxMessage.State.FAILED
@@ -93,3 +101,10 @@ def deliver(*, message_id):
     message.last_error = ""
     message.save(update_fields=["state", "sent_at", "last_error", "updated_at"])
     return message
+
+
+def build_attachment(descriptor):
+    from django.utils.module_loading import import_string
+
+    builder = import_string(descriptor["builder"])
+    return builder(**descriptor.get("kwargs", {}))

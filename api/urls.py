@@ -10,12 +10,16 @@ from panels import api as panels_api
 from registration import api as registration_api
 from speakers import api as speakers_api
 
+from .views import TokenLoginView
+
 router = DefaultRouter()
 for module in (forum_api, panels_api, speakers_api, registration_api, notifications_api):
     module.register(router)
 
+v1_patterns = [path("auth/token/", TokenLoginView.as_view(), name="token-login"), *router.urls]
+
 urlpatterns = [
-    path("v1/", include((router.urls, "api"), namespace="v1")),
+    path("v1/", include((v1_patterns, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

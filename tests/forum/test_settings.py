@@ -17,7 +17,7 @@ PRODUCTION_ENV = {
 
 
 def _run(args, extra_env, tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in _CONFIG_VARS}
+    env = {key: value for key, value in os.environ.items() if key not in _CONFIG_VARS and not key.startswith("DJANGO_")}
     env.update({"VAR_DIR": str(tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "config.settings"}, **extra_env)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 

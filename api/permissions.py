@@ -1,0 +1,38 @@
+"""Who may do what through the API.
+
+Organizers are users in the Organizers group (or superusers); anonymous visitors read public
+data only; RSVP and registration-manage tokens grant exactly their own record (checked by the
+viewsets that take them).
+"""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from forum.permissions import ORGANIZERS_GROUP
+
+
+def is_organizer(user):
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_organizer", None)
+    if cached is None:
+        cached = user.groups.filter(name=ORGANIZERS_GROUP).exists()
+        user._is_organizer = cached
+    return cached
+
+
+class IsOrganizer(BasePermission):
+    message = "Only forum organizers may do this."
+
+    def has_permission(self, request, view):
+        return is_organizer(request.user)
+
+
+class PublicReadOrganizerWrite(BasePermission):
+    """Anyone may read (the viewset limits what is public); only organizers may write."""
+
+    message = "Only forum organizers may change this."
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or is_organizer(request.user)

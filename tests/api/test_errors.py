@@ -1,0 +1,68 @@
+"""Every API error has one shape: {"code", "detail", "fields"}."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SHAPE = {"code", "detail", "fields"}
+
+
+def test_404_has_the_error_shape(client):
+    response = client.get("/api/v1/forums/does-not-exist/")
+    assert response.status_code == 404
+    assert set(response.json()) == SHAPE
+
+
+def test_401_for_a_bad_token(client):
+    response = client.get("/api/v1/forums/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert response.status_code == 401
+    body = response.json()
+    assert set(body) == SHAPE
+    assert body["code"] == "authentication_failed"
+
+
+def test_405_for_a_write_on_a_read_only_endpoint_by_an_organizer(client, organizer):
+    client.force_login(organizer)
+    response = client.post("/api/v1/forums/", {}, content_type="application/json")
+    assert response.status_code == 405
+    assert set(response.json()) == SHAPE
+
+
+def test_token_login_gives_a_token_that_authenticates(client):
+    user = UserFactory(username="partner")
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "partner", "password": "correct-horse-battery"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert Token.objects.get(key=token).user == user
+
+
+def test_token_login_with_wrong_password_is_400_with_fields(client):
+    UserFactory(username="partner")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "partner", "password": "wrong"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == SHAPE
+    assert body["code"] == "invalid"
+
+
+def test_login_is_throttled_with_429_and_the_error_shape(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "3/hour"}}  # fmt: skip
+    statuses = [
+        client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, content_type="application/json")
+        for _ in range(4)
+    ]
+    assert [response.status_code for response in statuses] == [400, 400, 400, 429]
+    body = statuses[-1].json()
+    assert set(body) == SHAPE
+    assert body["code"] == "throttled"
+    assert "Retry-After" in statuses[-1]

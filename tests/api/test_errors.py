@@ -66,3 +66,16 @@ def test_login_is_throttled_with_429_and_the_error_shape(client, settings):
     assert set(body) == SHAPE
     assert body["code"] == "throttled"
     assert "Retry-After" in statuses[-1]
+
+
+def test_public_list_answers_304_to_a_matching_etag(client, forum):
+    first = client.get("/api/v1/forums/")
+    assert first.status_code == 200
+    etag = first["ETag"]
+    again = client.get("/api/v1/forums/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    forum.capacity += 1
+    forum.save()
+    changed = client.get("/api/v1/forums/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200

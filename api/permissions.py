@@ -25,6 +25,10 @@ def is_organizer(user):
 class IsOrganizer(BasePermission):
     message = "Only forum organizers may do this."
 
+    @staticmethod
+    def allows_anonymous(method):
+        return False
+
     def has_permission(self, request, view):
         return is_organizer(request.user)
 
@@ -34,5 +38,21 @@ class PublicReadOrganizerWrite(BasePermission):
 
     message = "Only forum organizers may change this."
 
+    @staticmethod
+    def allows_anonymous(method):
+        return method in SAFE_METHODS
+
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS or is_organizer(request.user)
+
+
+class AnyoneWithTheLink(BasePermission):
+    """For token-addressed records (RSVP, registration manage): the token in the URL is the
+    credential, checked by the view; no account is needed."""
+
+    @staticmethod
+    def allows_anonymous(method):
+        return True
+
+    def has_permission(self, request, view):
+        return True

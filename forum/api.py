@@ -3,11 +3,15 @@
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
+from api.fields import LocalTimeField
+
 from .models import Forum, Room, Theme
 
 
 class ForumSerializer(serializers.ModelSerializer):
     host_country = serializers.CharField(source="host_country.code", read_only=True)
+    day_opens_at = LocalTimeField(read_only=True)
+    day_closes_at = LocalTimeField(read_only=True)
 
     class Meta:
         model = Forum

@@ -1,0 +1,118 @@
+"""Every API operation, by every kind of caller, generated from the v1 router.
+
+A viewset or action added to the router without a row in POLICIES fails
+`test_every_routed_operation_has_a_policy`, so no endpoint escapes the matrix.
+
+Policies:
+- public: anyone reads (200).
+- organizer: organizers and superusers are let through (the answer may still be 400/404/409
+  for the empty body we send), everyone else is stopped (401 anonymous, 403 signed in).
+- token: addressed by a secret token in the URL, never by role: a wrong token is 404 for all.
+"""
+
+import pytest
+from django.urls import reverse
+
+from api.urls import router
+from tests.factories import ForumFactory, OrganizerFactory, RoomFactory, SpeakerFactory, UserFactory
+
+ROLES = ["anonymous", "attendee", "speaker", "organizer", "superuser"]
+PRIVILEGED = {"organizer", "superuser"}
+
+STANDARD_ACTIONS = {
+    "list": ("get", False),
+    "create": ("post", False),
+    "retrieve": ("get", True),
+    "update": ("put", True),
+    "partial_update": ("patch", True),
+    "destroy": ("delete", True),
+}
+
+# basename -> {action: policy}
+POLICIES = {
+    "forum": {"list": "public", "retrieve": "public"},
+    "theme": {"list": "public", "retrieve": "public"},
+    "room": {"list": "public", "retrieve": "public"},
+}
+
+
+def _lookup_value(basename, data):
+    """A real object id/slug for detail routes, per basename."""
+    return {
+        "forum": data["forum"].slug,
+        "theme": data["forum"].themes.first().pk,
+        "room": data["room"].pk,
+    }[basename]
+
+
+def routed_operations():
+    operations = []
+    for prefix, viewset, basename in router.registry:
+        for action, (method, detail) in STANDARD_ACTIONS.items():
+            if hasattr(viewset, action):
+                operations.append((basename, action, method, detail, None))
+        for extra in viewset.get_extra_actions():
+            for method in extra.mapping:
+                operations.append((basename, extra.__name__, method, extra.detail, extra.url_name))
+    return operations
+
+
+OPERATIONS = routed_operations()
+
+
+def test_every_routed_operation_has_a_policy():
+    missing = [
+        f"{basename}.{action}" for basename, action, *_ in OPERATIONS if action not in POLICIES.get(basename, {})
+    ]
+    assert not missing, f"Add these operations to the permission matrix: {missing}"
+
+
+@pytest.fixture
+def data(db):
+    forum = ForumFactory(slug="matrix")
+    room = RoomFactory(forum=forum)
+    return {"forum": forum, "room": room}
+
+
+def _client_for(role, client):
+    if role == "anonymous":
+        return client
+    user = {
+        "attendee": lambda: UserFactory(),
+        "speaker": lambda: UserFactory(email=SpeakerFactory().email),
+        "organizer": lambda: OrganizerFactory(),
+        "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
+    }[role]()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("basename", "action", "method", "detail", "url_name"),
+    OPERATIONS,
+    ids=[f"{o[0]}.{o[1]}.{o[2]}" for o in OPERATIONS],
+)
+def test_operation_answers_each_role_as_its_policy_says(client, data, role, basename, action, method, detail, url_name):
+    policy = POLICIES[basename][action]
+    name = f"v1:{basename}-{url_name or ('detail' if detail else 'list')}"
+    kwargs = {}
+    if detail:
+        viewset = dict((b, v) for _p, v, b in router.registry)[basename]
+        kwargs[viewset.lookup_url_kwarg or viewset.lookup_field] = _lookup_value(basename, data)
+    url = reverse(name, kwargs=kwargs)
+    caller = _client_for(role, client)
+    response = getattr(caller, method)(url, data={} if method != "get" else None, content_type="application/json")
+
+    if policy == "public":
+        assert response.status_code == 200, (role, url, response.content[:200])
+    elif policy == "organizer":
+        if role in PRIVILEGED:
+            assert response.status_code not in (401, 403), (role, url, response.status_code)
+        else:
+            assert response.status_code == (401 if role == "anonymous" else 403), (role, url, response.status_code)
+    elif policy == "token":
+        assert response.status_code == 404, (role, url, response.status_code)
+    else:
+        pytest.fail(f"unknown policy {policy!r}")

@@ -34,7 +34,7 @@ ORGANIZATIONS = {
 }
 POSITIONS = ["Security analyst", "CISO", "Head of IT", "Researcher", "Journalist", "Student", "Director", "Engineer"]
 COUNTRIES = ["AZ"] * 12 + ["TR", "TR", "GE", "KZ", "RU", "DE", "GB", "US", "IT", "JP", "UZ", "FR"]
-QUOTAS = {Category.MEDIA: 20, Category.STUDENT: 45}
+QUOTAS = {Category.MEDIA: 20, Category.STUDENT: 45}  # upper bounds; the quota is what is taken
 
 # (status, cancel reason, how many)
 PLAN = [
@@ -50,8 +50,6 @@ def seed(*, forum, stdout=None):
     """Create the demo registrations once; a second run finds them and changes nothing."""
     if Registration.objects.filter(forum=forum).exists():
         return
-    for category, seats in QUOTAS.items():
-        CategoryQuota.objects.get_or_create(forum=forum, category=category, defaults={"seats": seats})
     rng = random.Random(2)
     now = timezone.now().replace(microsecond=0)
     from panels.models import Panel
@@ -102,6 +100,9 @@ def seed(*, forum, stdout=None):
                 registration.cancelled_at = registered + datetime.timedelta(hours=1)
             rows.append(registration)
     created = Registration.objects.bulk_create(rows)
+    # The quotas are exactly what those categories already hold, so their waitlists are real.
+    for category, seats in taken.items():
+        CategoryQuota.objects.get_or_create(forum=forum, category=category, defaults={"seats": seats})
     if panel_ids:
         through = Registration.panels.through
         through.objects.bulk_create(

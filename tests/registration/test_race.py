@@ -95,4 +95,5 @@ def test_fifty_connections_racing_for_ten_seats_never_oversell_and_the_unlocked_
         oversold.append(taken)
         if taken > SEATS:
             break
+    print(f"unlocked control: seats held per attempt {oversold} for {SEATS} seats")
     assert max(oversold) > SEATS, f"without the lock the race should oversell, got {oversold}"

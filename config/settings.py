@@ -189,6 +189,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cybersecurity Forum 
 ORGANIZER_EMAILS = env.list("ORGANIZER_EMAILS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Attendee registration: how long a seat is held while the email confirmation is pending, how long
+# a promoted waitlister has to confirm, and the per-address rate of the public form.
+REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
+REGISTRATION_PROMOTION_HOLD_MINUTES = env.int("REGISTRATION_PROMOTION_HOLD_MINUTES", default=24 * 60)
+REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="10/h")
+
 # Celery: Redis broker from the environment; eager (in-process) when none is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registration"
 
-urlpatterns = []
+urlpatterns = [
+    path("forums/<slug:slug>/register/", views.register, name="register"),
+    path("forums/<slug:slug>/register/sent/", views.sent, name="sent"),
+    path("registration/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("registration/<str:token>/", views.manage, name="manage"),
+    path("registration/<str:token>/badge.pdf", views.badge, name="badge"),
+    path("registration/<str:token>/calendar.ics", views.calendar, name="calendar"),
+    path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("organizer/forums/<slug:slug>/registrations/", views.organizer_list, name="organizer_list"),
+    path("organizer/forums/<slug:slug>/registrations/export.csv", views.organizer_export, name="organizer_export"),
+    path("organizer/forums/<slug:slug>/checkin/", views.organizer_checkin, name="organizer_checkin"),
+]

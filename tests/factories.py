@@ -89,3 +89,34 @@ class OrganizerFactory(UserFactory):
         if create:
             self.groups.add(Group.objects.get(name=ORGANIZERS_GROUP))
             self.save()
+
+
+def registration_input(number=None, **overrides):
+    """Valid input of the registration service (and of the API, with ``forum`` added)."""
+    number = number if number is not None else next(_registration_numbers)
+    data = {
+        "first_name": "Aysel",
+        "last_name": f"Mammadova{number}",
+        "email": f"attendee{number}@example.org",
+        "organization": "ADA University",
+        "position": "Researcher",
+        "country": "AZ",
+        "category": "academia",
+        "language": "en",
+        "phone": "",
+        "consent": True,
+    }
+    data.update(overrides)
+    return data
+
+
+_registration_numbers = iter(range(1, 10**9))
+
+
+def register_attendee(forum, **overrides):
+    """Register through the service; the raw link token is kept on ``registration.raw_token``."""
+    from registration import services as registration_services
+
+    result = registration_services.register(forum=forum, **registration_input(**overrides))
+    result.registration.raw_token = result.token
+    return result.registration

@@ -1,0 +1,5 @@
+from forum.errors import DomainError
+
+
+class RegistrationError(DomainError):
+    """A registration rule was broken: the message is shown to the person as is."""

@@ -1,0 +1,55 @@
+"""Forms of the registration pages. They only parse input; the rules live in services.py."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from .models import Category
+
+
+class RegistrationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    organization = forms.CharField(label=_("Organization"), max_length=200)
+    position = forms.CharField(label=_("Position"), max_length=200)
+    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries])
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices])
+    language = forms.ChoiceField(label=_("Language for our emails"), choices=settings.LANGUAGES)
+    panels = forms.TypedMultipleChoiceField(
+        label=_("Panels of interest (optional)"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the terms of participation and to the processing of my personal data for this forum."),
+        error_messages={
+            "required": _("Registration needs your consent to the terms and to the processing of your data.")
+        },
+    )
+    # Honeypot: hidden from people by CSS and aria-hidden; bots that fill every field are caught.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, panels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panels"].choices = [(panel.pk, panel.title) for panel in panels]
+        if not panels:
+            del self.fields["panels"]
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        data.pop("website", None)
+        data["panel_ids"] = data.pop("panels", [])
+        return data
+
+
+class BadgeCodeForm(forms.Form):
+    code = forms.CharField(label=_("Badge code"), max_length=32)

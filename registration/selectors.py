@@ -1,0 +1,110 @@
+"""Reads of registrations that pages, the API and services share."""
+
+import hashlib
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from forum.models import Forum
+
+from .models import AccessToken, Registration
+
+
+def hash_token(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def registration_is_open(*, forum, now=None):
+    """Open when the edition is published and ``now`` is inside its registration window.
+
+    Without a closing time the window closes when the forum opens its doors.
+    """
+    now = now or timezone.now()
+    if forum.status != Forum.Status.PUBLISHED or forum.registration_opens_at is None:
+        return False
+    closes = forum.registration_closes_at or forum.starts_at
+    return forum.registration_opens_at <= now < closes
+
+
+def seat_holding_q(now):
+    """Registrations that consume a seat: confirmed, or pending with a live hold."""
+    return Q(status=Registration.Status.CONFIRMED) | Q(status=Registration.Status.PENDING, hold_expires_at__gt=now)
+
+
+def seat_usage(*, forum, now):
+    """(seats taken, {category: seats taken}) in one query."""
+    rows = (
+        Registration.objects.filter(seat_holding_q(now), forum=forum)
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_category = {row["category"]: row["n"] for row in rows}
+    return sum(by_category.values()), by_category
+
+
+def access_for_token(*, token):
+    """The access token row (with its registration and forum) for a raw token, or None."""
+    if not token or len(token) > 100:
+        return None
+    return AccessToken.objects.select_related("registration__forum").filter(token_hash=hash_token(token)).first()
+
+
+def registration_for_token(*, token, now=None):
+    """The registration a valid, unexpired token opens, or None."""
+    now = now or timezone.now()
+    access = access_for_token(token=token)
+    if access is None or access.expires_at <= now or access.registration.anonymized_at:
+        return None
+    return access.registration
+
+
+def waitlist_position(*, registration):
+    """1-based place in the waitlist, or None when not waitlisted."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        Q(waitlisted_at__lt=registration.waitlisted_at)
+        | Q(waitlisted_at=registration.waitlisted_at, id__lt=registration.id),
+        forum_id=registration.forum_id,
+        status=Registration.Status.WAITLISTED,
+    ).count()
+    return ahead + 1
+
+
+def organizer_registrations(*, forum, search="", status="", category="", country="", checked_in=""):
+    """Registrations of an edition for organizers, filtered; order of registration."""
+    queryset = Registration.objects.filter(forum=forum).select_related("forum")
+    search = (search or "").strip()
+    if search:
+        query = Q()
+        for word in search.split()[:5]:
+            query &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(organization__icontains=word)
+                | Q(badge_code__iexact=word.replace("-", ""))
+            )
+        queryset = queryset.filter(query)
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category=category)
+    if country:
+        queryset = queryset.filter(country=country.upper())
+    if checked_in == "yes":
+        queryset = queryset.filter(checked_in_at__isnull=False)
+    elif checked_in == "no":
+        queryset = queryset.filter(checked_in_at__isnull=True)
+    return queryset.order_by("created_at", "id")
+
+
+def registration_counts(*, forum):
+    """Counts of an edition's registrations by status, category and country (three queries)."""
+    base = Registration.objects.filter(forum=forum).order_by()
+
+    def grouped(field):
+        return {row[field]: row["n"] for row in base.values(field).annotate(n=Count("id")).order_by("-n", field)}
+
+    return {"status": grouped("status"), "category": grouped("category"), "country": grouped("country")}

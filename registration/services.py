@@ -1,0 +1,610 @@
+"""Writes and rules of attendee registration: seats, holds, waitlist, confirmation, check-in.
+
+Every change that takes or frees a seat runs in one transaction that first locks the forum row
+(``select_for_update``; on SQLite the IMMEDIATE transaction serializes writers). Counting seats and
+writing the registration therefore happen as one step per forum, and a freed seat is handed to
+the next waitlisted person before the lock is released.
+"""
+
+import datetime
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from forum.models import Forum
+from notifications.models import OutboxMessage
+from notifications.services import enqueue
+
+from .errors import RegistrationError
+from .models import AccessToken, Category, CategoryQuota, Registration, RegistrationPolicy
+from .selectors import hash_token, registration_is_open, seat_usage, waitlist_position
+
+Status = Registration.Status
+
+# Badge codes: 10 symbols from a 32-letter alphabet without look-alikes (0/O, 1/I): 50 random bits,
+# short enough to type at the door. Check-in needs staff rights, so the code is not a credential.
+BADGE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+BADGE_LENGTH = 10
+TOKEN_VALID_AFTER_FORUM = datetime.timedelta(days=30)
+RESEND_INTERVAL_SECONDS = 600
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{5,40}$")
+NAME_FIELDS = {"first_name": 100, "last_name": 100, "organization": 200, "position": 200}
+
+
+@dataclass
+class RegisterResult:
+    registration: Registration
+    created: bool
+    token: str | None = None
+
+
+def new_badge_code():
+    return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(BADGE_LENGTH))
+
+
+def normalize_badge_code(code):
+    return re.sub(r"[\s\-]", "", code or "").upper()[:32]
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+def _lock_forum(forum_id, *, lock=True):
+    """The forum row, locked for the rest of the transaction (``lock=False`` exists only so the
+    race test can show that without it seats are oversold)."""
+    queryset = Forum.objects.filter(pk=forum_id)
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.get()
+
+
+def _mint_token(registration, now):
+    """A fresh personal link for one message; only its hash is kept."""
+    raw = secrets.token_urlsafe(32)
+    AccessToken.objects.create(
+        registration=registration,
+        token_hash=hash_token(raw),
+        expires_at=max(registration.forum.ends_at + TOKEN_VALID_AFTER_FORUM, now + datetime.timedelta(days=1)),
+    )
+    return raw
+
+
+def manage_url(token):
+    return settings.SITE_URL + reverse("registration:manage", kwargs={"token": token})
+
+
+def confirm_url(token):
+    return settings.SITE_URL + reverse("registration:confirm", kwargs={"token": token})
+
+
+def local_time(forum, value):
+    """A forum-local wall-clock time for emails and messages (language-neutral digits)."""
+    return value.astimezone(forum.tz).strftime("%d.%m.%Y %H:%M") + f" ({forum.timezone})"
+
+
+def _forum_text(forum, field, language):
+    return getattr(forum, f"{field}_{language}", None) or getattr(forum, f"{field}_az", "") or getattr(forum, field)
+
+
+def _message_context(registration, token, now):
+    forum = registration.forum
+    language = registration.language
+    context = {
+        "registration_id": registration.pk,
+        "first_name": registration.first_name,
+        "full_name": registration.full_name,
+        "forum_name": _forum_text(forum, "name", language),
+        "forum_city": _forum_text(forum, "city", language),
+        "forum_venue": _forum_text(forum, "venue", language),
+        "forum_start": forum.start_date.strftime("%d.%m.%Y"),
+        "forum_end": forum.end_date.strftime("%d.%m.%Y"),
+        "forum_opens_at": forum.day_opens_at.strftime("%H:%M"),
+        "forum_timezone": forum.timezone,
+        "status": registration.status,
+        "badge_code": registration.badge_code_display,
+        "manage_url": manage_url(token),
+    }
+    if registration.status == Status.PENDING:
+        context["confirm_url"] = confirm_url(token)
+        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+    if registration.status == Status.WAITLISTED:
+        context["waitlist_position"] = waitlist_position(registration=registration)
+    return context
+
+
+def _badge_attachments(registration):
+    return [
+        {"builder": "registration.badges.badge_attachment", "kwargs": {"registration_id": registration.pk}},
+        {"builder": "registration.badges.ics_attachment", "kwargs": {"registration_id": registration.pk}},
+    ]
+
+
+KIND_FOR_STATUS = {
+    Status.PENDING: "registration_confirm_email",
+    Status.WAITLISTED: "registration_waitlisted",
+    Status.CONFIRMED: "registration_confirmed",
+}
+
+
+def _send(registration, *, kind, dedupe_key, now, token=None):
+    """Queue one message about ``registration`` in the current transaction.
+
+    The raw token is known only here (the database keeps its hash), so the link goes into the
+    message's context; callers pass the token the person just used, or a fresh one is minted.
+    """
+    token = token or _mint_token(registration, now)
+    attachments = _badge_attachments(registration) if kind == "registration_confirmed" else ()
+    return enqueue(
+        kind=kind,
+        recipient=registration.email,
+        language=registration.language,
+        context=_message_context(registration, token, now),
+        dedupe_key=dedupe_key,
+        related=registration,
+        attachments=attachments,
+    )
+
+
+def _resend_link(registration, now):
+    """Send the person's link again, at most once per interval whatever the number of requests."""
+    kind = KIND_FOR_STATUS.get(registration.status)
+    if kind is None:
+        return None
+    bucket = int(now.timestamp()) // RESEND_INTERVAL_SECONDS
+    key = f"registration:{registration.pk}:resend:{bucket}"
+    if OutboxMessage.objects.filter(dedupe_key=key).exists():
+        return None
+    return _send(registration, kind=kind, dedupe_key=key, now=now)
+
+
+def _hold_until(forum, now, minutes):
+    until = now + datetime.timedelta(minutes=minutes)
+    if forum.starts_at > now:
+        until = min(until, forum.starts_at)
+    return until
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+def _clean_input(*, forum, data):
+    """Check and normalise what a person submitted; raise one error listing every bad field."""
+    errors = {}
+    cleaned = {}
+    for field, limit in NAME_FIELDS.items():
+        value = " ".join(str(data.get(field) or "").split())
+        if not value:
+            errors[field] = [_("This field is required.")]
+        elif len(value) > limit:
+            errors[field] = [_("Use at most %(limit)d characters.") % {"limit": limit}]
+        cleaned[field] = value
+    email = str(data.get("email") or "").strip()
+    try:
+        if len(email) > 254:
+            raise ValidationError("too long")
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    cleaned["email"] = email
+    country = str(data.get("country") or "").strip().upper()
+    if country not in dict(countries):
+        errors["country"] = [_("Choose a country from the list.")]
+    cleaned["country"] = country
+    category = str(data.get("category") or "")
+    if category not in Category.values:
+        errors["category"] = [_("Choose a category from the list.")]
+    cleaned["category"] = category
+    language = str(data.get("language") or settings.LANGUAGE_CODE)
+    if language not in settings.LANGUAGE_CODES:
+        errors["language"] = [_("Choose a language from the list.")]
+    cleaned["language"] = language
+    phone = str(data.get("phone") or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = [_("Enter a phone number with digits, spaces and an optional leading +.")]
+    cleaned["phone"] = phone
+    if data.get("consent") is not True:
+        errors["consent"] = [_("Registration needs your consent to the terms and to the processing of your data.")]
+    panel_ids = []
+    for value in data.get("panel_ids") or ():
+        try:
+            panel_ids.append(int(value))
+        except (TypeError, ValueError):
+            errors["panels"] = [_("Choose panels from the list.")]
+    if panel_ids and "panels" not in errors:
+        from panels.models import Panel
+
+        found = set(
+            Panel.objects.filter(forum=forum, pk__in=panel_ids, status=Panel.Status.PUBLISHED).values_list(
+                "pk", flat=True
+            )
+        )
+        if found != set(panel_ids):
+            errors["panels"] = [_("Choose panels from the list.")]
+    cleaned["panel_ids"] = sorted(set(panel_ids))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        message = first if len(errors) == 1 else _("Please correct the highlighted fields.")
+        raise RegistrationError(message, code="invalid", fields=errors)
+    return cleaned
+
+
+# --- registration ------------------------------------------------------------------------------
+
+
+def register(*, forum, now=None, lock=True, **data):
+    """Register a person for ``forum``: a held seat awaiting email confirmation, or the waitlist.
+
+    ``data`` holds first_name, last_name, email, organization, position, country, category,
+    language, phone, consent (True), panel_ids. The same email (any case) while a registration is
+    active gets its link sent again and the same outcome a new person would see, so the answer
+    never tells whether someone registered. ``lock=False`` skips the forum row lock: it exists only
+    for the race test that proves the lock is what prevents overselling.
+    """
+    now = _now(now)
+    cleaned = _clean_input(forum=forum, data=data)
+    error = None
+    try:
+        with transaction.atomic():
+            forum = _lock_forum(forum.pk, lock=lock)
+            if not registration_is_open(forum=forum, now=now):
+                raise RegistrationError(
+                    _("Registration for this edition is not open."), code="registration_closed", status=409
+                )
+            _promote(forum, now)
+            existing = (
+                Registration.objects.select_related("forum")
+                .filter(forum=forum, email__iexact=cleaned["email"])
+                .exclude(status=Status.CANCELLED)
+                .first()
+            )
+            has_seat = _has_seat(forum, cleaned["category"], now)
+            if not has_seat and _waitlist_full(forum):
+                error = RegistrationError(
+                    _("This edition is full and its waitlist is closed."), code="forum_full", status=409
+                )
+            if existing is not None:
+                _resend_link(existing, now)
+                result = RegisterResult(registration=existing, created=False)
+            elif error is None:
+                result = _create(forum, cleaned, now, has_seat)
+    except IntegrityError:
+        # Only reachable without the lock (or on a racing duplicate): the unique constraint held.
+        raise RegistrationError(
+            _("This registration was just submitted. Check your email."), code="duplicate", status=409
+        ) from None
+    if error is not None:
+        raise error
+    return result
+
+
+def _has_seat(forum, category, now):
+    taken, by_category = seat_usage(forum=forum, now=now)
+    if taken >= forum.capacity:
+        return False
+    quota = CategoryQuota.objects.filter(forum=forum, category=category).values_list("seats", flat=True).first()
+    return quota is None or by_category.get(category, 0) < quota
+
+
+def _waitlist_full(forum):
+    limit = RegistrationPolicy.objects.filter(forum=forum).values_list("waitlist_limit", flat=True).first()
+    if limit is None:
+        return False
+    return Registration.objects.filter(forum=forum, status=Status.WAITLISTED).count() >= limit
+
+
+def _create(forum, cleaned, now, has_seat):
+    panel_ids = cleaned.pop("panel_ids")
+    registration = Registration(forum=forum, consent=True, consent_at=now, badge_code=new_badge_code(), **cleaned)
+    if has_seat:
+        registration.status = Status.PENDING
+        registration.hold_expires_at = _hold_until(forum, now, settings.REGISTRATION_HOLD_MINUTES)
+    else:
+        registration.status = Status.WAITLISTED
+        registration.waitlisted_at = now
+    with transaction.atomic():
+        registration.save()
+    if panel_ids:
+        registration.panels.set(panel_ids)
+    token = _mint_token(registration, now)
+    if has_seat:
+        _send(
+            registration,
+            kind="registration_confirm_email",
+            dedupe_key=f"registration:{registration.pk}:confirm_email",
+            now=now,
+            token=token,
+        )
+    else:
+        _send(
+            registration,
+            kind="registration_waitlisted",
+            dedupe_key=f"registration:{registration.pk}:waitlisted",
+            now=now,
+            token=token,
+        )
+    return RegisterResult(registration=registration, created=True, token=token)
+
+
+def _access(token, now):
+    from .selectors import access_for_token
+
+    access = access_for_token(token=token)
+    if access is None or access.registration.anonymized_at:
+        raise RegistrationError(_("This link is not valid."), code="unknown_link", status=404)
+    if access.expires_at <= now:
+        raise RegistrationError(_("This link has expired."), code="link_expired", status=410)
+    return access
+
+
+def confirm(*, token, now=None):
+    """Confirm the email of a registration holding a seat; the seat becomes the person's.
+
+    Confirming twice is harmless. A hold that has expired is released here (and its seat offered
+    to the waitlist) and the person is told the link expired.
+    """
+    now = _now(now)
+    access = _access(token, now)
+    error = None
+    with transaction.atomic():
+        _lock_forum(access.registration.forum_id)
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=access.registration_id)
+        if registration.status == Status.CONFIRMED:
+            return registration
+        if registration.status == Status.WAITLISTED:
+            raise RegistrationError(
+                _("You are on the waitlist. We will email you as soon as a seat is free."),
+                code="still_waitlisted",
+                status=409,
+            )
+        if registration.status == Status.CANCELLED:
+            if registration.cancel_reason == Registration.CancelReason.EXPIRED:
+                raise RegistrationError(_expired_message(), code="hold_expired", status=410)
+            raise RegistrationError(_("This registration was cancelled."), code="cancelled", status=409)
+        if registration.hold_expires_at <= now:
+            _expire([registration], now)
+            _promote(registration.forum, now)
+            error = RegistrationError(_expired_message(), code="hold_expired", status=410)
+        else:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = now
+            registration.hold_expires_at = None
+            registration.save(update_fields=["status", "confirmed_at", "hold_expires_at", "updated_at"])
+            _send(
+                registration,
+                kind="registration_confirmed",
+                dedupe_key=f"registration:{registration.pk}:confirmed",
+                now=now,
+                token=token,
+            )
+    if error is not None:
+        raise error
+    return registration
+
+
+def _expired_message():
+    return _(
+        "The time to confirm this registration has passed and the seat went to someone else. You can register again."
+    )
+
+
+def cancel(*, token, now=None):
+    """Cancel a registration by its owner; a seat it held goes to the next person waiting."""
+    now = _now(now)
+    access = _access(token, now)
+    with transaction.atomic():
+        forum = _lock_forum(access.registration.forum_id)
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=access.registration_id)
+        if registration.status == Status.CANCELLED:
+            return registration
+        if registration.checked_in_at:
+            raise RegistrationError(
+                _("You have already been checked in; this registration can no longer be cancelled."),
+                code="checked_in",
+                status=409,
+            )
+        registration.status = Status.CANCELLED
+        registration.cancel_reason = Registration.CancelReason.ATTENDEE
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+        _promote(forum, now)
+    return registration
+
+
+def _expire(registrations, now):
+    for registration in registrations:
+        registration.status = Status.CANCELLED
+        registration.cancel_reason = Registration.CancelReason.EXPIRED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+
+
+def _promote(forum, now):
+    """Give free seats to waitlisted people in order (skipping those whose category quota is
+    full). Must run inside the transaction that holds the forum lock."""
+    if now >= forum.starts_at:
+        return []
+    taken, by_category = seat_usage(forum=forum, now=now)
+    free = forum.capacity - taken
+    if free <= 0:
+        return []
+    waiting = Registration.objects.filter(forum=forum, status=Status.WAITLISTED)
+    if not waiting.exists():
+        return []
+    quotas = dict(CategoryQuota.objects.filter(forum=forum).values_list("category", "seats"))
+    promoted = []
+    for registration in waiting.select_related("forum").order_by("waitlisted_at", "id").iterator(chunk_size=200):
+        if free <= 0:
+            break
+        quota = quotas.get(registration.category)
+        if quota is not None and by_category.get(registration.category, 0) >= quota:
+            continue
+        registration.status = Status.PENDING
+        registration.hold_expires_at = _hold_until(forum, now, settings.REGISTRATION_PROMOTION_HOLD_MINUTES)
+        registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        by_category[registration.category] = by_category.get(registration.category, 0) + 1
+        free -= 1
+        _send(
+            registration, kind="registration_promoted", dedupe_key=f"registration:{registration.pk}:promoted", now=now
+        )
+        promoted.append(registration)
+    return promoted
+
+
+def expire_holds(*, now=None):
+    """Release every seat whose confirmation deadline passed and promote from the waitlist.
+
+    Returns the number of holds released. Forums are locked one at a time in id order."""
+    now = _now(now)
+    forum_ids = sorted(
+        set(
+            Registration.objects.filter(status=Status.PENDING, hold_expires_at__lte=now)
+            .values_list("forum_id", flat=True)
+            .distinct()
+        )
+    )
+    released = 0
+    for forum_id in forum_ids:
+        with transaction.atomic():
+            forum = _lock_forum(forum_id)
+            expired = list(
+                Registration.objects.select_for_update().filter(
+                    forum=forum, status=Status.PENDING, hold_expires_at__lte=now
+                )
+            )
+            _expire(expired, now)
+            _promote(forum, now)
+            released += len(expired)
+    return released
+
+
+def promote_waitlist(*, forum=None, now=None):
+    """Hand free seats to the waitlist of one forum, or of every forum with people waiting."""
+    now = _now(now)
+    if forum is not None:
+        forum_ids = [forum.pk]
+    else:
+        forum_ids = sorted(
+            set(Registration.objects.filter(status=Status.WAITLISTED).values_list("forum_id", flat=True).distinct())
+        )
+    promoted = 0
+    for forum_id in forum_ids:
+        with transaction.atomic():
+            promoted += len(_promote(_lock_forum(forum_id), now))
+    return promoted
+
+
+def send_day_before_reminders(*, now=None):
+    """Remind confirmed attendees of an edition that starts tomorrow (forum-local date).
+
+    The dedupe key makes it one reminder per registration however often this runs."""
+    now = _now(now)
+    utc_today = now.date()
+    forums = Forum.objects.filter(
+        status=Forum.Status.PUBLISHED,
+        start_date__range=(utc_today, utc_today + datetime.timedelta(days=2)),
+    )
+    queued = 0
+    for forum in forums:
+        if forum.start_date != now.astimezone(forum.tz).date() + datetime.timedelta(days=1):
+            continue
+        registrations = list(
+            Registration.objects.filter(forum=forum, status=Status.CONFIRMED, anonymized_at__isnull=True)
+            .select_related("forum")
+            .order_by("id")
+        )
+        keys = {registration.pk: f"registration:{registration.pk}:day_before" for registration in registrations}
+        sent = set(OutboxMessage.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
+        for registration in registrations:
+            if keys[registration.pk] in sent:
+                continue
+            with transaction.atomic():
+                _send(registration, kind="registration_day_before", dedupe_key=keys[registration.pk], now=now)
+            queued += 1
+    return queued
+
+
+# --- the registration desk ---------------------------------------------------------------------
+
+
+def check_in(*, forum, code, by=None, now=None):
+    """Mark the holder of a badge as present, once. A second scan is refused with the time of the
+    first one."""
+    now = _now(now)
+    code = normalize_badge_code(code)
+    if not code:
+        raise RegistrationError(_("Enter a badge code."), code="invalid", fields={"code": [_("Required.")]})
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("forum")
+            .filter(forum=forum, badge_code=code, anonymized_at__isnull=True)
+            .first()
+        )
+        if registration is None:
+            raise RegistrationError(_("No registration has this badge code."), code="unknown_badge", status=404)
+        if registration.checked_in_at:
+            raise RegistrationError(
+                _("%(name)s was already checked in at %(time)s.")
+                % {"name": registration.full_name, "time": local_time(forum, registration.checked_in_at)},
+                code="already_checked_in",
+                status=409,
+                extra={"checked_in_at": registration.checked_in_at.isoformat(), "name": registration.full_name},
+            )
+        if registration.status != Status.CONFIRMED:
+            raise RegistrationError(
+                _("%(name)s's registration is not confirmed (%(status)s).")
+                % {"name": registration.full_name, "status": registration.get_status_display()},
+                code="not_confirmed",
+                status=409,
+            )
+        registration.checked_in_at = now
+        registration.checked_in_by = by if by is not None and by.is_authenticated else None
+        registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    return registration
+
+
+# --- privacy -----------------------------------------------------------------------------------
+
+
+def anonymize_registrations(*, forum, now=None):
+    """Erase the personal data of an ended edition's registrations, keeping what the counts need
+    (status, category, country, language, check-in). Returns how many were anonymized."""
+    now = _now(now)
+    if now < forum.ends_at:
+        raise RegistrationError(
+            _("Registrations can be anonymized only after the edition has ended."), code="not_ended", status=409
+        )
+    with transaction.atomic():
+        _lock_forum(forum.pk)
+        targets = Registration.objects.filter(forum=forum, anonymized_at__isnull=True)
+        ids = list(targets.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Registration.objects.filter(pk__in=ids).update(
+            first_name="",
+            last_name="",
+            email=Concat(Value("anonymized-"), Cast("id", CharField()), Value("@invalid.invalid")),
+            organization="",
+            position="",
+            phone="",
+            checked_in_by=None,
+            anonymized_at=now,
+        )
+        AccessToken.objects.filter(registration_id__in=ids).delete()
+        OutboxMessage.objects.filter(
+            related_type=ContentType.objects.get_for_model(Registration), related_id__in=[str(pk) for pk in ids]
+        ).update(recipient="anonymized@invalid.invalid", context={})
+    return len(ids)

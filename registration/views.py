@@ -1,0 +1,335 @@
+"""Pages of attendee registration: the public form, the personal manage page, and the
+organizers' list and check-in desk. Views parse input and call services/selectors."""
+
+import csv
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_countries import countries
+from django_ratelimit.decorators import ratelimit
+
+from forum.models import Forum
+from forum.selectors import forum_for_visitor
+
+from . import badges, selectors, services
+from .errors import RegistrationError
+from .forms import BadgeCodeForm, RegistrationForm
+from .models import Category, Registration
+
+
+def _form_rate(group, request):
+    return settings.REGISTRATION_FORM_RATE
+
+
+def _private(response):
+    """Pages reached by a personal link: never cached, never leak the link as a referrer."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _public_panels(forum):
+    from panels.models import Panel
+
+    return list(Panel.objects.filter(forum=forum, status=Panel.Status.PUBLISHED).order_by("start", "id"))
+
+
+def _error_page(request, error, *, forum=None, status=None):
+    return _private(
+        render(
+            request,
+            "registration/error.html",
+            {"error": error, "forum": forum},
+            status=status or error.status,
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_form_rate, method="POST", block=False)
+def register(request, slug):
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404("No such forum edition.")
+    now = timezone.now()
+    is_open = selectors.registration_is_open(forum=forum, now=now)
+    not_yet = bool(forum.registration_opens_at and now < forum.registration_opens_at)
+    context = {
+        "forum": forum,
+        "not_yet": not_yet,
+        "opens_at": services.local_time(forum, forum.registration_opens_at) if not_yet else "",
+    }
+    if not is_open:
+        return render(request, "registration/closed.html", context, status=409 if request.method == "POST" else 200)
+    panels = _public_panels(forum)
+    status = 200
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, panels=panels)
+        if getattr(request, "limited", False):
+            form.is_valid()
+            form.add_error(None, _("Too many registrations from your network. Please try again in an hour."))
+            status = 429
+        elif form.is_bot:
+            # Answer a bot exactly like a person so it learns nothing; nothing is stored.
+            return redirect("registration:sent", slug=forum.slug)
+        elif form.is_valid():
+            try:
+                services.register(forum=forum, **form.service_data())
+            except RegistrationError as error:
+                for field, problems in error.fields.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+                if not error.fields:
+                    form.add_error(None, error.message)
+                status = error.status
+            else:
+                return redirect("registration:sent", slug=forum.slug)
+        else:
+            status = 400
+    else:
+        form = RegistrationForm(initial={"language": request.LANGUAGE_CODE}, panels=panels)
+    context["form"] = form
+    return render(request, "registration/register.html", context, status=status)
+
+
+@require_GET
+def sent(request, slug):
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404("No such forum edition.")
+    return render(request, "registration/sent.html", {"forum": forum})
+
+
+@never_cache
+@require_GET
+def confirm(request, token):
+    try:
+        services.confirm(token=token)
+    except RegistrationError as error:
+        return _error_page(request, error)
+    messages.success(request, _("Thank you: your registration is confirmed. Your badge is below and in your email."))
+    return redirect("registration:manage", token=token)
+
+
+def _registration_or_error(request, token):
+    access = selectors.access_for_token(token=token)
+    if access is None or access.registration.anonymized_at:
+        return None, _error_page(request, RegistrationError(_("This link is not valid."), status=404))
+    if access.expires_at <= timezone.now():
+        return None, _error_page(request, RegistrationError(_("This link has expired."), status=410))
+    return access.registration, None
+
+
+@never_cache
+@require_GET
+def manage(request, token):
+    registration, error = _registration_or_error(request, token)
+    if error:
+        return error
+    context = {
+        "registration": registration,
+        "forum": registration.forum,
+        "token": token,
+        "position": selectors.waitlist_position(registration=registration),
+        "hold_until": services.local_time(registration.forum, registration.hold_expires_at)
+        if registration.hold_expires_at
+        else "",
+        "can_cancel": registration.status != Registration.Status.CANCELLED and not registration.checked_in_at,
+        "panels": list(registration.panels.all()),
+    }
+    return _private(render(request, "registration/manage.html", context))
+
+
+@never_cache
+@require_GET
+def badge(request, token):
+    registration, error = _registration_or_error(request, token)
+    if error:
+        return error
+    if registration.status != Registration.Status.CONFIRMED:
+        return _error_page(
+            request,
+            RegistrationError(_("The badge is available once your registration is confirmed."), status=409),
+            forum=registration.forum,
+        )
+    response = HttpResponse(badges.badge_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{badges.badge_filename(registration)}"'
+    return _private(response)
+
+
+@never_cache
+@require_GET
+def calendar(request, token):
+    registration, error = _registration_or_error(request, token)
+    if error:
+        return error
+    response = HttpResponse(badges.ics_bytes(registration), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{badges.ics_filename(registration)}"'
+    return _private(response)
+
+
+@require_POST
+def cancel(request, token):
+    try:
+        services.cancel(token=token)
+    except RegistrationError as error:
+        return _error_page(request, error)
+    messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+    return redirect("registration:manage", token=token)
+
+
+# --- organizers --------------------------------------------------------------------------------
+
+
+def organizer_required(permission):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not (request.user.is_staff and request.user.has_perm(permission)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _organizer_forum(slug):
+    forum = Forum.objects.filter(slug=slug).first()
+    if forum is None:
+        raise Http404("No such forum edition.")
+    return forum
+
+
+FILTERS = ("q", "status", "category", "country", "checked_in")
+
+
+def _filtered(request, forum):
+    params = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    queryset = selectors.organizer_registrations(
+        forum=forum,
+        search=params["q"],
+        status=params["status"],
+        category=params["category"],
+        country=params["country"],
+        checked_in=params["checked_in"],
+    )
+    return params, queryset
+
+
+@organizer_required("registration.view_registration")
+@require_GET
+def organizer_list(request, slug):
+    forum = _organizer_forum(slug)
+    params, queryset = _filtered(request, forum)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    counts = selectors.registration_counts(forum=forum)
+    status_labels = dict(Registration.Status.choices)
+    category_labels = dict(Category.choices)
+    context = {
+        "forum": forum,
+        "page": page,
+        "params": params,
+        "query": urlencode({key: value for key, value in params.items() if value}),
+        "statuses": Registration.Status.choices,
+        "categories": Category.choices,
+        "by_status": [(status_labels.get(key, key), n) for key, n in counts["status"].items()],
+        "by_category": [(category_labels.get(key, key), n) for key, n in counts["category"].items()],
+        "by_country": [(countries.name(key) or key, n) for key, n in counts["country"].items()],
+        "total": sum(counts["status"].values()),
+    }
+    return _private(render(request, "registration/organizer/list.html", context))
+
+
+def _csv_cell(value):
+    """Neutralise cells a spreadsheet would run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_COLUMNS = [
+    "badge_code", "status", "cancel_reason", "first_name", "last_name", "email", "phone", "organization",
+    "position", "country", "category", "language", "panels", "consent_at", "registered_at", "confirmed_at",
+    "checked_in_at",
+]  # fmt: skip
+
+
+@organizer_required("registration.view_registration")
+@require_GET
+def organizer_export(request, slug):
+    forum = _organizer_forum(slug)
+    _params, queryset = _filtered(request, forum)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="registrations-{forum.slug}.csv"'
+    response.write("\ufeff")  # spreadsheets read UTF-8 (Azerbaijani, Russian, Turkish letters)
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for registration in queryset.prefetch_related("panels"):
+        row = [
+            registration.badge_code,
+            registration.status,
+            registration.cancel_reason,
+            registration.first_name,
+            registration.last_name,
+            registration.email,
+            registration.phone,
+            registration.organization,
+            registration.position,
+            registration.country.code,
+            registration.category,
+            registration.language,
+            "; ".join(panel.title for panel in registration.panels.all()),
+            registration.consent_at.isoformat() if registration.consent_at else "",
+            registration.created_at.isoformat(),
+            registration.confirmed_at.isoformat() if registration.confirmed_at else "",
+            registration.checked_in_at.isoformat() if registration.checked_in_at else "",
+        ]
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return _private(response)
+
+
+@organizer_required("registration.change_registration")
+@require_http_methods(["GET", "POST"])
+def organizer_checkin(request, slug):
+    forum = _organizer_forum(slug)
+    result = error = None
+    status = 200
+    if request.method == "POST":
+        form = BadgeCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                result = services.check_in(forum=forum, code=form.cleaned_data["code"], by=request.user)
+            except RegistrationError as exc:
+                error = exc
+                status = exc.status
+            form = BadgeCodeForm()
+        else:
+            status = 400
+    else:
+        form = BadgeCodeForm()
+    confirmed = forum.registrations.filter(status=Registration.Status.CONFIRMED)
+    context = {
+        "forum": forum,
+        "form": form,
+        "result": result,
+        "error": error,
+        "checked_in_at": services.local_time(forum, result.checked_in_at) if result else "",
+        "present": confirmed.filter(checked_in_at__isnull=False).count(),
+        "confirmed": confirmed.count(),
+    }
+    return render(request, "registration/organizer/checkin.html", context, status=status)

@@ -7,6 +7,7 @@ Policies:
 - public: anyone reads (200).
 - organizer: organizers and superusers are let through (the answer may still be 400/404/409
   for the empty body we send), everyone else is stopped (401 anonymous, 403 signed in).
+- open: anyone may call it (public sign-up); the answer depends on the body, never 401/403.
 - token: addressed by a secret token in the URL, never by role: a wrong token is 404 for all.
 """
 
@@ -33,6 +34,9 @@ POLICIES = {
     "forum": {"list": "public", "retrieve": "public"},
     "theme": {"list": "public", "retrieve": "public"},
     "room": {"list": "public", "retrieve": "public"},
+    "registration": {"list": "organizer", "create": "open"},
+    "registration-manage": {"retrieve": "token", "confirm": "token", "cancel": "token"},
+    "checkin": {"create": "organizer"},
 }
 
 
@@ -42,6 +46,7 @@ def _lookup_value(basename, data):
         "forum": data["forum"].slug,
         "theme": data["forum"].themes.first().pk,
         "room": data["room"].pk,
+        "registration-manage": "not-a-real-token-" + "x" * 27,
     }[basename]
 
 
@@ -100,7 +105,7 @@ def test_operation_answers_each_role_as_its_policy_says(client, data, role, base
     kwargs = {}
     if detail:
         viewset = dict((b, v) for _p, v, b in router.registry)[basename]
-        kwargs[viewset.lookup_url_kwarg or viewset.lookup_field] = _lookup_value(basename, data)
+        kwargs[getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")] = _lookup_value(basename, data)
     url = reverse(name, kwargs=kwargs)
     caller = _client_for(role, client)
     response = getattr(caller, method)(url, data={} if method != "get" else None, content_type="application/json")
@@ -112,6 +117,9 @@ def test_operation_answers_each_role_as_its_policy_says(client, data, role, base
             assert response.status_code not in (401, 403), (role, url, response.status_code)
         else:
             assert response.status_code == (401 if role == "anonymous" else 403), (role, url, response.status_code)
+    elif policy == "open":
+        assert response.status_code not in (401, 403), (role, url, response.status_code)
+        assert response.status_code < 500
     elif policy == "token":
         assert response.status_code == 404, (role, url, response.status_code)
     else:

@@ -52,7 +52,7 @@ def _lookup_value(basename, data):
 
 def routed_operations():
     operations = []
-    for prefix, viewset, basename in router.registry:
+    for _prefix, viewset, basename in router.registry:
         for action, (method, detail) in STANDARD_ACTIONS.items():
             if hasattr(viewset, action):
                 operations.append((basename, action, method, detail, None))
@@ -104,8 +104,9 @@ def test_operation_answers_each_role_as_its_policy_says(client, data, role, base
     name = f"v1:{basename}-{url_name or ('detail' if detail else 'list')}"
     kwargs = {}
     if detail:
-        viewset = dict((b, v) for _p, v, b in router.registry)[basename]
-        kwargs[getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")] = _lookup_value(basename, data)
+        viewset = {b: v for _p, v, b in router.registry}[basename]
+        lookup = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        kwargs[lookup] = _lookup_value(basename, data)
     url = reverse(name, kwargs=kwargs)
     caller = _client_for(role, client)
     response = getattr(caller, method)(url, data={} if method != "get" else None, content_type="application/json")

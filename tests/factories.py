@@ -89,3 +89,20 @@ class OrganizerFactory(UserFactory):
         if create:
             self.groups.add(Group.objects.get(name=ORGANIZERS_GROUP))
             self.save()
+
+
+class PanelFactory(factory.django.DjangoModelFactory):
+    """A draft panel made through the service (so translations and the change log are right)."""
+
+    class Meta:
+        model = "panels.Panel"
+
+    forum = factory.SubFactory(ForumFactory)
+    title = factory.Sequence(lambda n: {"az": f"Panel {n}", "en": f"Panel {n}", "ru": f"Панель {n}", "tr": f"Panel {n}"})
+    theme = factory.LazyAttribute(lambda o: o.forum.themes.order_by("order").first())
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from panels import services as panel_services
+
+        return panel_services.create_panel(**kwargs)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
 
@@ -236,5 +236,8 @@ def organizer_publish_all(request, slug):
     except PanelError as exc:
         failed = {"panel_id": None, "form": None, "errors": exc.conflicts, "action": "publish"}
         return _render_grid(request, forum, failed=failed, status=exc.status)
-    messages.success(request, _("%(count)s panels published.") % {"count": len(published)})
+    count = len(published)
+    messages.success(
+        request, ngettext("%(count)s panel published.", "%(count)s panels published.", count) % {"count": count}
+    )
     return redirect("panels:organizer-schedule", slug=forum.slug)

@@ -98,7 +98,9 @@ class PanelFactory(factory.django.DjangoModelFactory):
         model = "panels.Panel"
 
     forum = factory.SubFactory(ForumFactory)
-    title = factory.Sequence(lambda n: {"az": f"Panel {n}", "en": f"Panel {n}", "ru": f"Панель {n}", "tr": f"Panel {n}"})
+    title = factory.Sequence(
+        lambda n: {"az": f"Panel {n}", "en": f"Panel {n}", "ru": f"Панель {n}", "tr": f"Panel {n}"}
+    )
     theme = factory.LazyAttribute(lambda o: o.forum.themes.order_by("order").first())
 
     @classmethod

@@ -46,10 +46,7 @@ def test_simultaneous_bookings_of_one_room_and_slot_let_exactly_one_win(forum, h
     panels = [PanelFactory(forum=forum) for _ in range(6)]
     start, end = at(forum, 0, "10:00"), at(forum, 0, "11:00")
     outcomes = race(
-        [
-            lambda panel=panel: services.schedule_panel(panel=panel, room=hall, start=start, end=end)
-            for panel in panels
-        ]
+        [lambda panel=panel: services.schedule_panel(panel=panel, room=hall, start=start, end=end) for panel in panels]
     )
     kinds = [kind for kind, _value in outcomes]
     assert kinds.count("won") == 1, outcomes
@@ -115,10 +112,7 @@ def test_without_the_lock_the_constraint_still_lets_only_one_win(forum, hall, mo
     panels = [PanelFactory(forum=forum) for _ in range(4)]
     start, end = at(forum, 0, "15:00"), at(forum, 0, "16:00")
     outcomes = race(
-        [
-            lambda panel=panel: services.schedule_panel(panel=panel, room=hall, start=start, end=end)
-            for panel in panels
-        ]
+        [lambda panel=panel: services.schedule_panel(panel=panel, room=hall, start=start, end=end) for panel in panels]
     )
     kinds = [kind for kind, _value in outcomes]
     assert kinds.count("won") == 1, outcomes

@@ -34,17 +34,21 @@ def test_scheduling_a_free_slot_makes_the_panel_scheduled_and_raises_its_sequenc
 def test_second_booking_of_room_is_refused_with_the_booked_panel_named(forum, hall):
     first = placed(forum, hall, 0, "10:00", "11:00", title={"az": "Açılış"})
     second = PanelFactory(forum=forum)
-    with pytest.raises(PanelError) as exc:
+    with pytest.raises(PanelError) as exc, translation.override("en"):
         services.schedule_panel(panel=second, room=hall, start=at(forum, 0, "10:30"), end=at(forum, 0, "11:30"))
     assert exc.value.status == 409
     assert exc.value.code == "schedule_conflict"
     assert exc.value.conflicts == [
         {
             "code": "room_booked",
-            "message": f"Böyük zal is already booked at {forum.days[0]:%d.%m.%Y} 10:00–11:00 for “Açılış”.",
+            "message": f"Main Hall is already booked at {forum.days[0]:%d.%m.%Y} 10:00–11:00 for “Açılış”.",
             "panel": first.pk,
         }
     ]
+    with pytest.raises(PanelError) as exc:  # in the active language, Azerbaijani by default
+        services.schedule_panel(panel=second, room=hall, start=at(forum, 0, "10:30"), end=at(forum, 0, "11:30"))
+    day = f"{forum.days[0]:%d.%m.%Y}"
+    assert exc.value.message == f"Böyük zal {day} 10:00–11:00 vaxtında artıq “Açılış” üçün tutulub."
     second.refresh_from_db()
     assert second.status == Panel.Status.DRAFT and second.start is None and second.sequence == 0
 

@@ -11,7 +11,8 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -53,22 +54,41 @@ class PanelSerializer(serializers.ModelSerializer):
             "language", "interpretation", "capacity", "sequence", "speakers", "url",
         ]  # fmt: skip
 
+    @extend_schema_field(
+        inline_serializer(
+            "PanelTheme",
+            {
+                "id": serializers.IntegerField(),
+                "code": serializers.CharField(),
+                "name": serializers.CharField(),
+                "colour": serializers.CharField(),
+            },
+            allow_null=True,
+        )
+    )
     def get_theme(self, panel):
         if not panel.theme_id:
             return None
         theme = panel.theme
         return {"id": theme.id, "code": theme.code, "name": theme.name, "colour": theme.colour}
 
+    @extend_schema_field(
+        inline_serializer(
+            "PanelRoom", {"id": serializers.IntegerField(), "name": serializers.CharField()}, allow_null=True
+        )
+    )
     def get_room(self, panel):
         return {"id": panel.room.id, "name": panel.room.name} if panel.room_id else None
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_start(self, panel):
         return panel.local_start.isoformat() if panel.start else None
 
+    @extend_schema_field(OpenApiTypes.DATETIME)
     def get_end(self, panel):
         return panel.local_end.isoformat() if panel.end else None
 
-    def get_url(self, panel):
+    def get_url(self, panel) -> str:
         return f"/forums/{panel.forum.slug}/panels/{panel.pk}/"
 
 

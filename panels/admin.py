@@ -51,21 +51,28 @@ class PanelAdmin(TranslationAdmin):
         if formset.model is not Participation:
             return super().save_formset(request, form, formset, change)
         panel = form.instance
-        for obj in formset.deleted_objects:
-            services.remove_participant(panel=panel, speaker=obj.speaker, actor=request.user)
+        # The admin's change message reads these three lists, as formset.save() would set them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                services.remove_participant(panel=panel, speaker=deleted.instance.speaker, actor=request.user)
+                formset.deleted_objects.append(deleted.instance)
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue
             obj = inline_form.instance
             if obj.pk:
                 obj.save(update_fields=["role", "order"])
+                formset.changed_objects.append((obj, inline_form.changed_data))
                 continue
             try:
-                services.add_participant(
+                participation = services.add_participant(
                     panel=panel, speaker=obj.speaker, role=obj.role, order=obj.order, actor=request.user
                 )
             except PanelError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
+            else:
+                formset.new_objects.append(participation)
 
     @admin.action(description=_("Publish selected panels"))
     def publish_selected(self, request, queryset):

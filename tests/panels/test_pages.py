@@ -235,3 +235,32 @@ def test_grid_shows_standing_conflicts(organizer_client, forum, program):
     html = organizer_client.get(grid_url(forum)).content.decode()
     article = html.split(f'id="panel-{program["startups"].pk}"', 1)[1].split("</article>", 1)[0]
     assert "Conflicts in the current schedule" in article and 'data-code="outside_opening_hours"' in article
+
+
+def test_admin_pages_render_and_a_busy_speaker_added_inline_is_refused(organizer_client, forum, program, speaker):
+    organizer_client.cookies["django_language"] = "en"
+    assert organizer_client.get("/admin/panels/panel/").status_code == 200
+    assert organizer_client.get("/admin/panels/schedulechange/").status_code == 200
+    busy_elsewhere = program["scheduled"]  # day 2, 10:00-11:00 in the hall
+    services.add_participant(panel=program["startups"], speaker=SpeakerFactory())
+    clash = placed(forum, program["startups"].room, 1, "10:30", "11:30")
+    services.add_participant(panel=busy_elsewhere, speaker=speaker)
+    url = f"/admin/panels/panel/{clash.pk}/change/"
+    page = organizer_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and not hasattr(value, "pk")}
+    data.update({"forum": forum.pk, "theme": clash.theme_id or "", "format": clash.format, "language": clash.language})
+    data.update({f"title_{lang}": getattr(clash, f"title_{lang}") or "" for lang in ("az", "en", "ru", "tr")})
+    data.update({f"description_{lang}": "" for lang in ("az", "en", "ru", "tr")})
+    data.update(
+        {
+            "participations-TOTAL_FORMS": "1", "participations-INITIAL_FORMS": "0",
+            "participations-MIN_NUM_FORMS": "0", "participations-MAX_NUM_FORMS": "1000",
+            "participations-0-speaker": speaker.pk, "participations-0-role": "panelist", "participations-0-order": "0",
+        }
+    )  # fmt: skip
+    response = organizer_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert not clash.participations.filter(speaker=speaker).exists()
+    assert "Leyla Aliyeva is already on" in response.content.decode()

@@ -1,5 +1,242 @@
-"""REST API of the panels app (serializers and viewsets), registered under /api/v1/."""
+"""REST API of the panels app (serializers and viewsets), registered under /api/v1/.
+
+Anyone reads the public program (published panels, and cancelled ones the public had seen);
+organizers also see drafts and scheduled panels, and create, schedule, move, publish, unschedule
+and cancel. A refused scheduling action answers 409 with every conflict in ``conflicts``.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db.models import Q
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from forum.models import Forum
+
+from . import selectors, services
+from .models import Panel, Participation
+
+
+class SpeakerOnPanelSerializer(serializers.ModelSerializer):
+    """Public facts only: never the email, phone or travel details."""
+
+    id = serializers.IntegerField(source="speaker.id")
+    name = serializers.CharField(source="speaker.full_name")
+    position = serializers.CharField(source="speaker.position")
+    organization = serializers.CharField(source="speaker.organization")
+    country = serializers.CharField(source="speaker.country.code")
+
+    class Meta:
+        model = Participation
+        fields = ["id", "name", "role", "position", "organization", "country"]
+
+
+class PanelSerializer(serializers.ModelSerializer):
+    forum = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SerializerMethodField()
+    room = serializers.SerializerMethodField()
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+    capacity = serializers.IntegerField(source="effective_capacity", read_only=True)
+    speakers = SpeakerOnPanelSerializer(source="participations", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Panel
+        fields = [
+            "id", "forum", "title", "description", "format", "status", "theme", "room", "start", "end",
+            "language", "interpretation", "capacity", "sequence", "speakers", "url",
+        ]  # fmt: skip
+
+    @extend_schema_field(
+        inline_serializer(
+            "PanelTheme",
+            {
+                "id": serializers.IntegerField(),
+                "code": serializers.CharField(),
+                "name": serializers.CharField(),
+                "colour": serializers.CharField(),
+            },
+            allow_null=True,
+        )
+    )
+    def get_theme(self, panel):
+        if not panel.theme_id:
+            return None
+        theme = panel.theme
+        return {"id": theme.id, "code": theme.code, "name": theme.name, "colour": theme.colour}
+
+    @extend_schema_field(
+        inline_serializer(
+            "PanelRoom", {"id": serializers.IntegerField(), "name": serializers.CharField()}, allow_null=True
+        )
+    )
+    def get_room(self, panel):
+        return {"id": panel.room.id, "name": panel.room.name} if panel.room_id else None
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_start(self, panel):
+        return panel.local_start.isoformat() if panel.start else None
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_end(self, panel):
+        return panel.local_end.isoformat() if panel.end else None
+
+    def get_url(self, panel) -> str:
+        return f"/forums/{panel.forum.slug}/panels/{panel.pk}/"
+
+
+class PanelCreateSerializer(serializers.Serializer):
+    forum = serializers.SlugRelatedField(slug_field="slug", queryset=Forum.objects.all())
+    title = serializers.JSONField(help_text="Text in Azerbaijani, or {language: text}.")
+    description = serializers.JSONField(required=False, default="")
+    theme = serializers.IntegerField(required=False, allow_null=True)
+    format = serializers.ChoiceField(choices=Panel.Format.choices, default=Panel.Format.PANEL)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    interpretation = serializers.BooleanField(default=False)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class SlotSerializer(serializers.Serializer):
+    room = serializers.IntegerField(required=False, help_text="Room id; a move keeps the room when omitted.")
+    start = serializers.DateTimeField(help_text="ISO 8601; without an offset it is the forum's local time.")
+    end = serializers.DateTimeField(help_text="ISO 8601; without an offset it is the forum's local time.")
+
+    def to_internal_value(self, data):
+        # Keep the offset as given (or none, meaning forum-local): the service interprets it.
+        values = super().to_internal_value(data)
+        for key in ("start", "end"):
+            raw = data.get(key)
+            if isinstance(raw, str):
+                try:
+                    values[key] = datetime.datetime.fromisoformat(raw)
+                except ValueError as exc:
+                    raise serializers.ValidationError({key: ["Use an ISO 8601 date and time."]}) from exc
+        return values
+
+
+class PanelFilter(filters.FilterSet):
+    forum = filters.CharFilter(field_name="forum__slug")
+    theme = filters.CharFilter(field_name="theme__code")
+    room = filters.NumberFilter(field_name="room_id")
+    language = filters.ChoiceFilter(choices=settings.LANGUAGES)
+    day = filters.DateFilter(method="filter_day", help_text="A forum-local date, YYYY-MM-DD.")
+    status = filters.ChoiceFilter(choices=Panel.Status.choices, method="filter_status")
+
+    class Meta:
+        model = Panel
+        fields = ["forum", "theme", "room", "language", "day", "status"]
+
+    def filter_day(self, queryset, name, value):
+        # Each forum has its own time zone: a day is that forum's midnight to midnight.
+        query = Q()
+        forums = Forum.objects.filter(slug=self.data["forum"]) if self.data.get("forum") else Forum.objects.all()
+        for forum_id, zone in forums.values_list("pk", "timezone"):
+            start = datetime.datetime.combine(value, datetime.time(0, 0), tzinfo=zoneinfo.ZoneInfo(zone))
+            query |= Q(forum_id=forum_id, start__gte=start, start__lt=start + datetime.timedelta(days=1))
+        return queryset.filter(query) if query else queryset.none()
+
+    def filter_status(self, queryset, name, value):
+        # Only organizers choose statuses; the public always sees the public program.
+        if self.request is None or not self.request.user.is_staff:
+            return queryset
+        return queryset.filter(status=value)
+
+
+class IsOrganizerOrReadOnly(permissions.BasePermission):
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        perm = "panels.add_panel" if view.action == "create" else "panels.change_panel"
+        return bool(user and user.is_authenticated and user.is_staff and user.has_perm(perm))
+
+
+class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PanelSerializer
+    filterset_class = PanelFilter
+    permission_classes = [IsOrganizerOrReadOnly]
+    ordering_fields = ["start", "id"]
+    ordering = ["start", "id"]
+
+    def get_queryset(self):
+        panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(selectors._participations())
+        if self.request.user.is_staff:
+            return panels
+        return panels.filter(
+            selectors.public_panel_filter(),
+            forum__status__in=[Forum.Status.PUBLISHED, Forum.Status.ARCHIVED],
+        )
+
+    def _result(self, panel, warnings=(), code=status.HTTP_200_OK):
+        panel = self.get_queryset().get(pk=panel.pk)
+        data = PanelSerializer(panel, context=self.get_serializer_context()).data
+        return Response({**data, "warnings": list(warnings)}, status=code)
+
+    @extend_schema(request=PanelCreateSerializer, responses={201: PanelSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = PanelCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        forum = data.pop("forum")
+        theme_id = data.pop("theme", None)
+        theme = services.theme_for(forum=forum, theme_id=theme_id) if theme_id else None
+        panel = services.create_panel(forum=forum, theme=theme, actor=request.user, **data)
+        return self._result(panel, code=status.HTTP_201_CREATED)
+
+    def _slot(self, request, panel, *, room_required):
+        payload = SlotSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if "room" in data:
+            room = services.room_for(forum=panel.forum, room_id=data["room"])
+        elif room_required:
+            raise serializers.ValidationError({"room": ["Choose a room."]})
+        else:
+            room = None
+        return room, data["start"], data["end"]
+
+    def _panel(self, pk):
+        return Panel.objects.select_related("forum", "room").get(pk=self.get_object().pk)
+
+    @extend_schema(request=SlotSerializer, responses={200: PanelSerializer})
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        panel = self._panel(pk)
+        room, start, end = self._slot(request, panel, room_required=True)
+        placement = services.schedule_panel(panel=panel, room=room, start=start, end=end, actor=request.user)
+        return self._result(placement.panel, placement.warnings)
+
+    @extend_schema(request=SlotSerializer, responses={200: PanelSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        panel = self._panel(pk)
+        room, start, end = self._slot(request, panel, room_required=False)
+        placement = services.move_panel(panel=panel, room=room, start=start, end=end, actor=request.user)
+        return self._result(placement.panel, placement.warnings)
+
+    @extend_schema(request=None, responses={200: PanelSerializer})
+    @action(detail=True, methods=["post"])
+    def unschedule(self, request, pk=None):
+        return self._result(services.unschedule_panel(panel=self._panel(pk), actor=request.user))
+
+    @extend_schema(request=None, responses={200: PanelSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._result(services.publish_panel(panel=self._panel(pk), actor=request.user))
+
+    @extend_schema(request=None, responses={200: PanelSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._result(services.cancel_panel(panel=self._panel(pk), actor=request.user))
 
 
 def register(router):
-    """Add this app's viewsets to the v1 router."""
+    """Add this app's viewsets to the v1 router (themes and rooms are read through forum's API)."""
+    router.register("panels", PanelViewSet, basename="panel")

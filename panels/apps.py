@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PanelsConfig(AppConfig):
     name = "panels"
     verbose_name = _("Panels and program")
+
+    def ready(self):
+        from forum.services import register_copy_hook
+
+        from .services import copy_panels_to_new_edition
+
+        register_copy_hook(copy_panels_to_new_edition)

@@ -38,6 +38,7 @@ class Panel(models.Model):
     interpretation = models.BooleanField(_("interpretation offered"), default=False)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Defaults to the room's."))
     sequence = models.PositiveIntegerField(_("revision"), default=0, help_text=_("Raised on every schedule change."))
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -51,7 +52,14 @@ class Panel(models.Model):
                 | models.Q(start__isnull=False, end__isnull=False, end__gt=models.F("start")),
                 name="panel_interval_valid",
             ),
+            # A panel that holds a slot has all of it: room, start and end.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["scheduled", "published"])
+                | models.Q(room__isnull=False, start__isnull=False, end__isnull=False),
+                name="panel_placed_when_scheduled",
+            ),
         ]
+        indexes = [models.Index(fields=["forum", "status", "start"], name="panel_forum_status_start")]
 
     def __str__(self):
         return self.title
@@ -65,6 +73,33 @@ class Panel(models.Model):
     @property
     def is_scheduled(self):
         return self.room_id is not None and self.start is not None
+
+    @property
+    def holds_slot(self):
+        """Scheduled and published panels occupy their room; drafts and cancelled ones do not."""
+        return self.status in HOLDING_STATUSES and self.is_scheduled
+
+    @property
+    def is_public(self):
+        """Published, or cancelled after publication (the program then shows it as cancelled)."""
+        return self.status == self.Status.PUBLISHED or (
+            self.status == self.Status.CANCELLED and self.published_at is not None
+        )
+
+    @property
+    def duration(self):
+        return self.end - self.start if self.start and self.end else None
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.forum.tz) if self.start else None
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.forum.tz) if self.end else None
+
+
+HOLDING_STATUSES = (Panel.Status.SCHEDULED, Panel.Status.PUBLISHED)
 
 
 class Participation(models.Model):
@@ -91,3 +126,45 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.speaker} ({self.get_role_display()}) — {self.panel}"
+
+
+class ScheduleChange(models.Model):
+    """One entry of the schedule's change log: who changed which panel, when, from what to what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        SCHEDULED = "scheduled", _("Scheduled")
+        MOVED = "moved", _("Moved")
+        UNSCHEDULED = "unscheduled", _("Unscheduled")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        SPEAKER_ADDED = "speaker_added", _("Speaker added")
+        SPEAKER_REMOVED = "speaker_removed", _("Speaker removed")
+        COPIED = "copied", _("Copied from an earlier edition")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="schedule_changes", verbose_name=_("forum"))
+    panel = models.ForeignKey(
+        Panel, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes", verbose_name=_("panel")
+    )
+    panel_title = models.CharField(_("panel title"), max_length=250)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("schedule change")
+        verbose_name_plural = _("schedule changes")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.panel_title}"

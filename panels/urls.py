@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "panels"
 
-urlpatterns = []
+urlpatterns = [
+    path("forums/<slug:slug>/program/", views.program, name="program"),
+    path("forums/<slug:slug>/panels/<int:panel_id>/", views.panel_detail, name="detail"),
+    path("forums/<slug:slug>/panels/<int:panel_id>.ics", views.panel_ics, name="panel-ics"),
+    path("forums/<slug:slug>/schedule.ics", views.schedule_ics, name="schedule-ics"),
+    path("forums/<slug:slug>/schedule.xml", views.schedule_xml, name="schedule-xml"),
+    path("forums/<slug:slug>/schedule.json", views.schedule_json, name="schedule-json"),
+    path("forums/<slug:slug>/program.csv", views.program_csv, name="program-csv"),
+    path("organizer/forums/<slug:slug>/schedule/", views.organizer_schedule, name="organizer-schedule"),
+    path("organizer/forums/<slug:slug>/schedule/publish/", views.organizer_publish_all, name="organizer-publish-all"),
+    path(
+        "organizer/forums/<slug:slug>/schedule/panels/<int:panel_id>/<slug:action>/",
+        views.organizer_panel_action,
+        name="organizer-action",
+    ),
+]

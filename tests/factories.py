@@ -120,3 +120,22 @@ def register_attendee(forum, **overrides):
     result = registration_services.register(forum=forum, **registration_input(**overrides))
     result.registration.raw_token = result.token
     return result.registration
+
+
+class PanelFactory(factory.django.DjangoModelFactory):
+    """A draft panel made through the service (so translations and the change log are right)."""
+
+    class Meta:
+        model = "panels.Panel"
+
+    forum = factory.SubFactory(ForumFactory)
+    title = factory.Sequence(
+        lambda n: {"az": f"Panel {n}", "en": f"Panel {n}", "ru": f"Панель {n}", "tr": f"Panel {n}"}
+    )
+    theme = factory.LazyAttribute(lambda o: o.forum.themes.order_by("order").first())
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from panels import services as panel_services
+
+        return panel_services.create_panel(**kwargs)

@@ -1,0 +1,148 @@
+"""Reads of panels that the pages, the exports and the API share."""
+
+import datetime
+from itertools import groupby
+
+from django.db.models import Max, Prefetch, Q
+
+from . import conflicts as rules
+from .models import HOLDING_STATUSES, Panel, Participation
+
+GRID_STEP_MINUTES = 5
+
+
+def _participations():
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.select_related("speaker").order_by("order", "id"),
+    )
+
+
+def public_panel_filter():
+    """Published panels, and those cancelled after the public saw them (shown as cancelled)."""
+    return Q(status=Panel.Status.PUBLISHED) | Q(status=Panel.Status.CANCELLED, published_at__isnull=False)
+
+
+def public_panels(*, forum, theme=None, day=None, room=None, language=None):
+    """The public program of a forum, in time order, speakers loaded. Filters are optional:
+    ``theme`` a theme code, ``day`` a date (forum-local), ``room`` a room id, ``language`` a code."""
+    panels = Panel.objects.filter(public_panel_filter(), forum=forum, start__isnull=False)
+    if theme:
+        panels = panels.filter(theme__code=theme)
+    if room:
+        panels = panels.filter(room_id=room)
+    if language:
+        panels = panels.filter(language=language)
+    if day:
+        start = forum.local_datetime(day, datetime.time(0, 0))
+        panels = panels.filter(start__gte=start, start__lt=start + datetime.timedelta(days=1))
+    return (
+        panels.select_related("theme", "room", "forum")
+        .prefetch_related(_participations())
+        .order_by("start", "room__order", "room_id", "id")
+    )
+
+
+def public_panel(*, forum, panel_id, user=None):
+    """One panel as the visitor may see it (staff also see drafts); None otherwise."""
+    panels = Panel.objects.filter(forum=forum, pk=panel_id)
+    if not (user and user.is_staff):
+        panels = panels.filter(public_panel_filter())
+    return panels.select_related("theme", "room", "forum").prefetch_related(_participations()).first()
+
+
+def organizer_panels(*, forum):
+    return (
+        Panel.objects.filter(forum=forum)
+        .select_related("theme", "room", "forum")
+        .prefetch_related(_participations())
+        .order_by("start", "room__order", "id")
+    )
+
+
+def schedule_last_modified(*, forum):
+    """When anything the program shows last changed: the forum, its panels, their speakers."""
+    stamps = Panel.objects.filter(forum=forum).aggregate(
+        panels=Max("updated_at"), speakers=Max("participations__speaker__updated_at")
+    )
+    candidates = [forum.updated_at, stamps["panels"], stamps["speakers"]]
+    return max(stamp for stamp in candidates if stamp is not None).replace(microsecond=0)
+
+
+def local_day(panel):
+    return panel.start.astimezone(panel.forum.tz).date()
+
+
+def group_by_day(panels):
+    """[(date, [panels])] in forum-local days."""
+    return [(day, list(items)) for day, items in groupby(panels, key=local_day)]
+
+
+def group_by_time(panels):
+    """[(start, end, [panels])] for panels sharing a start time: the program's rows."""
+    return [(start, list(items)) for start, items in groupby(panels, key=lambda panel: panel.start)]
+
+
+def current_conflicts(*, forum, panels):
+    """Conflicts of the schedule as it stands, per panel id, from the loaded panels alone: a
+    speaker on two panels at once, slots outside the forum's days or hours. (Changes to the
+    forum's hours or late speaker additions can leave these behind; the grid shows them.)"""
+    placed = [panel for panel in panels if panel.status in HOLDING_STATUSES and panel.start]
+    found = {}
+    for panel in placed:
+        speakers = [participation.speaker for participation in panel.participations.all()]
+        reasons = rules.forum_hours_conflicts(forum=forum, start=panel.start, end=panel.end)
+        reasons += rules.clash_conflicts(
+            forum=forum, panel_id=panel.pk, room=panel.room, start=panel.start, end=panel.end,
+            speakers=speakers, others=placed,
+        )  # fmt: skip
+        if reasons:
+            found[panel.pk] = reasons
+    return found
+
+
+def grid(*, forum, panels):
+    """The organizer's grid: for each day, the rooms as columns and 5-minute rows from opening
+    to closing, each placed panel with its row span. Unplaced panels are returned apart."""
+    rooms = list(forum.rooms.all())
+    column = {room.pk: index for index, room in enumerate(rooms, start=2)}
+    opens, closes = forum.day_opens_at, forum.day_closes_at
+    day_minutes = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+    rows = day_minutes // GRID_STEP_MINUTES
+    days = {day: [] for day in forum.days}
+    unplaced = []
+    outside = []
+    for panel in panels:
+        if not (panel.status in HOLDING_STATUSES and panel.start):
+            unplaced.append(panel)
+            continue
+        start, end = panel.start.astimezone(forum.tz), panel.end.astimezone(forum.tz)
+        if start.date() not in days or panel.room_id not in column:
+            outside.append(panel)
+            continue
+        first = _minutes_from(opens, start.time()) // GRID_STEP_MINUTES + 2
+        last = _minutes_from(opens, end.time()) // GRID_STEP_MINUTES + 2
+        if end.date() != start.date() or first < 2 or last > rows + 2:
+            outside.append(panel)
+            continue
+        days[start.date()].append(
+            {"panel": panel, "row": first, "row_end": max(last, first + 1), "column": column[panel.room_id]}
+        )
+    hours = []
+    current = datetime.datetime.combine(forum.start_date, opens)
+    while current.time() < closes and current.date() == forum.start_date:
+        row = _minutes_from(opens, current.time()) // GRID_STEP_MINUTES + 2
+        hours.append({"label": f"{current:%H:%M}", "row": row, "row_end": min(row + 30 // GRID_STEP_MINUTES, rows + 2)})
+        current += datetime.timedelta(minutes=30)
+    return {
+        "rooms": [{"room": room, "column": column[room.pk]} for room in rooms],
+        "days": [{"day": day, "cells": cells} for day, cells in days.items()],
+        "rows": rows,
+        "hours": hours,
+        "unplaced": unplaced,
+        "outside": outside,
+    }
+
+
+def _minutes_from(origin, time):
+    return (time.hour * 60 + time.minute) - (origin.hour * 60 + origin.minute)

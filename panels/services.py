@@ -1,0 +1,565 @@
+"""Writes and business rules for panels: creating them, placing them in the schedule, publishing.
+
+Every operation that takes or changes a slot runs in one transaction that first takes the forum's
+scheduling lock (``pg_advisory_xact_lock`` on PostgreSQL; SQLite's IMMEDIATE transactions already
+serialize writers), then locks the panel row, then checks every rule and refuses with all the
+reasons at once. A PostgreSQL exclusion constraint on (room, time range) backs the room rule up.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from forum.models import Room, Theme
+from notifications import services as notifications
+from speakers import selectors as speaker_selectors
+
+from . import conflicts as rules
+from .errors import PanelError
+from .models import HOLDING_STATUSES, Panel, Participation, ScheduleChange
+
+# First key of the two-key advisory lock; the second is the forum id. Keeps our locks apart from
+# other apps' advisory locks.
+SCHEDULE_LOCK_NAMESPACE = 0x50414E  # "PAN"
+
+
+@dataclass
+class Placement:
+    """The result of a scheduling operation: the saved panel and any warnings worth showing."""
+
+    panel: Panel
+    warnings: list = field(default_factory=list)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def lock_forum_schedule(forum_id):
+    """Serialize scheduling within one forum until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SCHEDULE_LOCK_NAMESPACE, forum_id % 2**31])
+
+
+def _refuse(reasons, *, status, code):
+    messages = [reason.message for reason in reasons]
+    raise PanelError(
+        " ".join(messages),
+        code=code,
+        status=status,
+        extra={"conflicts": [reason.as_dict() for reason in reasons]},
+    )
+
+
+def _invalid(message, *, code, field_name=None):
+    reason = rules.Reason(code, message)
+    raise PanelError(
+        message,
+        code=code,
+        status=400,
+        fields={field_name: [message]} if field_name else {},
+        extra={"conflicts": [reason.as_dict()]},
+    )
+
+
+def _aware(value, forum):
+    """Datetimes without an offset are the forum's wall-clock time (what an organizer means)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime.datetime):
+        _invalid(_("Give a date and time."), code="invalid_datetime")
+    if timezone.is_naive(value):
+        return value.replace(tzinfo=forum.tz)
+    return value
+
+
+def _snapshot(panel):
+    return {
+        "status": panel.status,
+        "room_id": panel.room_id,
+        "room": panel.room.name if panel.room_id else None,
+        # Forum-local with the offset: unambiguous, and what the organizers read.
+        "start": panel.start.astimezone(panel.forum.tz).isoformat() if panel.start else None,
+        "end": panel.end.astimezone(panel.forum.tz).isoformat() if panel.end else None,
+        "sequence": panel.sequence,
+    }
+
+
+def _log(*, panel, action, actor, before, after):
+    ScheduleChange.objects.create(
+        forum_id=panel.forum_id,
+        panel=panel,
+        panel_title=panel.title_az or panel.title,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        before=before,
+        after=after,
+    )
+
+
+def _locked_panel(panel):
+    """Take the forum's scheduling lock, then the panel row, and return its current state."""
+    lock_forum_schedule(panel.forum_id)
+    return Panel.objects.select_for_update(of=("self",)).select_related("forum", "room", "theme").get(pk=panel.pk)
+
+
+def _speakers_of(panel):
+    return [participation.speaker for participation in panel.participations.select_related("speaker")]
+
+
+def _clashing_panels(*, panel_id, room, start, end, speaker_ids):
+    query = Q(room=room) if room is not None else Q(pk__in=[])
+    if speaker_ids:
+        query |= Q(participations__speaker_id__in=speaker_ids)
+    return list(
+        Panel.objects.filter(query, status__in=HOLDING_STATUSES, start__lt=end, end__gt=start)
+        .exclude(pk=panel_id)
+        .distinct()
+        .select_related("room")
+        .prefetch_related("participations")
+        .order_by("start", "id")
+    )
+
+
+def check_slot(*, panel, room, start, end, speakers=None):
+    """Every reason ``panel`` cannot take ``room`` from ``start`` to ``end``, and the warnings.
+
+    Returns ``(status, reasons, warnings)`` where status is 400 for malformed input, 409 for a
+    clash with the current schedule, or None when the slot is free.
+    """
+    forum = panel.forum
+    invalid = rules.interval_errors(start=start, end=end)
+    if room is not None and room.forum_id != forum.pk:
+        invalid.append(
+            rules.Reason(
+                "room_of_another_forum",
+                _("%(room)s belongs to another forum edition.") % {"room": room.name},
+            )
+        )
+    if invalid:
+        return 400, invalid, []
+    speakers = _speakers_of(panel) if speakers is None else speakers
+    speaker_ids = [speaker.pk for speaker in speakers]
+    reasons = rules.forum_hours_conflicts(forum=forum, start=start, end=end)
+    reasons += rules.clash_conflicts(
+        forum=forum,
+        panel_id=panel.pk,
+        room=room,
+        start=start,
+        end=end,
+        speakers=speakers,
+        others=_clashing_panels(panel_id=panel.pk, room=room, start=start, end=end, speaker_ids=speaker_ids),
+    )
+    if speaker_ids:
+        unavailable = speaker_selectors.speakers_unavailable(forum=forum, speaker_ids=speaker_ids, start=start, end=end)
+        reasons += rules.availability_conflicts(
+            forum=forum, speakers=speakers, unavailable_ids=unavailable, start=start, end=end
+        )
+    warnings = rules.capacity_warnings(capacity=panel.capacity, room=room)
+    return (409 if reasons else None), reasons, warnings
+
+
+def _save_slot(panel, fields):
+    """Save, turning the exclusion constraint's last-ditch refusal into a clear 409."""
+    try:
+        with transaction.atomic():
+            panel.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError as exc:
+        if "panel_room_slot_no_overlap" not in str(exc):
+            raise
+        _refuse(
+            [rules.Reason("room_booked", _("%(room)s was booked for this time a moment ago.") % {"room": panel.room})],
+            status=409,
+            code="schedule_conflict",
+        )
+
+
+def _notify_speakers(*, panel, change, before):
+    """Queue a 'schedule_changed' message to each speaker of a panel the public already saw."""
+    forum = panel.forum
+    site = settings.SITE_URL
+    for participation in panel.participations.select_related("speaker"):
+        speaker = participation.speaker
+        language = speaker.preferred_language if speaker.preferred_language in settings.LANGUAGE_CODES else "en"
+        with translation.override(language):
+            old_room = before["room"].name if before.get("room") else None
+            after = None
+            if change == "moved":
+                after = {"when": rules.local_when(panel.start, panel.end, forum.tz), "room": panel.room.name}
+            context = {
+                "change": change,
+                "panel_id": panel.pk,
+                "title": panel.title,
+                "forum": forum.name,
+                "speaker_name": speaker.full_name,
+                "before": {"when": before.get("when"), "room": old_room},
+                "after": after,
+                "timezone": forum.timezone,
+                "url": f"{site}/forums/{forum.slug}/panels/{panel.pk}/",
+                "ics_url": f"{site}/forums/{forum.slug}/panels/{panel.pk}.ics",
+            }
+        notifications.enqueue(
+            kind="schedule_changed",
+            recipient=speaker.email,
+            language=language,
+            context=context,
+            dedupe_key=f"schedule_changed:{panel.pk}:{panel.sequence}:{speaker.pk}",
+            related=panel,
+        )
+
+
+def _public_slot(panel):
+    """What the speakers last saw of a published panel, captured before the change."""
+    when = rules.local_when(panel.start, panel.end, panel.forum.tz) if panel.start else None
+    return {"when": when, "room": panel.room if panel.room_id else None}
+
+
+# --- creating panels and their speakers ----------------------------------------------------
+
+
+def _translated(field_name, values):
+    if isinstance(values, str):
+        values = {settings.LANGUAGE_CODE: values}
+    if not isinstance(values, dict):
+        _invalid(_("Give the %(field)s as text.") % {"field": field_name}, code="invalid", field_name=field_name)
+    unknown = set(values) - set(settings.LANGUAGE_CODES)
+    if unknown:
+        _invalid(
+            _("Unknown language: %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
+            code="unknown_language",
+            field_name=field_name,
+        )
+    return {f"{field_name}_{lang}": value for lang, value in values.items()}
+
+
+@transaction.atomic
+def create_panel(
+    *,
+    forum,
+    title,
+    description="",
+    theme=None,
+    format=Panel.Format.PANEL,
+    language=None,
+    interpretation=False,
+    capacity=None,
+    room=None,
+    actor=None,
+):
+    """A new draft panel (not in the schedule yet). ``title``/``description``: text or {lang: text}."""
+    if theme is not None and theme.forum_id != forum.pk:
+        _invalid(_("This theme belongs to another forum edition."), code="theme_of_another_forum", field_name="theme")
+    if room is not None and room.forum_id != forum.pk:
+        _invalid(_("This room belongs to another forum edition."), code="room_of_another_forum", field_name="room")
+    titles = _translated("title", title)
+    if not (titles.get(f"title_{settings.LANGUAGE_CODE}") or "").strip():
+        _invalid(
+            _("Give the title in Azerbaijani (other languages fall back to it)."),
+            code="title_required",
+            field_name="title",
+        )
+    panel = Panel(
+        forum=forum,
+        # The untranslated column keeps the default-language text (the constructor sets only it).
+        title=titles.get(f"title_{settings.LANGUAGE_CODE}") or next((v for v in titles.values() if v), ""),
+        theme=theme,
+        format=format,
+        language=language or settings.LANGUAGE_CODE,
+        interpretation=interpretation,
+        capacity=capacity,
+        room=room,
+        status=Panel.Status.DRAFT,
+    )
+    for attr, value in {**titles, **_translated("description", description or "")}.items():
+        setattr(panel, attr, value)
+    try:
+        panel.full_clean()
+    except ValidationError as exc:
+        fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+        message = next(iter(fields.values()))[0]
+        raise PanelError(message, code="invalid", status=400, fields=fields) from exc
+    panel.save()
+    _log(panel=panel, action=ScheduleChange.Action.CREATED, actor=actor, before={}, after=_snapshot(panel))
+    return panel
+
+
+@transaction.atomic
+def add_participant(*, panel, speaker, role=Participation.Role.PANELIST, order=None, actor=None):
+    """Put a speaker on a panel; refused if the panel's slot clashes with the speaker's day."""
+    if role not in Participation.Role.values:
+        _invalid(_("Unknown role %(role)s.") % {"role": role}, code="unknown_role", field_name="role")
+    panel = _locked_panel(panel)
+    if panel.participations.filter(speaker=speaker).exists():
+        _refuse(
+            [
+                rules.Reason(
+                    "already_on_panel",
+                    _("%(speaker)s is already on this panel.") % {"speaker": speaker.full_name},
+                    speaker=speaker.pk,
+                )
+            ],
+            status=409,
+            code="already_on_panel",
+        )
+    if panel.holds_slot:
+        others = _clashing_panels(
+            panel_id=panel.pk, room=None, start=panel.start, end=panel.end, speaker_ids=[speaker.pk]
+        )
+        reasons = rules.clash_conflicts(
+            forum=panel.forum, panel_id=panel.pk, room=None, start=panel.start, end=panel.end,
+            speakers=[speaker], others=others,
+        )  # fmt: skip
+        unavailable = speaker_selectors.speakers_unavailable(
+            forum=panel.forum, speaker_ids=[speaker.pk], start=panel.start, end=panel.end
+        )
+        reasons += rules.availability_conflicts(
+            forum=panel.forum, speakers=[speaker], unavailable_ids=unavailable, start=panel.start, end=panel.end
+        )
+        if reasons:
+            _refuse(reasons, status=409, code="schedule_conflict")
+    if order is None:
+        order = panel.participations.count()
+    participation = Participation.objects.create(panel=panel, speaker=speaker, role=role, order=order)
+    panel.save(update_fields=["updated_at"])
+    _log(
+        panel=panel,
+        action=ScheduleChange.Action.SPEAKER_ADDED,
+        actor=actor,
+        before={},
+        after={"speaker_id": speaker.pk, "speaker": speaker.full_name, "role": role},
+    )
+    return participation
+
+
+@transaction.atomic
+def remove_participant(*, panel, speaker, actor=None):
+    panel = _locked_panel(panel)
+    deleted, _count = panel.participations.filter(speaker=speaker).delete()
+    if not deleted:
+        _invalid(_("%(speaker)s is not on this panel.") % {"speaker": speaker.full_name}, code="not_on_panel")
+    panel.save(update_fields=["updated_at"])
+    _log(
+        panel=panel,
+        action=ScheduleChange.Action.SPEAKER_REMOVED,
+        actor=actor,
+        before={"speaker_id": speaker.pk, "speaker": speaker.full_name},
+        after={},
+    )
+    return panel
+
+
+# --- placing panels in the schedule --------------------------------------------------------
+
+
+def _place(*, panel, room, start, end, actor, action, allowed_statuses, new_status=None):
+    forum = panel.forum
+    start, end = _aware(start, forum), _aware(end, forum)
+    if room is None:
+        _invalid(_("Choose a room."), code="room_required", field_name="room")
+    if not isinstance(room, Room):
+        _invalid(_("Unknown room."), code="unknown_room", field_name="room")
+    panel = _locked_panel(panel)
+    if panel.status not in allowed_statuses:
+        _refuse(
+            [
+                rules.Reason(
+                    "wrong_status",
+                    _("“%(title)s” is already published; move it instead.") % {"title": panel.title}
+                    if panel.status == Panel.Status.PUBLISHED
+                    else _("“%(title)s” is not in the schedule; schedule it first.") % {"title": panel.title},
+                )
+            ],
+            status=409,
+            code="wrong_status",
+        )
+    status, reasons, warnings = check_slot(panel=panel, room=room, start=start, end=end)
+    if status:
+        _refuse(reasons, status=status, code="invalid_slot" if status == 400 else "schedule_conflict")
+    if panel.room_id == room.pk and panel.start == start and panel.end == end and panel.holds_slot:
+        return Placement(panel=panel, warnings=[w.as_dict() for w in warnings])  # nothing changes
+    before = _snapshot(panel)
+    was_public = panel.status == Panel.Status.PUBLISHED
+    public_before = _public_slot(panel)
+    panel.room, panel.start, panel.end = room, start, end
+    panel.status = new_status or (panel.status if panel.status in HOLDING_STATUSES else Panel.Status.SCHEDULED)
+    panel.sequence += 1
+    _save_slot(panel, ["room", "start", "end", "status", "sequence"])
+    _log(panel=panel, action=action, actor=actor, before=before, after=_snapshot(panel))
+    if was_public:
+        _notify_speakers(panel=panel, change="moved", before=public_before)
+    return Placement(panel=panel, warnings=[w.as_dict() for w in warnings])
+
+
+@transaction.atomic
+def schedule_panel(*, panel, room, start, end, actor=None):
+    """Give an unscheduled (draft or cancelled) panel a room and a time; it becomes 'scheduled'."""
+    return _place(
+        panel=panel,
+        room=room,
+        start=start,
+        end=end,
+        actor=actor,
+        action=ScheduleChange.Action.SCHEDULED,
+        allowed_statuses={Panel.Status.DRAFT, Panel.Status.CANCELLED, Panel.Status.SCHEDULED},
+        new_status=Panel.Status.SCHEDULED,
+    )
+
+
+@transaction.atomic
+def move_panel(*, panel, start, end, room=None, actor=None):
+    """Move a scheduled or published panel; speakers of a published one are told."""
+    room = room if room is not None else panel.room
+    return _place(
+        panel=panel,
+        room=room,
+        start=start,
+        end=end,
+        actor=actor,
+        action=ScheduleChange.Action.MOVED,
+        allowed_statuses=set(HOLDING_STATUSES),
+    )
+
+
+@transaction.atomic
+def unschedule_panel(*, panel, actor=None):
+    """Take a panel out of the schedule (it keeps its room as a preference and becomes a draft)."""
+    panel = _locked_panel(panel)
+    if not panel.holds_slot:
+        return panel
+    before = _snapshot(panel)
+    was_public = panel.status == Panel.Status.PUBLISHED
+    public_before = _public_slot(panel)
+    panel.start = panel.end = None
+    panel.status = Panel.Status.DRAFT
+    panel.sequence += 1
+    panel.save(update_fields=["start", "end", "status", "sequence", "updated_at"])
+    _log(panel=panel, action=ScheduleChange.Action.UNSCHEDULED, actor=actor, before=before, after=_snapshot(panel))
+    if was_public:
+        _notify_speakers(panel=panel, change="unscheduled", before=public_before)
+    return panel
+
+
+def _publish_locked(panel, actor):
+    if panel.status == Panel.Status.PUBLISHED:
+        return []
+    if panel.status != Panel.Status.SCHEDULED:
+        return [
+            rules.Reason(
+                "not_scheduled",
+                _("“%(title)s” has no room and time yet; schedule it before publishing.") % {"title": panel.title},
+                panel=panel.pk,
+            )
+        ]
+    status, reasons, _warnings = check_slot(panel=panel, room=panel.room, start=panel.start, end=panel.end)
+    if status:
+        return [rules.Reason(r.code, r.message, panel=r.panel or panel.pk, speaker=r.speaker) for r in reasons]
+    before = _snapshot(panel)
+    panel.status = Panel.Status.PUBLISHED
+    if panel.published_at is None:
+        panel.published_at = timezone.now()
+    panel.save(update_fields=["status", "published_at", "updated_at"])
+    _log(panel=panel, action=ScheduleChange.Action.PUBLISHED, actor=actor, before=before, after=_snapshot(panel))
+    return []
+
+
+@transaction.atomic
+def publish_panel(*, panel, actor=None):
+    """Show a scheduled panel in the public program (rules are checked again first)."""
+    panel = _locked_panel(panel)
+    reasons = _publish_locked(panel, actor)
+    if reasons:
+        _refuse(reasons, status=409, code="cannot_publish")
+    return panel
+
+
+@transaction.atomic
+def publish_panels(*, forum, panel_ids=None, actor=None):
+    """Publish every scheduled panel of a forum (or those listed): all of them, or none."""
+    lock_forum_schedule(forum.pk)
+    panels = Panel.objects.select_for_update(of=("self",)).select_related("forum", "room", "theme").filter(forum=forum)
+    panels = panels.filter(status=Panel.Status.SCHEDULED) if panel_ids is None else panels.filter(pk__in=panel_ids)
+    panels = list(panels.order_by("start", "id"))
+    reasons = []
+    for panel in panels:
+        reasons += _publish_locked(panel, actor)
+    if reasons:
+        _refuse(reasons, status=409, code="cannot_publish")
+    return panels
+
+
+@transaction.atomic
+def cancel_panel(*, panel, actor=None):
+    """Cancel a panel; it frees its room. If the public saw it, the program shows it as cancelled
+    and its speakers are told."""
+    panel = _locked_panel(panel)
+    if panel.status == Panel.Status.CANCELLED:
+        return panel
+    before = _snapshot(panel)
+    was_public = panel.status == Panel.Status.PUBLISHED
+    public_before = _public_slot(panel)
+    panel.status = Panel.Status.CANCELLED
+    panel.sequence += 1
+    panel.save(update_fields=["status", "sequence", "updated_at"])
+    _log(panel=panel, action=ScheduleChange.Action.CANCELLED, actor=actor, before=before, after=_snapshot(panel))
+    if was_public:
+        _notify_speakers(panel=panel, change="cancelled", before=public_before)
+    return panel
+
+
+# --- copying an edition --------------------------------------------------------------------
+
+
+def copy_panels_to_new_edition(*, source, target, delta, room_map, theme_map):
+    """Hook for forum.services.copy_forum: last edition's panels become next edition's drafts,
+    with the same titles, rooms and themes, and no time (speakers are invited afresh)."""
+    panels = source.panels.exclude(status=Panel.Status.CANCELLED).order_by("start", "id")
+    for panel in panels:
+        copy = Panel(
+            forum=target,
+            theme=theme_map.get(panel.theme_id) if panel.theme_id else None,
+            room=room_map.get(panel.room_id) if panel.room_id else None,
+            format=panel.format,
+            language=panel.language,
+            interpretation=panel.interpretation,
+            capacity=panel.capacity,
+            status=Panel.Status.DRAFT,
+        )
+        for lang in settings.LANGUAGE_CODES:
+            for field_name in ("title", "description"):
+                setattr(copy, f"{field_name}_{lang}", getattr(panel, f"{field_name}_{lang}"))
+        copy.save()
+        _log(
+            panel=copy,
+            action=ScheduleChange.Action.COPIED,
+            actor=None,
+            before={"forum": source.slug, "panel_id": panel.pk},
+            after=_snapshot(copy),
+        )
+
+
+def theme_for(*, forum, theme_id):
+    """A theme of this forum by id, or a 400."""
+    theme = Theme.objects.filter(forum=forum, pk=theme_id).first()
+    if theme is None:
+        _invalid(_("Unknown theme for this forum."), code="unknown_theme", field_name="theme")
+    return theme
+
+
+def room_for(*, forum, room_id):
+    """A room of this forum by id, or a 400 (unknown or another forum's room)."""
+    room = Room.objects.filter(pk=room_id).first() if str(room_id).isdigit() else None
+    if room is None:
+        _invalid(_("Unknown room."), code="unknown_room", field_name="room")
+    if room.forum_id != forum.pk:
+        _invalid(
+            _("%(room)s belongs to another forum edition.") % {"room": room.name},
+            code="room_of_another_forum",
+            field_name="room",
+        )
+    return room

@@ -1,0 +1,243 @@
+"""Pages: the organizer's schedule grid, the public program, a panel's page, and the exports."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_GET, require_POST
+
+from forum.selectors import forum_for_visitor
+
+from . import exports, selectors, services
+from .errors import PanelError
+from .forms import ProgramFilterForm, SlotForm
+from .models import Panel, ScheduleChange
+
+# --- conditional GET -----------------------------------------------------------------------
+
+
+def _forum(request, slug):
+    """The forum the visitor may see, looked up once per request."""
+    cache = request.__dict__.setdefault("_forums", {})
+    if slug not in cache:
+        cache[slug] = forum_for_visitor(slug=slug, user=request.user)
+    if cache[slug] is None:
+        raise Http404(_("No such forum edition."))
+    return cache[slug]
+
+
+def _last_modified(request, slug, **kwargs):
+    if not hasattr(request, "_schedule_stamp"):
+        request._schedule_stamp = selectors.schedule_last_modified(forum=_forum(request, slug))
+    return request._schedule_stamp
+
+
+def _etag(request, slug, **kwargs):
+    """Changes with the data, the language, the filters and whether the visitor is staff."""
+    stamp = _last_modified(request, slug)
+    key = f"{stamp.isoformat()}|{get_language()}|{request.get_full_path()}|{request.user.is_staff}"
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+conditional = condition(etag_func=_etag, last_modified_func=_last_modified)
+
+
+# --- public pages --------------------------------------------------------------------------
+
+
+@require_GET
+@conditional
+def program(request, slug):
+    forum = _forum(request, slug)
+    form = ProgramFilterForm(request.GET or None, forum=forum)
+    if request.GET and not form.is_valid():
+        return render(request, "panels/program.html", {"forum": forum, "form": form, "days": []}, status=400)
+    filters = form.filters() if request.GET else {}
+    panels = list(selectors.public_panels(forum=forum, **filters))
+    days = [
+        {"day": day, "slots": selectors.group_by_time(day_panels)} for day, day_panels in selectors.group_by_day(panels)
+    ]
+    return render(
+        request,
+        "panels/program.html",
+        {"forum": forum, "form": form, "days": days, "filtered": any(filters.values()), "count": len(panels)},
+    )
+
+
+@require_GET
+@conditional
+def panel_detail(request, slug, panel_id):
+    forum = _forum(request, slug)
+    panel = selectors.public_panel(forum=forum, panel_id=panel_id, user=request.user)
+    if panel is None:
+        raise Http404(_("No such panel in the program."))
+    return render(request, "panels/panel_detail.html", {"forum": forum, "panel": panel})
+
+
+def _attachment(content, content_type, filename, inline=False):
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@require_GET
+@conditional
+def panel_ics(request, slug, panel_id):
+    forum = _forum(request, slug)
+    panel = selectors.public_panel(forum=forum, panel_id=panel_id)
+    if panel is None or not panel.start:
+        raise Http404(_("No such panel in the program."))
+    body = exports.ics(forum=forum, panels=[panel], name=panel.title)
+    return _attachment(body, "text/calendar; charset=utf-8", f"{forum.slug}-panel-{panel.pk}.ics")
+
+
+@require_GET
+@conditional
+def schedule_ics(request, slug):
+    forum = _forum(request, slug)
+    body = exports.ics(forum=forum, panels=selectors.public_panels(forum=forum))
+    return _attachment(body, "text/calendar; charset=utf-8", f"{forum.slug}.ics", inline=True)
+
+
+def _version(request, slug):
+    return _last_modified(request, slug).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@require_GET
+@conditional
+def schedule_xml(request, slug):
+    forum = _forum(request, slug)
+    body = exports.frab_xml(forum=forum, panels=selectors.public_panels(forum=forum), version=_version(request, slug))
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+@require_GET
+@conditional
+def schedule_json(request, slug):
+    forum = _forum(request, slug)
+    body = exports.frab_json(forum=forum, panels=selectors.public_panels(forum=forum), version=_version(request, slug))
+    return HttpResponse(body, content_type="application/json")
+
+
+@require_GET
+@conditional
+def program_csv(request, slug):
+    forum = _forum(request, slug)
+    body = exports.program_csv(forum=forum, panels=selectors.public_panels(forum=forum))
+    return _attachment(body, "text/csv; charset=utf-8", f"{forum.slug}-program.csv")
+
+
+# --- the organizer's schedule grid ---------------------------------------------------------
+
+
+def _organizer_forum(request, slug):
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404(_("No such forum edition."))
+    return forum
+
+
+def _render_grid(request, forum, *, failed=None, status=200):
+    panels = list(selectors.organizer_panels(forum=forum))
+    layout = selectors.grid(forum=forum, panels=panels)
+    standing = selectors.current_conflicts(forum=forum, panels=panels)
+    forms = {}
+    for panel in panels:
+        if failed and failed["panel_id"] == panel.pk:
+            forms[panel.pk] = failed["form"]
+        else:
+            forms[panel.pk] = SlotForm(forum=forum, initial=SlotForm.initial_for(panel), prefix=f"p{panel.pk}")
+    for panel in panels:
+        panel.slot_form = forms[panel.pk]
+        panel.standing_conflicts = standing.get(panel.pk, [])
+        panel.failed = failed["errors"] if failed and failed["panel_id"] == panel.pk else None
+        panel.failed_action = failed["action"] if failed and failed["panel_id"] == panel.pk else None
+    changes = ScheduleChange.objects.filter(forum=forum).select_related("actor")[:15]
+    context = {
+        "forum": forum,
+        "grid": layout,
+        "panels": panels,
+        "placed": [panel for panel in panels if panel.holds_slot],
+        "scheduled_count": sum(1 for panel in panels if panel.status == Panel.Status.SCHEDULED),
+        "changes": changes,
+        "failed": failed,
+    }
+    return render(request, "panels/organizer_schedule.html", context, status=status)
+
+
+@staff_member_required
+@require_GET
+def organizer_schedule(request, slug):
+    return _render_grid(request, _organizer_forum(request, slug))
+
+
+ACTIONS = {"schedule", "move", "unschedule", "publish", "cancel"}
+
+
+@staff_member_required
+@require_POST
+def organizer_panel_action(request, slug, panel_id, action):
+    if action not in ACTIONS:
+        raise Http404(_("Unknown action."))
+    if not request.user.has_perm("panels.change_panel"):
+        raise PermissionDenied
+    forum = _organizer_forum(request, slug)
+    panel = get_object_or_404(Panel.objects.select_related("forum", "room"), forum=forum, pk=panel_id)
+    form = SlotForm(request.POST, forum=forum, prefix=f"p{panel.pk}")
+    try:
+        if action in {"schedule", "move"}:
+            if not form.is_valid():
+                errors = [{"code": "invalid", "message": f"{form.fields[name].label}: {' '.join(errs)}"}
+                          for name, errs in form.errors.items()]  # fmt: skip
+                failed = {"panel_id": panel.pk, "form": form, "errors": errors, "action": action}
+                return _render_grid(request, forum, failed=failed, status=400)
+            room_id, start, end = form.slot()
+            room = services.room_for(forum=forum, room_id=room_id)
+            service = services.schedule_panel if action == "schedule" else services.move_panel
+            placement = service(panel=panel, room=room, start=start, end=end, actor=request.user)
+            for warning in placement.warnings:
+                messages.warning(request, warning["message"])
+            done = _("“%(title)s” is now in %(room)s at %(when)s.")
+            messages.success(
+                request,
+                done % {"title": panel.title, "room": room.name, "when": f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"},
+            )
+        elif action == "unschedule":
+            services.unschedule_panel(panel=panel, actor=request.user)
+            messages.success(request, _("“%(title)s” was taken out of the schedule.") % {"title": panel.title})
+        elif action == "publish":
+            services.publish_panel(panel=panel, actor=request.user)
+            messages.success(request, _("“%(title)s” is now in the public program.") % {"title": panel.title})
+        elif action == "cancel":
+            services.cancel_panel(panel=panel, actor=request.user)
+            messages.success(request, _("“%(title)s” was cancelled.") % {"title": panel.title})
+    except PanelError as exc:
+        errors = exc.conflicts or [{"message": exc.message}]
+        failed = {"panel_id": panel.pk, "form": form, "errors": errors, "action": action}
+        return _render_grid(request, forum, failed=failed, status=exc.status)
+    return redirect(reverse("panels:organizer-schedule", kwargs={"slug": forum.slug}) + f"#panel-{panel.pk}")
+
+
+@staff_member_required
+@require_POST
+def organizer_publish_all(request, slug):
+    if not request.user.has_perm("panels.change_panel"):
+        raise PermissionDenied
+    forum = _organizer_forum(request, slug)
+    try:
+        published = services.publish_panels(forum=forum, actor=request.user)
+    except PanelError as exc:
+        failed = {"panel_id": None, "form": None, "errors": exc.conflicts, "action": "publish"}
+        return _render_grid(request, forum, failed=failed, status=exc.status)
+    count = len(published)
+    messages.success(
+        request, ngettext("%(count)s panel published.", "%(count)s panels published.", count) % {"count": count}
+    )
+    return redirect("panels:organizer-schedule", slug=forum.slug)

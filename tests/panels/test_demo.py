@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+
+from forum.models import Forum
+from panels import selectors, services
+from panels.models import Panel
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_program_is_published_conflict_free_and_spread_over_themes_days_and_rooms():
+    call_command("seed_demo", verbosity=0)
+    forum = Forum.objects.get(slug="ncf-2")
+    panels = list(selectors.organizer_panels(forum=forum))
+    assert 18 <= len(panels) <= 24
+    assert {panel.status for panel in panels} == {Panel.Status.PUBLISHED}
+    assert {panel.theme.code for panel in panels} == {"ecosystem", "cii", "startups", "education", "ots"}
+    assert {selectors.local_day(panel) for panel in panels} == set(forum.days)
+    assert {panel.room_id for panel in panels} == set(forum.rooms.values_list("pk", flat=True))
+    assert all(panel.participations.all() for panel in panels)
+    assert selectors.current_conflicts(forum=forum, panels=panels) == {}
+    for panel in panels:
+        status, reasons, _warnings = services.check_slot(panel=panel, room=panel.room, start=panel.start, end=panel.end)
+        assert status is None, reasons
+
+
+def test_demo_program_is_public(client):
+    call_command("seed_demo", verbosity=0)
+    client.cookies["django_language"] = "en"
+    html = client.get("/forums/ncf-2/program/").content.decode()
+    assert "Opening of the forum" in html and "Cyber ranges and competitions" in html

@@ -1,0 +1,65 @@
+"""The program, each export and the panel list cost the same number of queries at any size."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from panels.models import Panel, Participation
+from tests.factories import RoomFactory, SpeakerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(forum, count):
+    """``count`` published panels in 15-minute slots over both days and three rooms, two speakers each."""
+    rooms = [RoomFactory(forum=forum, order=index) for index in range(3)]
+    themes = list(forum.themes.all())
+    speakers = [SpeakerFactory() for _ in range(6)]
+    slots = [
+        (day, room, forum.local_datetime(day, forum.day_opens_at) + datetime.timedelta(minutes=15 * index))
+        for day in forum.days
+        for room in rooms
+        for index in range(36)
+    ]
+    now = timezone.now()
+    panels = Panel.objects.bulk_create(
+        Panel(
+            forum=forum, theme=themes[index % len(themes)], room=room, title=f"Panel {index}",
+            title_az=f"Panel {index}", title_en=f"Panel {index}", start=start,
+            end=start + datetime.timedelta(minutes=15), status=Panel.Status.PUBLISHED, published_at=now,
+        )
+        for index, (day, room, start) in enumerate(slots[:count])
+    )  # fmt: skip
+    Participation.objects.bulk_create(
+        Participation(panel=panel, speaker=speakers[(index + offset) % len(speakers)], order=offset)
+        for index, panel in enumerate(panels)
+        for offset in range(2)
+    )
+
+
+# forum, its themes and rooms (3), the last-modified stamp (1), panels (1), their speakers (1).
+PAGES = ["program", "schedule-ics", "schedule-xml", "schedule-json", "program-csv"]
+PAGE_QUERIES = 6
+# page count (1), panels with forum, theme and room (1), their speakers (1).
+LIST_QUERIES = 3
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("size", [10, 200])
+def test_program_and_exports_run_the_same_queries_at_any_size(client, forum, name, size, django_assert_num_queries):
+    fill(forum, size)
+    url = reverse(f"panels:{name}", args=[forum.slug])
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert f"Panel {size - 1}".encode() in response.content
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_panel_list_endpoint_runs_the_same_queries_at_any_size(client, forum, size, django_assert_num_queries):
+    fill(forum, size)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(f"/api/v1/panels/?forum={forum.slug}&page_size=200")
+    assert response.json()["count"] == size and len(response.json()["results"]) == size

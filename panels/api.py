@@ -13,10 +13,11 @@ from django.db.models import Q
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.permissions import PublicReadOrganizerWrite
 from forum.models import Forum
 
 from . import selectors, services
@@ -149,19 +150,11 @@ class PanelFilter(filters.FilterSet):
         return queryset.filter(status=value)
 
 
-class IsOrganizerOrReadOnly(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        user = request.user
-        perm = "panels.add_panel" if view.action == "create" else "panels.change_panel"
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm(perm))
-
-
 class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelSerializer
     filterset_class = PanelFilter
-    permission_classes = [IsOrganizerOrReadOnly]
+    permission_classes = [PublicReadOrganizerWrite]
+    permission_model = Panel
     ordering_fields = ["start", "id"]
     ordering = ["start", "id"]
 

@@ -17,19 +17,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from api.permissions import AnyoneWithTheLink, IsOrganizer
 from forum.models import Forum
 
 from . import selectors, services
 from .errors import RegistrationError
 from .models import Registration
-
-
-class OrganizerPermission(permissions.BasePermission):
-    """Staff holding the view's ``required_permission`` (Organizers have it)."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm(view.required_permission))
 
 
 class RegistrationCreateSerializer(serializers.Serializer):
@@ -100,7 +93,7 @@ class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_permissions(self):
         if self.action == "create":
             return [permissions.AllowAny()]
-        return [OrganizerPermission()]
+        return [IsOrganizer()]
 
     def get_throttles(self):
         if self.action == "create":
@@ -149,7 +142,7 @@ class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class ManageViewSet(viewsets.ViewSet):
     """A person's own registration, reached with the token from their email."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AnyoneWithTheLink]
     authentication_classes = []  # the token in the path is the credential
     lookup_field = "token"
     lookup_value_regex = "[A-Za-z0-9_-]+"
@@ -197,7 +190,7 @@ class CheckinViewSet(viewsets.GenericViewSet):
     """The registration desk: mark a badge as present. 409 with ``checked_in_at`` on a rescan."""
 
     serializer_class = CheckinSerializer
-    permission_classes = [OrganizerPermission]
+    permission_classes = [IsOrganizer]
     required_permission = "registration.change_registration"
 
     @extend_schema(request=CheckinSerializer, responses={200: CheckedInSerializer})

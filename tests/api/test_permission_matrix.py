@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from api.urls import router
-from tests.factories import ForumFactory, OrganizerFactory, RoomFactory, SpeakerFactory, UserFactory
+from tests.factories import ForumFactory, OrganizerFactory, PanelFactory, RoomFactory, SpeakerFactory, UserFactory
 
 ROLES = ["anonymous", "attendee", "speaker", "organizer", "superuser"]
 PRIVILEGED = {"organizer", "superuser"}
@@ -37,6 +37,12 @@ POLICIES = {
     "registration": {"list": "organizer", "create": "open"},
     "registration-manage": {"retrieve": "token", "confirm": "token", "cancel": "token"},
     "checkin": {"create": "organizer"},
+    "panel": {
+        "list": "public",
+        "retrieve": "public",
+        "create": "organizer",
+        **dict.fromkeys(["schedule", "move", "unschedule", "publish", "cancel"], "organizer"),
+    },
 }
 
 
@@ -47,6 +53,7 @@ def _lookup_value(basename, data):
         "theme": data["forum"].themes.first().pk,
         "room": data["room"].pk,
         "registration-manage": "not-a-real-token-" + "x" * 27,
+        "panel": data["panel"].pk,
     }[basename]
 
 
@@ -74,9 +81,17 @@ def test_every_routed_operation_has_a_policy():
 
 @pytest.fixture
 def data(db):
+    import datetime
+
+    from panels import services as panel_services
+
     forum = ForumFactory(slug="matrix")
     room = RoomFactory(forum=forum)
-    return {"forum": forum, "room": room}
+    panel = PanelFactory(forum=forum)
+    start = forum.local_datetime(forum.start_date, datetime.time(10, 0))
+    panel_services.schedule_panel(panel=panel, room=room, start=start, end=start + datetime.timedelta(hours=1))
+    panel_services.publish_panel(panel=panel)
+    return {"forum": forum, "room": room, "panel": panel}
 
 
 def _client_for(role, client):

@@ -266,3 +266,9 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Speakers: visa support letters (reference numbers <PREFIX>-<year>-<number>) and RSVP rate limit.
+VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
+VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
+VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
+RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")

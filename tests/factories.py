@@ -89,3 +89,19 @@ class OrganizerFactory(UserFactory):
         if create:
             self.groups.add(Group.objects.get(name=ORGANIZERS_GROUP))
             self.save()
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A draft invitation, created through the speakers service."""
+
+    class Meta:
+        model = "speakers.Invitation"
+
+    forum = factory.SubFactory(ForumFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from speakers import services as speaker_services
+
+        return speaker_services.create_invitation(**kwargs)

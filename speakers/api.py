@@ -104,18 +104,26 @@ class OrganizerPermission(permissions.DjangoModelPermissions):
         return bool(request.user and request.user.is_staff) and super().has_permission(request, view)
 
 
-def _translated_field(name):
-    return serializers.DictField(
-        child=serializers.CharField(allow_blank=True), required=False, help_text=f"{name} per language code"
-    )
+class TranslatedTextField(serializers.Field):
+    """Text per language: {"az": ..., "en": ...} (a plain string means Azerbaijani)."""
+
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return data
+        if isinstance(data, dict) and all(isinstance(v, str | type(None)) for v in data.values()):
+            return data
+        raise serializers.ValidationError("Give a text or an object of texts per language code.")
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
     """Everything about a speaker, for organizers."""
 
     country = serializers.CharField(max_length=2)
-    bio = _translated_field("biography")
-    position = _translated_field("position")
+    bio = TranslatedTextField(required=False)
+    position = TranslatedTextField(required=False)
     photo = serializers.ImageField(read_only=True)
 
     class Meta:
@@ -185,6 +193,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = [f for f in fields if f not in {"forum", "speaker", "response_deadline", "personal_message"}]
         validators = []
+        extra_kwargs = {"response_deadline": {"required": False}}
 
     def create(self, validated_data):
         return services.create_invitation(

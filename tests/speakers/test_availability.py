@@ -45,9 +45,12 @@ def test_touching_windows_cover_a_slot_across_them(forum):
         invitation=invitation,
         windows=[(_at(forum, 0, 9), _at(forum, 0, 11)), (_at(forum, 0, 11), _at(forum, 0, 13))],
     )
-    assert speakers_unavailable(
-        forum=forum, speaker_ids=[invitation.speaker_id], start=_at(forum, 0, 10), end=_at(forum, 0, 12)
-    ) == []
+    assert (
+        speakers_unavailable(
+            forum=forum, speaker_ids=[invitation.speaker_id], start=_at(forum, 0, 10), end=_at(forum, 0, 12)
+        )
+        == []
+    )
 
 
 def test_windows_outside_the_forum_or_reversed_are_refused(forum):
@@ -66,6 +69,9 @@ def test_availability_is_per_forum(forum):
     services.set_availability(invitation=invitation, windows=[(_at(forum, 0, 9), _at(forum, 0, 10))])
     other = ForumFactory(start_date=forum.start_date + datetime.timedelta(days=400),
                          end_date=forum.end_date + datetime.timedelta(days=400))  # fmt: skip
-    assert speakers_unavailable(
-        forum=other, speaker_ids=[invitation.speaker_id], start=_at(other, 0, 15), end=_at(other, 0, 16)
-    ) == []
+    assert (
+        speakers_unavailable(
+            forum=other, speaker_ids=[invitation.speaker_id], start=_at(other, 0, 15), end=_at(other, 0, 16)
+        )
+        == []
+    )

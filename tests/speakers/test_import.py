@@ -79,7 +79,7 @@ def test_xlsx_import_through_the_page(forum, organizer_client):
 
 
 def test_unreadable_or_incomplete_files_get_a_clear_error(forum):
-    with pytest.raises(SpeakerError, match="csv or .xlsx"):
+    with pytest.raises(SpeakerError, match=r"csv or \.xlsx"):
         services.import_speakers(forum=forum, content=b"x", filename="speakers.pdf")
     with pytest.raises(SpeakerError, match="Missing columns"):
         services.import_speakers(forum=forum, content=b"name,mail\nA,b\n", filename="s.csv")

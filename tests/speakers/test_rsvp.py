@@ -47,7 +47,7 @@ def test_token_opens_the_invitation_and_can_be_reused_to_change_answers(client, 
 
 
 def test_wrong_tampered_expired_and_withdrawn_tokens_get_the_same_page(client, forum):
-    invitation, token = sent_invitation(forum)
+    _invitation, token = sent_invitation(forum)
     _other, expired_token = sent_invitation(forum)
     InvitationToken.objects.filter(invitation=_other).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     withdrawn, withdrawn_token = sent_invitation(forum)
@@ -64,7 +64,7 @@ def test_wrong_tampered_expired_and_withdrawn_tokens_get_the_same_page(client, f
 
 
 def test_every_failing_token_takes_the_same_database_path(forum, django_assert_num_queries):
-    invitation, token = sent_invitation(forum)
+    _invitation, token = sent_invitation(forum)
     other, expired = sent_invitation(forum)
     InvitationToken.objects.filter(invitation=other).update(expires_at=timezone.now() - datetime.timedelta(days=1))
     for candidate in ("x" * 43, "", "short", expired, token[:-2] + "zz"):
@@ -73,7 +73,7 @@ def test_every_failing_token_takes_the_same_database_path(forum, django_assert_n
 
 
 def test_token_stops_working_when_the_forum_ends(forum):
-    invitation, token = sent_invitation(forum)
+    _invitation, token = sent_invitation(forum)
     after = forum.ends_at + datetime.timedelta(minutes=1)
     assert selectors.invitation_for_token(token=token, now=forum.ends_at - datetime.timedelta(minutes=1))
     assert selectors.invitation_for_token(token=token, now=after) is None
@@ -206,7 +206,7 @@ def test_visa_letter_request_without_passport_is_refused_with_a_message(client, 
 
 
 def test_departure_before_arrival_is_refused(client, forum):
-    invitation, token = _accepted(client, forum)
+    _invitation, token = _accepted(client, forum)
     response = client.post(
         f"/rsvp/{token}/",
         _travel(forum, needs_visa_letter="", departure_date=forum.start_date - datetime.timedelta(days=3)),

@@ -50,9 +50,7 @@ def test_letter_names_the_expert_with_passport_dates_and_reference(forum, settin
     assert f"{arrival.day} {arrival:%B %Y}" in text
 
 
-def test_same_details_keep_the_reference_changed_details_get_a_new_one_and_every_production_is_logged(
-    forum, organizer
-):
+def test_same_details_keep_the_reference_changed_details_get_a_new_one_and_every_production_is_logged(forum, organizer):
     invitation, _token = _ready(forum)
     first, _pdf = services.produce_visa_letter(invitation=invitation, channel=VisaLetterLog.Channel.RSVP)
     again, _pdf = services.produce_visa_letter(
@@ -72,7 +70,7 @@ def test_same_details_keep_the_reference_changed_details_get_a_new_one_and_every
 
 
 def test_expert_downloads_the_letter_from_the_rsvp_page(client, forum):
-    invitation, token = _ready(forum)
+    _invitation, token = _ready(forum)
     response = client.get(f"/rsvp/{token}/visa-letter.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

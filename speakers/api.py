@@ -8,7 +8,8 @@
 
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -47,7 +48,8 @@ class PublicSpeakerSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_photo(self, speaker):
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_photo(self, speaker) -> str | None:
         if not speaker.photo:
             return None
         request = self.context.get("request")
@@ -104,6 +106,7 @@ class OrganizerPermission(permissions.DjangoModelPermissions):
         return bool(request.user and request.user.is_staff) and super().has_permission(request, view)
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "string"}}]})
 class TranslatedTextField(serializers.Field):
     """Text per language: {"az": ..., "en": ...} (a plain string means Azerbaijani)."""
 
@@ -313,6 +316,18 @@ class RsvpSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "start": {"type": "string", "format": "date-time"},
+                    "end": {"type": "string", "format": "date-time"},
+                },
+            },
+        }
+    )
     def get_availability(self, invitation):
         return [
             {"start": w.start.isoformat(), "end": w.end.isoformat()}

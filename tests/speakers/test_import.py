@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from speakers import services
 from speakers.errors import SpeakerError
@@ -54,6 +55,7 @@ def test_a_file_with_bad_rows_reports_each_and_imports_nothing(forum, organizer_
     # The page shows the same report.
     upload = io.BytesIO(_csv(*bad))
     upload.name = "s.csv"
+    organizer_client.cookies["django_language"] = "en"
     response = organizer_client.post(f"/organizer/forums/{forum.slug}/speakers/import/", {"file": upload})
     assert response.status_code == 400
     html = response.content.decode()
@@ -79,9 +81,10 @@ def test_xlsx_import_through_the_page(forum, organizer_client):
 
 
 def test_unreadable_or_incomplete_files_get_a_clear_error(forum):
-    with pytest.raises(SpeakerError, match=r"csv or \.xlsx"):
-        services.import_speakers(forum=forum, content=b"x", filename="speakers.pdf")
-    with pytest.raises(SpeakerError, match="Missing columns"):
-        services.import_speakers(forum=forum, content=b"name,mail\nA,b\n", filename="s.csv")
-    with pytest.raises(SpeakerError):
-        services.import_speakers(forum=forum, content=b"not a zip", filename="s.xlsx")
+    with translation.override("en"):
+        with pytest.raises(SpeakerError, match=r"csv or \.xlsx"):
+            services.import_speakers(forum=forum, content=b"x", filename="speakers.pdf")
+        with pytest.raises(SpeakerError, match="Missing columns"):
+            services.import_speakers(forum=forum, content=b"name,mail\nA,b\n", filename="s.csv")
+        with pytest.raises(SpeakerError):
+            services.import_speakers(forum=forum, content=b"not a zip", filename="s.xlsx")

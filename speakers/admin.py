@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Speaker
+from . import services
+from .errors import SpeakerError
+from .models import Availability, Invitation, InvitationPanel, Speaker, VisaLetter, VisaLetterLog
 
 
 @admin.register(Speaker)
@@ -9,3 +11,78 @@ class SpeakerAdmin(TranslationAdmin):
     list_display = ("full_name", "organization", "country", "email", "publish_consent")
     list_filter = ("country", "publish_consent")
     search_fields = ("first_name", "last_name", "first_name_latin", "last_name_latin", "email", "organization")
+
+
+class InvitationPanelInline(admin.TabularInline):
+    model = InvitationPanel
+    extra = 0
+    readonly_fields = ("answer", "answered_at")
+    autocomplete_fields = ()
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("speaker", "forum", "state", "response_deadline", "needs_visa_letter", "accommodation")
+    list_filter = ("forum", "state", "needs_visa_letter", "accommodation")
+    search_fields = ("speaker__first_name", "speaker__last_name", "speaker__email")
+    list_select_related = ("speaker", "forum")
+    raw_id_fields = ("speaker", "invited_by")
+    readonly_fields = (
+        "state", "send_round", "answer_version", "sent_at", "viewed_at", "accepted_at", "declined_at", "expired_at",
+        "withdrawn_at", "last_reminded_at", "travel_updated_at",
+    )  # fmt: skip
+    inlines = [InvitationPanelInline]
+    actions = ["send_selected", "remind_selected", "withdraw_selected"]
+
+    def _each(self, request, queryset, service, done_message):
+        done = 0
+        for invitation in queryset:
+            try:
+                service(invitation)
+                done += 1
+            except SpeakerError as exc:
+                self.message_user(request, f"{invitation.speaker}: {exc.message}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description="Send selected invitations")
+    def send_selected(self, request, queryset):
+        self._each(
+            request, queryset, lambda inv: services.send_invitation(invitation=inv, by=request.user), "%(n)s sent."
+        )
+
+    @admin.action(description="Remind selected invitations now")
+    def remind_selected(self, request, queryset):
+        self._each(request, queryset, lambda inv: services.remind_invitation(invitation=inv), "%(n)s reminded.")
+
+    @admin.action(description="Withdraw selected invitations")
+    def withdraw_selected(self, request, queryset):
+        self._each(request, queryset, lambda inv: services.withdraw_invitation(invitation=inv), "%(n)s withdrawn.")
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    list_display = ("speaker", "forum", "start", "end")
+    list_filter = ("forum",)
+    raw_id_fields = ("speaker",)
+
+
+class VisaLetterLogInline(admin.TabularInline):
+    model = VisaLetterLog
+    extra = 0
+    can_delete = False
+    readonly_fields = ("channel", "produced_by", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VisaLetter)
+class VisaLetterAdmin(admin.ModelAdmin):
+    list_display = ("reference", "invitation", "signer_name", "created_at")
+    search_fields = ("reference", "invitation__speaker__last_name")
+    readonly_fields = ("invitation", "reference", "year", "number", "fingerprint", "signer_name", "created_at")
+    inlines = [VisaLetterLogInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,5 +1,455 @@
-"""REST API of the speakers app (serializers and viewsets), registered under /api/v1/."""
+"""REST API of the speakers app, registered under /api/v1/.
+
+* ``speakers/``: public profiles (consented speakers taking part in a public forum); never email,
+  phone, passport or travel data.
+* ``organizer/speakers/`` and ``organizer/invitations/``: organizers' CRUD and invitation actions.
+* ``rsvp/<token>/``: the invited expert's own actions, by token, throttled (scope "rsvp").
+"""
+
+from django.http import HttpResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from forum.models import Forum
+from forum.selectors import public_forums
+from panels.models import Panel, Participation
+
+from . import selectors, services
+from .models import Invitation, InvitationPanel, Speaker, VisaLetterLog
+
+# --- public ------------------------------------------------------------------------------------
+
+
+class PublicSessionSerializer(serializers.Serializer):
+    panel = serializers.IntegerField(source="panel_id")
+    title = serializers.CharField(source="panel.title")
+    role = serializers.CharField()
+    start = serializers.DateTimeField(source="panel.start")
+    end = serializers.DateTimeField(source="panel.end")
+
+
+class PublicSpeakerSerializer(serializers.ModelSerializer):
+    """Only what a speaker agreed to publish."""
+
+    full_name = serializers.CharField(read_only=True)
+    country = serializers.CharField(source="country.code", read_only=True)
+    photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Speaker
+        fields = [
+            "id", "full_name", "honorific", "first_name", "last_name", "first_name_latin", "last_name_latin",
+            "position", "organization", "country", "bio", "photo",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_photo(self, speaker) -> str | None:
+        if not speaker.photo:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(speaker.photo.url) if request else speaker.photo.url
+
+
+class PublicSpeakerWithSessionsSerializer(PublicSpeakerSerializer):
+    sessions = PublicSessionSerializer(source="public_sessions", many=True, read_only=True)
+
+    class Meta(PublicSpeakerSerializer.Meta):
+        fields = [*PublicSpeakerSerializer.Meta.fields, "sessions"]
+        read_only_fields = fields
+
+
+class PublicSpeakerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Speakers who consented to a public profile. ``?forum=<slug>`` lists one edition's speakers
+    with their published sessions."""
+
+    permission_classes = [permissions.AllowAny]
+    ordering_fields = ["last_name", "first_name"]
+    filter_backends = [filters.DjangoFilterBackend]
+
+    def _forum(self):
+        slug = self.request.query_params.get("forum")
+        if not slug:
+            return None
+        forum = public_forums().filter(slug=slug).first()
+        if forum is None:
+            raise exceptions.NotFound("No such forum edition.")
+        return forum
+
+    def get_serializer_class(self):
+        return (
+            PublicSpeakerWithSessionsSerializer if self.request.query_params.get("forum") else PublicSpeakerSerializer
+        )
+
+    def get_queryset(self):
+        forum = self._forum()
+        qs = selectors.public_speakers(forum=forum).order_by("last_name", "first_name", "pk")
+        if forum is not None:
+            qs = qs.prefetch_related(selectors.public_sessions_prefetch(forum))
+        return qs
+
+
+# --- organizers --------------------------------------------------------------------------------
+
+
+class OrganizerPermission(permissions.DjangoModelPermissions):
+    """Staff with the app's model permissions (the Organizers group); reading needs view_."""
+
+    perms_map = {**permissions.DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_staff) and super().has_permission(request, view)
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "string"}}]})
+class TranslatedTextField(serializers.Field):
+    """Text per language: {"az": ..., "en": ...} (a plain string means Azerbaijani)."""
+
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return data
+        if isinstance(data, dict) and all(isinstance(v, str | type(None)) for v in data.values()):
+            return data
+        raise serializers.ValidationError("Give a text or an object of texts per language code.")
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    """Everything about a speaker, for organizers."""
+
+    country = serializers.CharField(max_length=2)
+    bio = TranslatedTextField(required=False)
+    position = TranslatedTextField(required=False)
+    photo = serializers.ImageField(read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = [
+            "id", "honorific", "first_name", "last_name", "first_name_latin", "last_name_latin", "position",
+            "organization", "country", "bio", "photo", "email", "phone", "preferred_language", "publish_consent",
+            "publish_consent_at", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "photo", "publish_consent_at", "created_at", "updated_at"]
+        extra_kwargs = {"email": {"validators": []}}
+
+    def to_representation(self, speaker):
+        data = super().to_representation(speaker)
+        from django.conf import settings
+
+        for name in ("bio", "position"):
+            data[name] = {lang: getattr(speaker, f"{name}_{lang}") or "" for lang in settings.LANGUAGE_CODES}
+        data["country"] = speaker.country.code
+        return data
+
+    def create(self, validated_data):
+        return services.create_speaker(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.update_speaker(speaker=instance, **validated_data)
+
+
+class SpeakerViewSet(viewsets.ModelViewSet):
+    permission_classes = [OrganizerPermission]
+    serializer_class = SpeakerSerializer
+    queryset = Speaker.objects.order_by("last_name", "first_name", "pk")
+    filterset_fields = ["country", "publish_consent", "preferred_language"]
+    ordering_fields = ["last_name", "created_at"]
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="panel.title", read_only=True)
+
+    class Meta:
+        model = InvitationPanel
+        fields = ["panel", "title", "role", "answer", "answered_at"]
+        read_only_fields = ["title", "answer", "answered_at"]
+
+
+TRAVEL_API_FIELDS = [
+    "arrival_date", "arrival_flight", "departure_date", "departure_flight", "nationality", "needs_visa_letter",
+    "passport_number", "passport_expiry", "accommodation", "dietary_needs", "accessibility_needs",
+    "interpretation_language", "av_needs",
+]  # fmt: skip
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    forum = serializers.SlugRelatedField(slug_field="slug", queryset=Forum.objects.all())
+    speaker = serializers.PrimaryKeyRelatedField(queryset=Speaker.objects.all())
+    speaker_name = serializers.CharField(source="speaker.full_name", read_only=True)
+    foreign = serializers.BooleanField(source="is_foreign", read_only=True)
+    offered_panels = OfferSerializer(many=True, read_only=True)
+    nationality = serializers.CharField(source="nationality.code", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id", "forum", "speaker", "speaker_name", "foreign", "state", "response_deadline", "personal_message",
+            "send_round", "sent_at", "viewed_at", "accepted_at", "declined_at", "expired_at", "withdrawn_at",
+            "last_reminded_at", "decline_reason", "offered_panels", *TRAVEL_API_FIELDS, "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [f for f in fields if f not in {"forum", "speaker", "response_deadline", "personal_message"}]
+        validators = []
+        extra_kwargs = {"response_deadline": {"required": False}}
+
+    def create(self, validated_data):
+        return services.create_invitation(
+            invited_by=self.context["request"].user,
+            **validated_data,
+        )
+
+    def update(self, instance, validated_data):
+        validated_data.pop("forum", None)
+        validated_data.pop("speaker", None)
+        return services.update_invitation(invitation=instance, **validated_data)
+
+
+class InvitationFilter(filters.FilterSet):
+    forum = filters.CharFilter(field_name="forum__slug")
+
+    class Meta:
+        model = Invitation
+        fields = ["forum", "state", "needs_visa_letter", "accommodation"]
+
+
+class OfferPanelInput(serializers.Serializer):
+    panel = serializers.PrimaryKeyRelatedField(queryset=Panel.objects.all())
+    role = serializers.ChoiceField(choices=Participation.Role.choices, default=Participation.Role.PANELIST)
+
+
+class InvitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """Invitations, for organizers. State changes go through the actions (send, remind, withdraw);
+    deleting is withdrawing, so the history stays."""
+
+    permission_classes = [OrganizerPermission]
+    serializer_class = InvitationSerializer
+    filterset_class = InvitationFilter
+    ordering_fields = ["response_deadline", "created_at"]
+
+    def get_queryset(self):
+        return (
+            Invitation.objects.select_related("forum", "speaker")
+            .prefetch_related("offered_panels__panel")
+            .order_by("forum", "speaker__last_name", "speaker__first_name", "pk")
+        )
+
+    def _done(self, invitation):
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return Response(self.get_serializer(invitation).data)
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None, version=None):
+        return self._done(services.send_invitation(invitation=self.get_object(), by=request.user))
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None, version=None):
+        invitation = self.get_object()
+        message = services.remind_invitation(invitation=invitation)
+        response = self._done(invitation)
+        response.data["reminded"] = message is not None
+        return response
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None, version=None):
+        return self._done(services.withdraw_invitation(invitation=self.get_object()))
+
+    @extend_schema(request=OfferPanelInput, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"], url_path="offer-panel")
+    def offer_panel(self, request, pk=None, version=None):
+        invitation = self.get_object()
+        data = OfferPanelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.offer_panel(invitation=invitation, **data.validated_data)
+        return self._done(invitation)
+
+    @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path="visa-letter")
+    def visa_letter(self, request, pk=None, version=None):
+        letter, pdf = services.produce_visa_letter(
+            invitation=self.get_object(), channel=VisaLetterLog.Channel.API, by=request.user
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="visa-letter-{letter.reference}.pdf"'
+        return response
+
+
+# --- RSVP by token -----------------------------------------------------------------------------
+
+
+class RsvpOfferSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="panel.title")
+    start = serializers.DateTimeField(source="panel.start")
+    end = serializers.DateTimeField(source="panel.end")
+
+    class Meta:
+        model = InvitationPanel
+        fields = ["panel", "title", "start", "end", "role", "answer"]
+
+
+class RsvpSerializer(serializers.ModelSerializer):
+    """What the invited expert sees of their own invitation (their own travel data included)."""
+
+    forum = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    forum_name = serializers.CharField(source="forum.name", read_only=True)
+    speaker_name = serializers.CharField(source="speaker.full_name", read_only=True)
+    offered_panels = RsvpOfferSerializer(many=True, read_only=True)
+    nationality = serializers.CharField(source="nationality.code", read_only=True)
+    availability = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "forum", "forum_name", "speaker_name", "state", "response_deadline", "personal_message",
+            "offered_panels", *TRAVEL_API_FIELDS, "availability",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "start": {"type": "string", "format": "date-time"},
+                    "end": {"type": "string", "format": "date-time"},
+                },
+            },
+        }
+    )
+    def get_availability(self, invitation):
+        return [
+            {"start": w.start.isoformat(), "end": w.end.isoformat()}
+            for w in selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker)
+        ]
+
+
+class RespondInput(serializers.Serializer):
+    attend = serializers.BooleanField()
+    panels = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    def validate_panels(self, value):
+        try:
+            return {int(key): answer for key, answer in value.items()}
+        except ValueError as exc:
+            raise serializers.ValidationError("Panel ids are numbers.") from exc
+
+
+class TravelInput(serializers.Serializer):
+    arrival_date = serializers.DateField(required=False, allow_null=True)
+    arrival_flight = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    departure_date = serializers.DateField(required=False, allow_null=True)
+    departure_flight = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    needs_visa_letter = serializers.BooleanField(required=False)
+    passport_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    passport_expiry = serializers.DateField(required=False, allow_null=True)
+    accommodation = serializers.ChoiceField(choices=Invitation.Accommodation.choices, required=False)
+    dietary_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    accessibility_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    interpretation_language = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    av_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class WindowInput(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class AvailabilityInput(serializers.Serializer):
+    windows = WindowInput(many=True)
+
+
+class RsvpViewSet(viewsets.ViewSet):
+    """The invited expert's actions, authorised by the token from their email. Any token that does
+    not open an invitation gets the same 404."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "rsvp"
+    lookup_field = "token"
+    lookup_value_regex = "[^/]+"
+    serializer_class = RsvpSerializer
+
+    def _invitation(self, token):
+        invitation = selectors.invitation_for_token(token=token)
+        if invitation is None:
+            raise exceptions.NotFound()
+        return invitation
+
+    def _show(self, invitation):
+        invitation = (
+            Invitation.objects.select_related("forum", "speaker")
+            .prefetch_related("offered_panels__panel")
+            .get(pk=invitation.pk)
+        )
+        return Response(RsvpSerializer(invitation).data)
+
+    @extend_schema(responses=RsvpSerializer)
+    def retrieve(self, request, token=None, version=None):
+        invitation = services.record_visit(invitation=self._invitation(token))
+        return self._show(invitation)
+
+    @extend_schema(request=RespondInput, responses=RsvpSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, token=None, version=None):
+        invitation = self._invitation(token)
+        data = RespondInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.respond(
+            invitation=invitation,
+            attend=data.validated_data["attend"],
+            panel_answers=data.validated_data["panels"],
+            reason=data.validated_data["reason"],
+        )
+        return self._show(invitation)
+
+    @extend_schema(request=TravelInput, responses=RsvpSerializer)
+    @action(detail=True, methods=["patch"])
+    def travel(self, request, token=None, version=None):
+        invitation = self._invitation(token)
+        data = TravelInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        invitation = services.update_travel(invitation=invitation, **data.validated_data)
+        return self._show(invitation)
+
+    @extend_schema(request=AvailabilityInput, responses=RsvpSerializer)
+    @action(detail=True, methods=["put"])
+    def availability(self, request, token=None, version=None):
+        invitation = self._invitation(token)
+        data = AvailabilityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_availability(
+            invitation=invitation, windows=[(w["start"], w["end"]) for w in data.validated_data["windows"]]
+        )
+        return self._show(invitation)
+
+    @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path="visa-letter")
+    def visa_letter(self, request, token=None, version=None):
+        invitation = self._invitation(token)
+        letter, pdf = services.produce_visa_letter(invitation=invitation, channel=VisaLetterLog.Channel.RSVP)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="visa-letter-{letter.reference}.pdf"'
+        return response
 
 
 def register(router):
     """Add this app's viewsets to the v1 router."""
+    router.register("speakers", PublicSpeakerViewSet, basename="speaker")
+    router.register("organizer/speakers", SpeakerViewSet, basename="organizer-speaker")
+    router.register("organizer/invitations", InvitationViewSet, basename="organizer-invitation")
+    router.register("rsvp", RsvpViewSet, basename="rsvp")

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from panels.models import Participation
 
 
 class Speaker(models.Model):
@@ -51,3 +54,212 @@ class Speaker(models.Model):
 
     def is_foreign_for(self, forum):
         return self.country.code != forum.host_country.code
+
+
+class Invitation(models.Model):
+    """An invitation of one speaker to one forum edition, with the expert's answers and travel needs.
+
+    The state only changes through ``speakers.services``; the travel and visa fields are personal
+    data that only organizers and the expert see.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        VIEWED = "viewed", _("Viewed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Accommodation(models.TextChoices):
+        NONE = "none", _("No accommodation needed")
+        HOTEL = "hotel", _("Hotel room arranged by the organizers")
+        OWN = "own", _("I arrange my own accommodation")
+
+    forum = models.ForeignKey(
+        "forum.Forum", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("forum")
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("speaker")
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT, editable=False)
+    personal_message = models.TextField(_("personal message"), blank=True)
+    response_deadline = models.DateTimeField(_("response deadline"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    send_round = models.PositiveSmallIntegerField(_("times sent"), default=0, editable=False)
+    answer_version = models.PositiveIntegerField(_("answers given"), default=0, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
+    viewed_at = models.DateTimeField(_("first viewed at"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True, editable=False)
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True, editable=False)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    # Travel and visa: personal data, organizers and the expert only.
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    arrival_flight = models.CharField(_("arrival flight"), max_length=40, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    departure_flight = models.CharField(_("departure flight"), max_length=40, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    needs_visa_letter = models.BooleanField(_("needs a visa support letter"), default=False)
+    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    accommodation = models.CharField(
+        _("accommodation"), max_length=8, choices=Accommodation.choices, default=Accommodation.NONE
+    )
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    interpretation_language = models.CharField(
+        _("interpretation language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    av_needs = models.CharField(_("audio/visual needs"), max_length=300, blank=True)
+    travel_updated_at = models.DateTimeField(_("travel details updated at"), null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["forum", "speaker__last_name", "speaker__first_name", "id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["forum", "speaker"], name="invitation_unique_speaker_per_forum"),
+        ]
+        indexes = [models.Index(fields=["state", "response_deadline"], name="invitation_due_idx")]
+
+    def __str__(self):
+        return f"{self.speaker} → {self.forum}"
+
+    @property
+    def is_open(self):
+        """Waiting for the expert's answer."""
+        return self.state in {self.State.SENT, self.State.VIEWED}
+
+    @property
+    def is_foreign(self):
+        return self.speaker.is_foreign_for(self.forum)
+
+
+class InvitationToken(models.Model):
+    """One RSVP link. Only the sha256 of the random token is stored; every email that carries a
+    link gets its own token, so older emails keep working until the forum ends."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("RSVP link")
+        verbose_name_plural = _("RSVP links")
+
+    def __str__(self):
+        return f"RSVP link {self.pk} for invitation {self.invitation_id}"
+
+
+class InvitationPanel(models.Model):
+    """A panel offered to the invited expert, with a role and the expert's answer."""
+
+    class Answer(models.TextChoices):
+        OFFERED = "offered", _("Awaiting answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="offered_panels")
+    panel = models.ForeignKey("panels.Panel", on_delete=models.CASCADE, related_name="speaker_offers")
+    role = models.CharField(_("role"), max_length=12, choices=Participation.Role.choices, default="panelist")
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.OFFERED)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["invitation", "panel__start", "panel_id"]
+        verbose_name = _("offered panel")
+        verbose_name_plural = _("offered panels")
+        constraints = [models.UniqueConstraint(fields=["invitation", "panel"], name="invitation_panel_unique")]
+
+    def __str__(self):
+        return f"{self.panel} ({self.get_role_display()})"
+
+
+class Availability(models.Model):
+    """A window in which the speaker can speak at a forum (UTC). No windows means always available."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="availabilities")
+    forum = models.ForeignKey("forum.Forum", on_delete=models.CASCADE, related_name="speaker_availabilities")
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+
+    class Meta:
+        ordering = ["forum", "speaker", "start"]
+        verbose_name = _("availability")
+        verbose_name_plural = _("availabilities")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="availability_ordered")
+        ]
+        indexes = [models.Index(fields=["forum", "speaker"], name="availability_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class VisaLetter(models.Model):
+    """A visa support letter with its reference number; the same data keeps the same reference."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="visa_letters")
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64, help_text=_("Digest of the letter's content."))
+    signer_name = models.CharField(_("signed by"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("visa support letter")
+        verbose_name_plural = _("visa support letters")
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="visa_letter_number_unique")]
+
+    def __str__(self):
+        return self.reference
+
+
+class VisaLetterLog(models.Model):
+    """Who produced a visa letter, when and through which channel."""
+
+    class Channel(models.TextChoices):
+        RSVP = "rsvp", _("RSVP page")
+        ORGANIZER = "organizer", _("Organizer")
+        EMAIL = "email", _("Email attachment")
+        API = "api", _("API")
+
+    letter = models.ForeignKey(VisaLetter, on_delete=models.CASCADE, related_name="log")
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("visa letter log entry")
+        verbose_name_plural = _("visa letter log")
+
+    def __str__(self):
+        return f"{self.letter_id} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LetterSequence(models.Model):
+    """The last visa letter number used in a year (locked while a number is taken)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"

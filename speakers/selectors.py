@@ -1,9 +1,183 @@
 """Reads about speakers that pages, the API and other apps share."""
 
+import hashlib
+import hmac
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from .models import Availability, Invitation, InvitationPanel, InvitationToken, Speaker
+
+# A hash no token can have: lookups for malformed input still run the same query and comparison.
+_NO_MATCH = "0" * 64
+
 
 def speakers_unavailable(*, forum, speaker_ids, start, end):
     """Ids of the speakers whose stated availability does not cover [start, end).
 
     A speaker who stated no availability for the forum is taken to be available.
     """
-    return []
+    speaker_ids = list(speaker_ids)
+    if not speaker_ids:
+        return []
+    windows = defaultdict(list)
+    rows = Availability.objects.filter(forum=forum, speaker_id__in=speaker_ids).order_by("speaker_id", "start")
+    for speaker_id, w_start, w_end in rows.values_list("speaker_id", "start", "end"):
+        spans = windows[speaker_id]
+        if spans and w_start <= spans[-1][1]:  # touching or overlapping windows form one span
+            spans[-1] = (spans[-1][0], max(spans[-1][1], w_end))
+        else:
+            spans.append((w_start, w_end))
+    unavailable = []
+    for speaker_id in speaker_ids:
+        spans = windows.get(speaker_id)
+        if spans and not any(s <= start and end <= e for s, e in spans):
+            unavailable.append(speaker_id)
+    return unavailable
+
+
+def invitation_for_token(*, token, now=None):
+    """The invitation an RSVP token opens, or None.
+
+    Wrong, tampered, revoked and expired tokens, and withdrawn invitations, all take the same path
+    (hash, one indexed query, constant-time comparison, checks) and all give None.
+    """
+    now = now or timezone.now()
+    token = token if isinstance(token, str) else ""
+    digest = (
+        hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest() if 20 <= len(token) <= 100 else _NO_MATCH
+    )
+    row = (
+        InvitationToken.objects.select_related("invitation__forum", "invitation__speaker")
+        .filter(token_hash=digest)
+        .first()
+    )
+    stored = row.token_hash if row is not None else _NO_MATCH
+    matches = hmac.compare_digest(stored, digest) and row is not None
+    usable = (
+        matches
+        and row.revoked_at is None
+        and row.expires_at > now
+        and row.invitation.state not in {Invitation.State.DRAFT, Invitation.State.WITHDRAWN}
+    )
+    if not usable:
+        return None
+    InvitationToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.invitation
+
+
+def speaker_sessions(*, forum, speaker):
+    """The speaker's confirmed roles on the forum's panels (not cancelled), in time order."""
+    from panels.models import Panel, Participation
+
+    return list(
+        Participation.objects.filter(panel__forum=forum, speaker=speaker)
+        .exclude(panel__status=Panel.Status.CANCELLED)
+        .select_related("panel__room", "panel__theme")
+        .order_by("panel__start", "panel_id")
+    )
+
+
+def _public_forum_q(prefix=""):
+    from forum.models import Forum
+
+    return Q(**{f"{prefix}status__in": [Forum.Status.PUBLISHED, Forum.Status.ARCHIVED]})
+
+
+def public_speakers(*, forum=None):
+    """Speakers the public may see: they consented, and they take part in a public forum
+    (accepted its invitation or sit on one of its published panels)."""
+    from panels.models import Panel, Participation
+
+    accepted = Invitation.objects.filter(speaker=OuterRef("pk"), state=Invitation.State.ACCEPTED).filter(
+        _public_forum_q("forum__")
+    )
+    on_panel = Participation.objects.filter(speaker=OuterRef("pk"), panel__status=Panel.Status.PUBLISHED).filter(
+        _public_forum_q("panel__forum__")
+    )
+    if forum is not None:
+        accepted = accepted.filter(forum=forum)
+        on_panel = on_panel.filter(panel__forum=forum)
+    return Speaker.objects.filter(publish_consent=True).filter(Exists(accepted) | Exists(on_panel))
+
+
+def public_sessions_prefetch(forum):
+    """Prefetch of each public speaker's published panels in ``forum`` (as ``public_sessions``)."""
+    from panels.models import Panel, Participation
+
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.filter(panel__forum=forum, panel__status=Panel.Status.PUBLISHED)
+        .select_related("panel__room", "panel__theme")
+        .order_by("panel__start", "panel_id"),
+        to_attr="public_sessions",
+    )
+
+
+FUNNEL = ["sent", "viewed", "accepted", "declined", "expired", "no_answer"]
+
+
+def invitation_funnel(*, forum):
+    """Counts for the organizers' funnel. ``sent`` counts every invitation that went out (whatever
+    happened next), ``viewed`` every one the expert opened; ``no_answer`` is sent or viewed."""
+    S = Invitation.State
+    counts = Invitation.objects.filter(forum=forum).aggregate(
+        draft=Count("pk", filter=Q(state=S.DRAFT)),
+        sent=Count("pk", filter=Q(sent_at__isnull=False) & ~Q(state=S.WITHDRAWN)),
+        viewed=Count("pk", filter=Q(viewed_at__isnull=False) & ~Q(state=S.WITHDRAWN)),
+        accepted=Count("pk", filter=Q(state=S.ACCEPTED)),
+        declined=Count("pk", filter=Q(state=S.DECLINED)),
+        expired=Count("pk", filter=Q(state=S.EXPIRED)),
+        no_answer=Count("pk", filter=Q(state__in=[S.SENT, S.VIEWED])),
+        withdrawn=Count("pk", filter=Q(state=S.WITHDRAWN)),
+    )
+    return counts
+
+
+def organizer_invitations(*, forum, state=None, foreign=None, needs_visa=None, needs_hotel=None, theme=None, q=None):
+    """The forum's invitations with speakers and offered panels, filtered for the organizer page."""
+    qs = (
+        Invitation.objects.filter(forum=forum)
+        .select_related("speaker", "forum")
+        .prefetch_related(
+            Prefetch(
+                "offered_panels",
+                queryset=InvitationPanel.objects.select_related("panel__theme").order_by("panel__start", "panel_id"),
+            )
+        )
+        .order_by("speaker__last_name", "speaker__first_name", "pk")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if foreign is True:
+        qs = qs.exclude(speaker__country=forum.host_country)
+    elif foreign is False:
+        qs = qs.filter(speaker__country=forum.host_country)
+    if needs_visa:
+        qs = qs.filter(needs_visa_letter=True)
+    if needs_hotel:
+        qs = qs.filter(accommodation=Invitation.Accommodation.HOTEL)
+    if theme:
+        from panels.models import Participation
+
+        qs = qs.filter(
+            Q(offered_panels__panel__theme__code=theme)
+            | Exists(
+                Participation.objects.filter(speaker=OuterRef("speaker"), panel__forum=forum, panel__theme__code=theme)
+            )
+        ).distinct()
+    if q:
+        qs = qs.filter(
+            Q(speaker__first_name__icontains=q)
+            | Q(speaker__last_name__icontains=q)
+            | Q(speaker__first_name_latin__icontains=q)
+            | Q(speaker__last_name_latin__icontains=q)
+            | Q(speaker__organization__icontains=q)
+            | Q(speaker__email__icontains=q)
+        )
+    return qs
+
+
+def speaker_availability(*, forum, speaker):
+    return list(Availability.objects.filter(forum=forum, speaker=speaker).order_by("start"))

@@ -139,3 +139,19 @@ class PanelFactory(factory.django.DjangoModelFactory):
         from panels import services as panel_services
 
         return panel_services.create_panel(**kwargs)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A draft invitation, created through the speakers service."""
+
+    class Meta:
+        model = "speakers.Invitation"
+
+    forum = factory.SubFactory(ForumFactory)
+    speaker = factory.SubFactory(SpeakerFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from speakers import services as speaker_services
+
+        return speaker_services.create_invitation(**kwargs)

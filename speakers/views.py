@@ -1,0 +1,467 @@
+"""Pages: public speaker profiles, the expert's RSVP page, and the organizers' speaker desk."""
+
+import csv
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
+
+from forum.selectors import forum_for_visitor
+from panels.models import Panel
+
+from . import selectors, services
+from .errors import SpeakerError
+from .forms import AvailabilityForm, ImportForm, InviteForm, OfferPanelForm, ProfileForm, RespondForm, TravelForm
+from .models import Invitation, VisaLetterLog
+
+# --- public ------------------------------------------------------------------------------------
+
+
+def _public_forum(request, slug):
+    forum = forum_for_visitor(slug=slug, user=None)
+    if forum is None:
+        raise Http404(_("No such forum edition."))
+    return forum
+
+
+@require_GET
+def speaker_list(request, slug):
+    forum = _public_forum(request, slug)
+    speakers = (
+        selectors.public_speakers(forum=forum)
+        .prefetch_related(selectors.public_sessions_prefetch(forum))
+        .order_by("last_name", "first_name", "pk")
+    )
+    return render(request, "speakers/speaker_list.html", {"forum": forum, "speakers": speakers})
+
+
+@require_GET
+def speaker_detail(request, slug, pk):
+    forum = _public_forum(request, slug)
+    speaker = get_object_or_404(
+        selectors.public_speakers(forum=forum).prefetch_related(selectors.public_sessions_prefetch(forum)), pk=pk
+    )
+    return render(request, "speakers/speaker_detail.html", {"forum": forum, "speaker": speaker})
+
+
+# --- RSVP --------------------------------------------------------------------------------------
+
+
+def _rsvp_rate(group, request):
+    return settings.RSVP_RATE_LIMIT
+
+
+def _invalid_link(request):
+    """The one answer for every link that does not open an invitation."""
+    return render(request, "speakers/rsvp_invalid.html", status=404)
+
+
+def _with_invitation(view):
+    """Rate limit by IP, resolve the token, show the expert's language; every failure looks alike."""
+
+    @functools.wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        if is_ratelimited(request, group="rsvp", key="ip", rate=_rsvp_rate, method=ALL, increment=True):
+            return render(request, "speakers/rsvp_limited.html", status=429)
+        invitation = selectors.invitation_for_token(token=token)
+        if invitation is None:
+            return _invalid_link(request)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or invitation.speaker.preferred_language
+        if language not in settings.LANGUAGE_CODES:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = view(request, invitation, token, *args, **kwargs)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
+
+
+def _rsvp_context(invitation, token, **forms):
+    forum = invitation.forum
+    offers = list(invitation.offered_panels.select_related("panel__room", "panel__theme"))
+    windows = selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
+    context = {
+        "invitation": invitation,
+        "forum": forum,
+        "speaker": invitation.speaker,
+        "token": token,
+        "offers": offers,
+        "sessions": selectors.speaker_sessions(forum=forum, speaker=invitation.speaker),
+        "windows": windows,
+        "letter_ready": services.visa_letter_problems(invitation) == [],
+        "respond_form": RespondForm(offers=offers, initial=_respond_initial(invitation)),
+        "travel_form": TravelForm(instance=invitation),
+        "availability_form": AvailabilityForm(forum=forum, windows=windows),
+        "profile_form": ProfileForm(
+            initial={
+                "bio": getattr(invitation.speaker, f"bio_{translation.get_language()}", "") or invitation.speaker.bio,
+                "position": getattr(invitation.speaker, f"position_{translation.get_language()}", "")
+                or invitation.speaker.position,
+                "publish_consent": invitation.speaker.publish_consent,
+            }
+        ),
+        "answerable": invitation.state in {Invitation.State.SENT, Invitation.State.VIEWED, Invitation.State.ACCEPTED,
+                                           Invitation.State.DECLINED},
+    }  # fmt: skip
+    context.update({name: form for name, form in forms.items() if form is not None})
+    return context
+
+
+def _respond_initial(invitation):
+    if invitation.state == Invitation.State.ACCEPTED:
+        return {"attend": "yes"}
+    if invitation.state == Invitation.State.DECLINED:
+        return {"attend": "no", "reason": invitation.decline_reason}
+    return {}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_with_invitation
+def rsvp(request, invitation, token):
+    if request.method == "GET":
+        if invitation.state == Invitation.State.SENT:
+            invitation = services.record_visit(invitation=invitation)
+        return render(request, "speakers/rsvp.html", _rsvp_context(invitation, token))
+
+    action = request.POST.get("action")
+    form = None
+    forms = {}
+    try:
+        if action == "respond":
+            offers = list(invitation.offered_panels.select_related("panel"))
+            form = forms["respond_form"] = RespondForm(request.POST, offers=offers)
+            if form.is_valid():
+                invitation = services.respond(
+                    invitation=invitation,
+                    attend=form.cleaned_data["attend"],
+                    panel_answers=form.panel_answers(),
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request,
+                    _("Thank you! We look forward to welcoming you.")
+                    if invitation.state == Invitation.State.ACCEPTED
+                    else _("Thank you for letting us know."),
+                )
+        elif action == "travel":
+            form = forms["travel_form"] = TravelForm(request.POST, instance=Invitation.objects.get(pk=invitation.pk))
+            if form.is_valid():
+                services.update_travel(
+                    invitation=invitation, **{name: form.cleaned_data[name] for name in TravelForm.Meta.fields}
+                )
+                messages.success(request, _("Your travel details are saved."))
+        elif action == "availability":
+            form = forms["availability_form"] = AvailabilityForm(request.POST, forum=invitation.forum)
+            if form.is_valid():
+                services.set_availability(invitation=invitation, windows=form.windows())
+                messages.success(request, _("Your availability is saved."))
+        elif action == "profile":
+            form = forms["profile_form"] = ProfileForm(request.POST, request.FILES)
+            if form.is_valid():
+                services.update_profile(
+                    speaker=invitation.speaker,
+                    bio=form.cleaned_data["bio"],
+                    position=form.cleaned_data["position"],
+                    bio_language=translation.get_language(),
+                    photo=form.cleaned_data["photo"] or None,
+                    publish_consent=form.cleaned_data["publish_consent"],
+                )
+                messages.success(request, _("Your profile is saved."))
+        else:
+            messages.error(request, _("Please choose what to save."))
+            return render(request, "speakers/rsvp.html", _rsvp_context(invitation, token), status=400)
+    except SpeakerError as exc:
+        if form is not None:
+            for name, problems in exc.fields.items():
+                if name in form.fields:
+                    form.add_error(name, [str(p) for p in problems] if name != "photo" else exc.message)
+        messages.error(request, exc.message)
+        invitation.refresh_from_db()
+        return render(request, "speakers/rsvp.html", _rsvp_context(invitation, token, **forms), status=exc.status)
+    if form is not None and not form.is_valid():
+        messages.error(request, _("Please correct the marked fields."))
+        return render(request, "speakers/rsvp.html", _rsvp_context(invitation, token, **forms), status=400)
+    return redirect(request.path + f"#{action}")
+
+
+@never_cache
+@require_GET
+@_with_invitation
+def rsvp_letter(request, invitation, token):
+    try:
+        letter, pdf = services.produce_visa_letter(invitation=invitation, channel=VisaLetterLog.Channel.RSVP)
+    except SpeakerError as exc:
+        messages.error(request, exc.message)
+        return redirect("speakers:rsvp", token=token)
+    return _pdf_response(letter, pdf)
+
+
+def _pdf_response(letter, pdf):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="visa-letter-{letter.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- organizers --------------------------------------------------------------------------------
+
+
+def organizer_required(permission="speakers.view_invitation"):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), "admin:login")
+            needed = permission if request.method in {"GET", "HEAD"} else "speakers.change_invitation"
+            if not (request.user.is_staff and request.user.has_perm(needed)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _staff_forum(request, slug):
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404(_("No such forum edition."))
+    return forum
+
+
+def _flag(value):
+    return {"1": True, "yes": True, "0": False, "no": False}.get(value or "")
+
+
+def _filters(request):
+    return {
+        "state": request.GET.get("state") if request.GET.get("state") in Invitation.State.values else None,
+        "foreign": _flag(request.GET.get("foreign")),
+        "needs_visa": _flag(request.GET.get("needs_visa")) or None,
+        "needs_hotel": _flag(request.GET.get("needs_hotel")) or None,
+        "theme": request.GET.get("theme") or None,
+        "q": (request.GET.get("q") or "").strip()[:100] or None,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@organizer_required()
+def organizer_speakers(request, slug):
+    forum = _staff_forum(request, slug)
+    if request.method == "POST":
+        return _organizer_post(request, forum)
+    filters = _filters(request)
+    invitations = selectors.organizer_invitations(forum=forum, **filters)
+    return render(
+        request,
+        "speakers/organizer/speakers.html",
+        {
+            "forum": forum,
+            "invitations": invitations,
+            "funnel": selectors.invitation_funnel(forum=forum),
+            "filters": filters,
+            "states": Invitation.State.choices,
+            "themes": forum.themes.all(),
+            "invite_form": InviteForm(forum=forum),
+        },
+    )
+
+
+def _organizer_post(request, forum):
+    action = request.POST.get("action")
+    ids = [int(pk) for pk in request.POST.getlist("invitation") if pk.isdigit()]
+    if action in {"send", "remind"}:
+        if not ids:
+            messages.error(request, _("Choose at least one invitation."))
+            return redirect("speakers:organizer", slug=forum.slug)
+        if action == "send":
+            done, skipped = services.bulk_send(forum=forum, invitation_ids=ids, by=request.user)
+            if done:
+                messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(done)})
+        else:
+            done, skipped = services.bulk_remind(forum=forum, invitation_ids=ids)
+            if done:
+                messages.success(request, _("%(n)s reminder(s) sent.") % {"n": len(done)})
+        for name, reason in skipped:
+            messages.warning(request, f"{name}: {reason}")
+    elif action == "invite":
+        form = InviteForm(request.POST, forum=forum)
+        if form.is_valid():
+            try:
+                services.create_invitation(
+                    forum=forum,
+                    speaker=form.cleaned_data["speaker"],
+                    response_deadline=form.cleaned_data["response_deadline"],
+                    personal_message=form.cleaned_data["personal_message"],
+                    invited_by=request.user,
+                )
+                messages.success(request, _("Draft invitation created; send it when ready."))
+            except SpeakerError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, _("Choose a speaker who is not invited yet."))
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("speakers:organizer", slug=forum.slug)
+
+
+TRAVEL_COLUMNS = [
+    "invitation", "state", "last_name", "first_name", "latin_name", "email", "phone", "organization", "country",
+    "foreign", "nationality", "arrival_date", "arrival_flight", "departure_date", "departure_flight",
+    "accommodation", "needs_visa_letter", "passport_number", "passport_expiry", "dietary_needs",
+    "accessibility_needs", "interpretation_language", "av_needs", "visa_letters",
+]  # fmt: skip
+
+
+def _csv_safe(value):
+    """Keep spreadsheet programs from running cell text as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@never_cache
+@require_GET
+@organizer_required()
+def organizer_travel_csv(request, slug):
+    forum = _staff_forum(request, slug)
+    invitations = selectors.organizer_invitations(forum=forum, **_filters(request)).prefetch_related("visa_letters")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{forum.slug}-speaker-travel.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(TRAVEL_COLUMNS)
+    for inv in invitations:
+        speaker = inv.speaker
+        row = [
+            inv.pk, inv.state, speaker.last_name, speaker.first_name, speaker.latin_name, speaker.email,
+            speaker.phone, speaker.organization, speaker.country.code, "yes" if inv.is_foreign else "no",
+            inv.nationality.code if inv.nationality else "", inv.arrival_date or "", inv.arrival_flight,
+            inv.departure_date or "", inv.departure_flight, inv.accommodation, "yes" if inv.needs_visa_letter else "no",
+            inv.passport_number, inv.passport_expiry or "", inv.dietary_needs, inv.accessibility_needs,
+            inv.interpretation_language, inv.av_needs, " ".join(letter.reference for letter in inv.visa_letters.all()),
+        ]  # fmt: skip
+        writer.writerow([_csv_safe(value) for value in row])
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@organizer_required()
+def organizer_import(request, slug):
+    forum = _staff_forum(request, slug)
+    result = None
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = services.import_speakers(
+                    forum=forum,
+                    content=upload.read(),
+                    filename=upload.name,
+                    dry_run=form.cleaned_data["dry_run"],
+                    create_invitations=form.cleaned_data["create_invitations"],
+                    by=request.user,
+                )
+            except SpeakerError as exc:
+                messages.error(request, exc.message)
+                status = 400
+            if result is not None and not result.ok:
+                status = 400
+        else:
+            status = 400
+    else:
+        form = ImportForm()
+    return render(
+        request,
+        "speakers/organizer/import.html",
+        {"forum": forum, "form": form, "result": result, "columns": services.IMPORT_COLUMNS},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@organizer_required()
+def organizer_invitation(request, slug, pk):
+    forum = _staff_forum(request, slug)
+    invitation = get_object_or_404(Invitation.objects.select_related("speaker", "forum"), forum=forum, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "send":
+                services.send_invitation(invitation=invitation, by=request.user)
+                messages.success(request, _("Invitation sent."))
+            elif action == "remind":
+                if services.remind_invitation(invitation=invitation) is None:
+                    messages.warning(request, _("A reminder already went out today."))
+                else:
+                    messages.success(request, _("Reminder sent."))
+            elif action == "withdraw":
+                services.withdraw_invitation(invitation=invitation)
+                messages.success(request, _("Invitation withdrawn."))
+            elif action == "offer":
+                form = OfferPanelForm(request.POST, forum=forum)
+                if not form.is_valid():
+                    raise SpeakerError(_("Choose a panel and a role."))
+                services.offer_panel(
+                    invitation=invitation, panel=form.cleaned_data["panel"], role=form.cleaned_data["role"]
+                )
+                messages.success(request, _("Panel offered."))
+            elif action == "unoffer":
+                panel = get_object_or_404(Panel, forum=forum, pk=request.POST.get("panel"))
+                services.remove_panel_offer(invitation=invitation, panel=panel)
+                messages.success(request, _("Offer removed."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except SpeakerError as exc:
+            messages.error(request, exc.message)
+        return redirect("speakers:organizer-invitation", slug=forum.slug, pk=invitation.pk)
+    return render(
+        request,
+        "speakers/organizer/invitation.html",
+        {
+            "forum": forum,
+            "invitation": invitation,
+            "speaker": invitation.speaker,
+            "offers": invitation.offered_panels.select_related("panel__room", "panel__theme"),
+            "sessions": selectors.speaker_sessions(forum=forum, speaker=invitation.speaker),
+            "windows": selectors.speaker_availability(forum=forum, speaker=invitation.speaker),
+            "letters": invitation.visa_letters.prefetch_related("log__produced_by"),
+            "letter_problems": services.visa_letter_problems(invitation),
+            "offer_form": OfferPanelForm(forum=forum),
+        },
+    )
+
+
+@never_cache
+@require_GET
+@organizer_required()
+def organizer_letter(request, slug, pk):
+    forum = _staff_forum(request, slug)
+    invitation = get_object_or_404(Invitation, forum=forum, pk=pk)
+    try:
+        letter, pdf = services.produce_visa_letter(
+            invitation=invitation, channel=VisaLetterLog.Channel.ORGANIZER, by=request.user
+        )
+    except SpeakerError as exc:
+        messages.error(request, exc.message)
+        return redirect("speakers:organizer-invitation", slug=forum.slug, pk=invitation.pk)
+    return _pdf_response(letter, pdf)

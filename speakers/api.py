@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from api.permissions import AnyoneWithTheLink, IsOrganizer
 from forum.models import Forum
 from forum.selectors import public_forums
 from panels.models import Panel, Participation
@@ -97,15 +98,6 @@ class PublicSpeakerViewSet(viewsets.ReadOnlyModelViewSet):
 # --- organizers --------------------------------------------------------------------------------
 
 
-class OrganizerPermission(permissions.DjangoModelPermissions):
-    """Staff with the app's model permissions (the Organizers group); reading needs view_."""
-
-    perms_map = {**permissions.DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_staff) and super().has_permission(request, view)
-
-
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "string"}}]})
 class TranslatedTextField(serializers.Field):
     """Text per language: {"az": ..., "en": ...} (a plain string means Azerbaijani)."""
@@ -156,7 +148,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
 
 class SpeakerViewSet(viewsets.ModelViewSet):
-    permission_classes = [OrganizerPermission]
+    permission_classes = [IsOrganizer]
     serializer_class = SpeakerSerializer
     queryset = Speaker.objects.order_by("last_name", "first_name", "pk")
     filterset_fields = ["country", "publish_consent", "preferred_language"]
@@ -230,7 +222,7 @@ class InvitationViewSet(
     """Invitations, for organizers. State changes go through the actions (send, remind, withdraw);
     deleting is withdrawing, so the history stays."""
 
-    permission_classes = [OrganizerPermission]
+    permission_classes = [IsOrganizer]
     serializer_class = InvitationSerializer
     filterset_class = InvitationFilter
     ordering_fields = ["response_deadline", "created_at"]
@@ -377,7 +369,7 @@ class RsvpViewSet(viewsets.ViewSet):
     not open an invitation gets the same 404."""
 
     authentication_classes = []
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AnyoneWithTheLink]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "rsvp"
     lookup_field = "token"

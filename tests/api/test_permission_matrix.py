@@ -15,7 +15,15 @@ import pytest
 from django.urls import reverse
 
 from api.urls import router
-from tests.factories import ForumFactory, OrganizerFactory, PanelFactory, RoomFactory, SpeakerFactory, UserFactory
+from tests.factories import (
+    ForumFactory,
+    InvitationFactory,
+    OrganizerFactory,
+    PanelFactory,
+    RoomFactory,
+    SpeakerFactory,
+    UserFactory,
+)
 
 ROLES = ["anonymous", "attendee", "speaker", "organizer", "superuser"]
 PRIVILEGED = {"organizer", "superuser"}
@@ -43,6 +51,26 @@ POLICIES = {
         "create": "organizer",
         **dict.fromkeys(["schedule", "move", "unschedule", "publish", "cancel"], "organizer"),
     },
+    "speaker": {"list": "public", "retrieve": "public"},
+    "organizer-speaker": dict.fromkeys(
+        ["list", "create", "retrieve", "update", "partial_update", "destroy"], "organizer"
+    ),
+    "organizer-invitation": dict.fromkeys(
+        [
+            "list",
+            "create",
+            "retrieve",
+            "update",
+            "partial_update",
+            "send",
+            "remind",
+            "withdraw",
+            "offer_panel",
+            "visa_letter",
+        ],
+        "organizer",
+    ),
+    "rsvp": dict.fromkeys(["retrieve", "respond", "travel", "availability", "visa_letter"], "token"),
 }
 
 
@@ -54,6 +82,10 @@ def _lookup_value(basename, data):
         "room": data["room"].pk,
         "registration-manage": "not-a-real-token-" + "x" * 27,
         "panel": data["panel"].pk,
+        "speaker": data["speaker"].pk,
+        "organizer-speaker": data["speaker"].pk,
+        "organizer-invitation": data["invitation"].pk,
+        "rsvp": "not-a-real-token-" + "x" * 27,
     }[basename]
 
 
@@ -90,8 +122,11 @@ def data(db):
     panel = PanelFactory(forum=forum)
     start = forum.local_datetime(forum.start_date, datetime.time(10, 0))
     panel_services.schedule_panel(panel=panel, room=room, start=start, end=start + datetime.timedelta(hours=1))
+    speaker = SpeakerFactory(publish_consent=True)
+    panel_services.add_participant(panel=panel, speaker=speaker, role="panelist")
     panel_services.publish_panel(panel=panel)
-    return {"forum": forum, "room": room, "panel": panel}
+    invitation = InvitationFactory(forum=forum, speaker=SpeakerFactory())
+    return {"forum": forum, "room": room, "panel": panel, "speaker": speaker, "invitation": invitation}
 
 
 def _client_for(role, client):

@@ -15,8 +15,19 @@ TOKEN_RE = re.compile(r"/rsvp/([A-Za-z0-9_-]{43})/")
 
 
 def make_panel(forum, *, title="Threat intelligence sharing", hour=10, day=0, status=Panel.Status.PUBLISHED):
-    room = forum.rooms.first() or RoomFactory(forum=forum)
     start = forum.local_datetime(forum.days[day], datetime.time(hour, 0))
+    end = start + datetime.timedelta(hours=1)
+    # A room free at that hour: the database refuses two panels in one room at once.
+    room = next(
+        (
+            room
+            for room in forum.rooms.all()
+            if not Panel.objects.filter(room=room, start__lt=end, end__gt=start)
+            .exclude(status=Panel.Status.CANCELLED)
+            .exists()
+        ),
+        None,
+    ) or RoomFactory(forum=forum)
     return Panel.objects.create(
         forum=forum,
         theme=forum.themes.first(),
@@ -24,7 +35,7 @@ def make_panel(forum, *, title="Threat intelligence sharing", hour=10, day=0, st
         title_en=title,
         room=room,
         start=start,
-        end=start + datetime.timedelta(hours=1),
+        end=end,
         status=status,
     )
 

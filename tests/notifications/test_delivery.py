@@ -216,9 +216,7 @@ def test_attachments_are_built_when_the_mail_leaves(smtp_settings, django_captur
 
 
 @pytest.mark.django_db
-def test_sweeper_reclaims_stuck_claims_and_fails_them_when_out_of_attempts(
-    settings, django_capture_on_commit_callbacks
-):
+def test_sweeper_reclaims_stuck_claims_and_fails_spent_ones(settings, django_capture_on_commit_callbacks):
     settings.NOTIFICATIONS_SENDING_TIMEOUT = 600
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 4
     now = timezone.now()

@@ -212,8 +212,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 0,
     # Unacknowledged tasks of a lost worker come back after this; the outbox sweeper does not
-    # wait for it (stale claims and lost tasks are re-dispatched from the database).
-    "visibility_timeout": 3600,
+    # wait for it (stale claims and lost tasks are re-dispatched from the database). Keep it
+    # above the longest countdown (60 s) and the longest task.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
 }
 
 # Outbox delivery (notifications): bounded retries with exponential backoff and jitter.

@@ -2,6 +2,7 @@
 test's PostgreSQL database (shared with the workers, so tests use ``transaction=True``) and an
 aiosmtpd server that records what it accepts."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -126,21 +127,21 @@ class Process:
         wait_for(seen, timeout=timeout, interval=0.2, message=f"{text!r} in {self.log_path}")
 
     def kill(self, sig=signal.SIGKILL):
-        if self.popen.poll() is None:
-            try:
-                os.killpg(self.popen.pid, sig)
-            except ProcessLookupError:
-                pass
+        """Signal the whole process group (a worker's pool children too) and wait for the exit."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, sig)
         try:
             self.popen.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait(timeout=10)
 
     def stop(self):
         if self.popen.poll() is None:
             self.kill(signal.SIGTERM)
-        self.kill(signal.SIGKILL)  # the group: pool children too
+        with contextlib.suppress(ProcessLookupError):  # leftovers of the group, if any
+            os.killpg(self.popen.pid, signal.SIGKILL)
         self.log.close()
 
 

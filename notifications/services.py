@@ -188,7 +188,7 @@ def deliver(*, message_id):
         connection.open()
         sent = connection.send_messages([email_message])
         if not sent:
-            raise PermanentDeliveryError(_("The mail server took no recipient for this message."))
+            raise PermanentDeliveryError("The mail server took no recipient for this message")
     except Exception as exc:
         _close_quietly(connection)
         return _after_send_error(message, exc)
@@ -253,7 +253,7 @@ def _after_send_error(message, exc):
     if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
         return _fail(
             message,
-            _("Gave up after %(attempts)d attempts: %(error)s") % {"attempts": message.attempts, "error": error},
+            f"Gave up after {message.attempts} attempts: {error}",
         )
     delay = retry_delay(attempts=message.attempts)
     now = timezone.now()

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
@@ -12,8 +12,8 @@ from .errors import NotificationError
 from .models import OutboxMessage
 
 ACTIONS = {
-    "resend": (services.resend_one, "The message was queued again."),
-    "cancel": (services.cancel_one, "The message was cancelled."),
+    "resend": (services.resend_one, _("The message was queued again.")),
+    "cancel": (services.cancel_one, _("The message was cancelled.")),
 }
 
 
@@ -43,7 +43,7 @@ def outbox_action(request, pk, action):
     except NotificationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _(done))
+        messages.success(request, done)
     url = reverse("notifications:outbox")
     state = request.POST.get("state")
     if state in OutboxMessage.State.values:

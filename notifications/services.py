@@ -436,11 +436,14 @@ def sweep(*, now=None):
     with transaction.atomic():
         stuck = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(state=State.SENDING, claimed_at__lt=stale_before)
+            .filter(state=State.SENDING)
+            .filter(Q(claimed_at__lt=stale_before) | Q(claimed_at__isnull=True, updated_at__lt=stale_before))
             .order_by("claimed_at")[:batch]
         )
         for message in stuck:
-            note = f"Worker lost while sending (claimed {message.claimed_at:%Y-%m-%d %H:%M:%S} UTC)"
+            note = (
+                f"Worker lost while sending (claimed {message.claimed_at or message.updated_at:%Y-%m-%d %H:%M:%S} UTC)"
+            )
             if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
                 message.state = State.FAILED
                 message.last_error = f"Gave up after {message.attempts} attempts: {note}"

@@ -80,7 +80,7 @@ format: setup-dev
 	$(VENV)/bin/ruff format .
 
 worker: setup
-	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=$${CONCURRENCY:-2}
+	$(VENV)/bin/celery -A config worker -Q mail,celery --loglevel=info --concurrency=$${CONCURRENCY:-2}
 
 beat: setup
 	$(VENV)/bin/celery -A config beat --loglevel=info

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("panels.urls")),
     path("", include("speakers.urls")),
     path("", include("registration.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.DEBUG:

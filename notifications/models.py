@@ -27,6 +27,10 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When a worker took the message (state "sending"); the sweeper reclaims stale claims.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # When a delivery task was last handed to the broker; null means nobody holds a task for it.
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     related_id = models.CharField(max_length=64, blank=True)
     related = GenericForeignKey("related_type", "related_id")
@@ -37,7 +41,23 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["state", "claimed_at"], name="outbox_claimed_idx"),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.state})"
+
+    @property
+    def outbox_id(self):
+        """The identifier carried in every copy of this message (X-Outbox-Id header)."""
+        return f"{self.pk}"
+
+    @property
+    def is_resendable(self):
+        return self.state in {self.State.FAILED, self.State.CANCELLED}
+
+    @property
+    def is_cancellable(self):
+        return self.state in {self.State.QUEUED, self.State.RETRYING}

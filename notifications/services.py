@@ -1,110 +1,568 @@
-"""The outbox: every email is a row first, delivered by a Celery task after commit."""
+"""The outbox: every email is a row first, delivered by a Celery task after commit.
 
+Life of a message::
+
+    queued ──claim──> sending ──SMTP 250──> sent
+       ^                 │
+       │                 ├─ transient (4xx, refused, timeout) ─> retrying ─(due)─> claim again
+       │                 ├─ permanent (5xx, bad address/template/attachment) ─> failed
+       │                 └─ attempts exhausted ─> failed
+    resend <── failed / cancelled          queued / retrying ──cancel──> cancelled
+
+Exactly once. A worker claims a row under a row lock (``SELECT … FOR UPDATE SKIP LOCKED``) and
+only while it is ``queued`` or ``retrying``; the claim commits ``sending`` before any SMTP traffic.
+A second task for the same row (a duplicate dispatch, an ``acks_late`` redelivery, a racing worker)
+finds it locked or no longer claimable and does nothing. A ``sent`` row is never claimed again.
+
+The one window left is inherent to SMTP (RFC 1047): the server has accepted the message but the
+worker dies before it records ``sent``. We keep it to the time between the server's "250" and one
+``UPDATE`` (the SMTP connection is closed only after the row says ``sent``). A row left in
+``sending`` is reclaimed by the sweeper after ``NOTIFICATIONS_SENDING_TIMEOUT`` and sent again, so
+that rare crash yields a second copy rather than a lost visa letter; both copies carry the same
+``Message-ID`` and ``X-Outbox-Id`` so mail systems and people can recognise the duplicate.
+"""
+
+import datetime
+import email.utils
+import hashlib
+import json
 import logging
+import secrets
+import smtplib
+import time
+import zoneinfo
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import select_template
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
+from .errors import NotificationError, PermanentDeliveryError
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
+
+State = OutboxMessage.State
+CLAIMABLE = (State.QUEUED, State.RETRYING)
+MAX_COUNTDOWN_SECONDS = 60  # never an ETA further away than this; the sweeper handles the rest
+DEDUPE_KEY_MAX = 255
+
+_random = secrets.SystemRandom()
+# Monotonic time until which this process does not try the broker (after a failed publish).
+_broker_unavailable_until = 0.0
+
+
+# --- enqueue and dispatch -------------------------------------------------------------------
 
 
 def enqueue(*, kind, recipient, language, context, dedupe_key, related=None, attachments=()):
     """Queue a message inside the caller's transaction.
 
     ``context`` must be JSON (ids, strings, numbers): templates
-    ``notifications/email/<kind>.subject.txt``, ``.txt`` and ``.html`` render it in ``language``.
-    ``attachments`` are descriptors built at send time, each
+    ``notifications/email/<kind>.subject.txt``, ``.txt`` and ``.html`` render it in ``language``
+    (a ``<kind>.<language>.txt`` template wins over the shared one when it exists). Put a
+    ``forum_id`` in the context to brand the mail with that edition; otherwise the current one is
+    used. ``attachments`` are descriptors built at send time, each
     ``{"builder": "app.module.function", "kwargs": {...}}`` where the function returns
     ``(filename, content_bytes, mimetype)``: the file reflects the data when the mail leaves.
 
-    The same ``dedupe_key`` never produces a second message: the existing row is returned.
-    Delivery is dispatched once the transaction commits; if the broker is down the row waits
-    for the sweeper.
+    The same ``dedupe_key`` never produces a second message, even when two processes enqueue it at
+    the same moment: the existing row is returned. Delivery is dispatched once the transaction
+    commits; if the broker is down the row waits for the sweeper. An address or language that
+    cannot be delivered does not raise here: the message fails visibly in the outbox instead.
     """
+    if not kind or not dedupe_key:
+        raise NotificationError(_("A message needs a kind and a dedupe key."), code="outbox_invalid")
+    attachments = list(attachments)
+    try:
+        json.dumps(context)
+        json.dumps(attachments)
+    except (TypeError, ValueError) as exc:
+        raise NotificationError(
+            _("The message context must be JSON (ids, strings, numbers): %(error)s") % {"error": exc},
+            code="outbox_context_not_json",
+        ) from exc
+    now = timezone.now()
     defaults = {
         "kind": kind,
-        "recipient": recipient,
-        "language": language,
+        "recipient": (recipient or "").strip(),
+        "language": language or settings.LANGUAGE_CODE,
         "context": context,
-        "attachments": list(attachments),
+        "attachments": attachments,
+        "next_attempt_at": now,
+        "dispatched_at": now,  # dispatched on commit; cleared again if the broker refuses
     }
     if related is not None:
         defaults["related_type"] = ContentType.objects.get_for_model(related)
         defaults["related_id"] = str(related.pk)
+    # get_or_create inserts inside a savepoint: when a concurrent transaction inserted the same
+    # key first, the unique index makes our insert wait for it and fail, the savepoint rolls back
+    # (the caller's transaction stays usable) and the committed row is read and returned.
     with transaction.atomic():
-        message, created = OutboxMessage.objects.get_or_create(dedupe_key=dedupe_key, defaults=defaults)
+        message, created = OutboxMessage.objects.get_or_create(
+            dedupe_key=normalize_dedupe_key(dedupe_key), defaults=defaults
+        )
     if created:
-        transaction.on_commit(lambda: dispatch(message_id=message.pk))
+        message_id = message.pk
+        transaction.on_commit(lambda: dispatch(message_id=message_id))
     return message
 
 
-def dispatch(*, message_id):
-    """Hand a message to the workers; never raise into the caller (the sweeper retries)."""
+def normalize_dedupe_key(key):
+    """Keys longer than the column keep a readable prefix and a hash of the whole key."""
+    key = str(key)
+    if len(key) <= DEDUPE_KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: DEDUPE_KEY_MAX - len(digest) - 1]}#{digest}"
+
+
+def dispatch(*, message_id, countdown=None):
+    """Hand a message to the workers. Never raises into the caller and never waits long.
+
+    Returns True when the task reached the broker. After a failed publish this process skips the
+    broker for ``NOTIFICATIONS_BROKER_BACKOFF_SECONDS`` so a Redis outage costs one short timeout,
+    not one per request; the row is marked undispatched and the sweeper sends it later.
+    """
+    global _broker_unavailable_until
     from .tasks import deliver_message
 
+    eager = _tasks_are_eager()
+    if not eager and time.monotonic() < _broker_unavailable_until:
+        _mark_undispatched([message_id])
+        return False
     try:
-        deliver_message.delay(message_id)
-    except Exception:  # broker unreachable: the row stays queued and the sweeper sends it later
+        if countdown:
+            deliver_message.apply_async((message_id,), countdown=min(countdown, MAX_COUNTDOWN_SECONDS))
+        else:
+            deliver_message.delay(message_id)
+    except Exception:  # broker unreachable (or, eagerly, a bug in delivery): the sweeper retries
+        if not eager:
+            _broker_unavailable_until = time.monotonic() + settings.NOTIFICATIONS_BROKER_BACKOFF_SECONDS
         logger.warning("Could not dispatch outbox message %s; the sweeper will retry", message_id, exc_info=True)
+        _mark_undispatched([message_id])
+        return False
+    return True
 
 
-def render_message(message):
-    """Subject, plain text and HTML of a message, rendered in its language."""
-    from django.template.loader import render_to_string
-    from django.utils import translation
+def _tasks_are_eager():
+    from .tasks import deliver_message
 
-    with translation.override(message.language):
-        context = {**message.context, "message": message}
-        base = f"notifications/email/{message.kind}"
-        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-        text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", context)
-    return subject, text, html
+    return bool(deliver_message.app.conf.task_always_eager)
+
+
+def reset_broker_backoff():
+    """Forget a previous publish failure (the broker is known to be back)."""
+    global _broker_unavailable_until
+    _broker_unavailable_until = 0.0
+
+
+def _mark_undispatched(message_ids):
+    try:
+        OutboxMessage.objects.filter(pk__in=message_ids, state__in=CLAIMABLE).update(dispatched_at=None)
+    except Exception:  # the database may be the thing that is down; the sweeper's lease expires anyway
+        logger.warning("Could not mark outbox messages %s undispatched", message_ids, exc_info=True)
+
+
+# --- delivery ---------------------------------------------------------------------------------
 
 
 def deliver(*, message_id):
-    """Send one queued message. Claiming the row under a lock makes a second worker skip it."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.utils import timezone
+    """Send one message if it is still due. Returns the row, or None when there was nothing to do."""
+    message = _claim(message_id=message_id)
+    if message is None:
+        return None
+    try:
+        email_message = build_email(message)
+    except PermanentDeliveryError as exc:
+        return _fail(message, str(exc))
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+        sent = connection.send_messages([email_message])
+        if not sent:
+            raise PermanentDeliveryError("The mail server took no recipient for this message")
+    except Exception as exc:
+        _close_quietly(connection)
+        return _after_send_error(message, exc)
+    # Accepted by the server: record it before anything else (see the module docstring).
+    _mark_sent(message)
+    _close_quietly(connection)
+    return message
 
+
+def _claim(*, message_id):
+    now = timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(
-                pk=message_id,
-                state__in=[OutboxMessage.State.QUEUED, OutboxMessage.State.RETRYING],
-            )
+            .filter(pk=message_id, state__in=CLAIMABLE)
+            .order_by()
             .first()
         )
         if message is None:
             return None
-        message.state = OutboxMessage.State.SENDING
+        message.state = State.SENDING
         message.attempts += 1
-        message.save(update_fields=["state", "attempts", "updated_at"])
-    try:
-        subject, text, html = render_message(message)
-        email = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [message.recipient])
-        email.attach_alternative(html, "text/html")
-        for descriptor in message.attachments:
-            email.attach(*build_attachment(descriptor))
-        email.send()
-    except Exception as exc:
-        message.state = OutboxMessage.State.FAILED
-        message.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-        message.save(update_fields=["state", "last_error", "updated_at"])
-        return message
-    message.state = OutboxMessage.State.SENT
-    message.sent_at = timezone.now()
-    message.last_error = ""
-    message.save(update_fields=["state", "sent_at", "last_error", "updated_at"])
+        message.claimed_at = now
+        message.dispatched_at = None
+        message.save(update_fields=["state", "attempts", "claimed_at", "dispatched_at", "updated_at"])
     return message
 
 
-def build_attachment(descriptor):
-    from django.utils.module_loading import import_string
+def _mark_sent(message):
+    now = timezone.now()
+    updated = OutboxMessage.objects.filter(pk=message.pk).update(
+        state=State.SENT, sent_at=now, last_error="", claimed_at=None, dispatched_at=None, updated_at=now
+    )
+    if updated and message.state != State.SENDING:  # pragma: no cover - defensive
+        logger.warning("Outbox message %s was sent after its claim was reclaimed", message.pk)
+    message.state, message.sent_at, message.last_error = State.SENT, now, ""
+    return message
 
+
+def _close_quietly(connection):
+    try:
+        connection.close()
+    except Exception:  # the message is already recorded; a failing QUIT changes nothing
+        logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+def _fail(message, error):
+    now = timezone.now()
+    error = error[:2000]
+    OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+        state=State.FAILED, last_error=error, claimed_at=None, updated_at=now
+    )
+    logger.error("Outbox message %s (%s to %s) failed: %s", message.pk, message.kind, message.recipient, error)
+    message.state, message.last_error = State.FAILED, error
+    return message
+
+
+def _after_send_error(message, exc):
+    error = describe_error(exc)
+    if not is_transient(exc):
+        return _fail(message, error)
+    if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        return _fail(
+            message,
+            f"Gave up after {message.attempts} attempts: {error}",
+        )
+    delay = retry_delay(attempts=message.attempts)
+    now = timezone.now()
+    next_attempt_at = now + datetime.timedelta(seconds=delay)
+    # A retry due within a minute gets a countdown task; later ones wait for the sweeper (so do
+    # all of them when tasks run eagerly: an eager countdown would retry at once, in a loop).
+    soon = delay <= MAX_COUNTDOWN_SECONDS and not _tasks_are_eager()
+    updated = OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+        state=State.RETRYING,
+        next_attempt_at=next_attempt_at,
+        last_error=error[:2000],
+        claimed_at=None,
+        dispatched_at=next_attempt_at if soon else None,
+        updated_at=now,
+    )
+    logger.warning("Outbox message %s: transient failure (%s), retry in %.0f s", message.pk, error, delay)
+    message.state, message.next_attempt_at, message.last_error = State.RETRYING, next_attempt_at, error[:2000]
+    if updated and soon:
+        dispatch(message_id=message.pk, countdown=max(delay, 1))
+    return message
+
+
+def is_transient(exc):
+    """True for failures that may pass on their own: SMTP 4xx, refused or dropped connections,
+    timeouts, an authentication problem of the server account. False for 5xx answers and for
+    anything wrong with the message itself."""
+    if isinstance(exc, PermanentDeliveryError):
+        return False
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # A 535 concerns our account, not this message: retrying lets an operator fix the
+        # credentials before the attempts run out instead of failing every message at once.
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return not 500 <= exc.smtp_code < 600
+    # SMTPServerDisconnected, SMTPConnectError, ConnectionRefusedError, socket timeouts: all OSError.
+    return isinstance(exc, OSError)
+
+
+def describe_error(exc):
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        parts = [f"{addr}: {code} {_decode(reply)}" for addr, (code, reply) in exc.recipients.items()]
+        return f"SMTPRecipientsRefused: {'; '.join(parts)}"[:2000]
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.__class__.__name__}: {exc.smtp_code} {_decode(exc.smtp_error)}"[:2000]
+    return f"{exc.__class__.__name__}: {exc}"[:2000]
+
+
+def _decode(value):
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def retry_delay(*, attempts):
+    """Seconds before the next try after ``attempts`` tries: exponential, capped, with jitter
+    (between half and all of the exponential step, so a burst of failures spreads out)."""
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    step = min(settings.NOTIFICATIONS_RETRY_MAX_SECONDS, base * 2 ** max(attempts - 1, 0))
+    return step / 2 + _random.uniform(0, step / 2)
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def build_email(message):
+    """The EmailMessage for a row; PermanentDeliveryError when the row itself cannot be sent."""
+    if message.language not in settings.LANGUAGE_CODES:
+        raise PermanentDeliveryError(f"No translation for language {message.language!r}")
+    try:
+        validate_email(message.recipient)
+    except ValidationError as exc:
+        raise PermanentDeliveryError(f"Invalid recipient address {message.recipient!r}") from exc
+    try:
+        subject, text, html = render_message(message)
+    except Exception as exc:  # missing template, syntax error, a failing lookup in the context
+        raise PermanentDeliveryError(f"Template error: {exc.__class__.__name__}: {exc}") from exc
+    files = []
+    for descriptor in message.attachments:
+        try:
+            files.append(build_attachment(descriptor))
+        except Exception as exc:
+            builder = descriptor.get("builder") if isinstance(descriptor, dict) else descriptor
+            raise PermanentDeliveryError(f"Attachment {builder} failed: {exc.__class__.__name__}: {exc}") from exc
+    headers = {
+        "Message-ID": message_id_header(message),
+        "X-Outbox-Id": message.outbox_id,
+        "X-Outbox-Kind": message.kind,
+        "Auto-Submitted": "auto-generated",
+    }
+    email_message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [message.recipient], headers=headers
+    )
+    email_message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in files:
+        email_message.attach(filename, content, mimetype)
+    return email_message
+
+
+def message_id_header(message):
+    """The same Message-ID for every copy of a row, so a rare duplicate can be recognised."""
+    domain = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    created = int(message.created_at.timestamp()) if message.created_at else 0
+    return f"<outbox.{message.pk}.{created}@{domain}>"
+
+
+def render_message(message):
+    """Subject, plain text and HTML of a message, rendered in its language."""
+    with translation.override(message.language):
+        context = {
+            **message.context,
+            "message": message,
+            "forum": forum_context(message.context),
+            "site_url": settings.SITE_URL,
+            "LANGUAGE_CODE": message.language,
+        }
+        subject = " ".join(_render(message, "subject.txt", context).split())
+        text = _render(message, "txt", context)
+        html = _render(message, "html", context)
+    return subject, text, html
+
+
+def _render(message, suffix, context):
+    base = f"notifications/email/{message.kind}"
+    template = select_template([f"{base}.{message.language}.{suffix}", f"{base}.{suffix}"])
+    return template.render(context)
+
+
+def forum_context(context):
+    """Branding for the layout: the ``forum`` dict of the context, else the edition named by
+    ``forum_id``, else the current edition; names in the active language."""
+    given = context.get("forum")
+    if isinstance(given, dict):
+        return given
+    from forum.models import Forum
+    from forum.selectors import current_forum
+
+    forum = None
+    if context.get("forum_id"):
+        forum = Forum.objects.filter(pk=context["forum_id"]).first()
+    if forum is None:
+        forum = current_forum()
+    if forum is None:
+        return {"name": _("National Cybersecurity Forum"), "url": settings.SITE_URL}
+    return {
+        "id": forum.pk,
+        "name": forum.name,
+        "city": forum.city,
+        "venue": forum.venue,
+        "edition": forum.edition,
+        "year": forum.year,
+        "start_date": forum.start_date,
+        "end_date": forum.end_date,
+        "url": settings.SITE_URL + forum.get_absolute_url(),
+    }
+
+
+def build_attachment(descriptor):
     builder = import_string(descriptor["builder"])
-    return builder(**descriptor.get("kwargs", {}))
+    result = builder(**descriptor.get("kwargs", {}))
+    filename, content, mimetype = result
+    if not filename or content is None:
+        raise ValueError("an attachment builder must return (filename, content, mimetype)")
+    return filename, content, mimetype
+
+
+# --- sweeper ----------------------------------------------------------------------------------
+
+
+def sweep(*, now=None):
+    """Reclaim stale claims and re-dispatch due messages. Run every minute by beat.
+
+    Returns counts: ``reclaimed`` (stuck in sending, put back to retrying), ``expired`` (stuck and
+    out of attempts, failed) and ``dispatched`` (tasks handed to the broker).
+    """
+    now = now or timezone.now()
+    batch = settings.NOTIFICATIONS_SWEEP_BATCH
+    stale_before = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
+    reclaimed = expired = 0
+    with transaction.atomic():
+        stuck = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(state=State.SENDING)
+            .filter(Q(claimed_at__lt=stale_before) | Q(claimed_at__isnull=True, updated_at__lt=stale_before))
+            .order_by("claimed_at")[:batch]
+        )
+        for message in stuck:
+            note = (
+                f"Worker lost while sending (claimed {message.claimed_at or message.updated_at:%Y-%m-%d %H:%M:%S} UTC)"
+            )
+            if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+                message.state = State.FAILED
+                message.last_error = f"Gave up after {message.attempts} attempts: {note}"
+                expired += 1
+            else:
+                message.state = State.RETRYING
+                message.next_attempt_at = now
+                message.last_error = note
+                reclaimed += 1
+            message.claimed_at = None
+            message.dispatched_at = None
+            message.updated_at = now
+        OutboxMessage.objects.bulk_update(
+            stuck, ["state", "next_attempt_at", "last_error", "claimed_at", "dispatched_at", "updated_at"]
+        )
+
+    lease_expired = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER)
+    with transaction.atomic():
+        due = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(state__in=CLAIMABLE, next_attempt_at__lte=now)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=lease_expired))
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        OutboxMessage.objects.filter(pk__in=due).update(dispatched_at=now)
+    dispatched = 0
+    for position, message_id in enumerate(due):
+        if not dispatch(message_id=message_id):
+            _mark_undispatched(due[position + 1 :])
+            break
+        dispatched += 1
+    if reclaimed or expired or dispatched:
+        logger.info("Outbox sweep: %s reclaimed, %s expired, %s dispatched", reclaimed, expired, dispatched)
+    return {"reclaimed": reclaimed, "expired": expired, "dispatched": dispatched}
+
+
+# --- organizer actions ------------------------------------------------------------------------
+
+
+def resend(*, message_ids):
+    """Put failed or cancelled messages back in the queue (attempts start again). Returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=message_ids, state__in=[State.FAILED, State.CANCELLED])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            state=State.QUEUED, attempts=0, next_attempt_at=now, dispatched_at=now, claimed_at=None, updated_at=now
+        )
+        for message_id in ids:
+            transaction.on_commit(lambda message_id=message_id: dispatch(message_id=message_id))
+    return len(ids)
+
+
+def cancel(*, message_ids):
+    """Stop messages that have not left yet (queued or retrying). Returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        return OutboxMessage.objects.filter(pk__in=message_ids, state__in=CLAIMABLE).update(
+            state=State.CANCELLED, dispatched_at=None, updated_at=now
+        )
+
+
+def resend_one(*, message_id):
+    if not resend(message_ids=[message_id]):
+        raise NotificationError(
+            _("Only failed or cancelled messages can be sent again."), code="outbox_not_resendable", status=409
+        )
+
+
+def cancel_one(*, message_id):
+    if not cancel(message_ids=[message_id]):
+        raise NotificationError(
+            _("Only queued or retrying messages can be cancelled."), code="outbox_not_cancellable", status=409
+        )
+
+
+# --- periodic scans ---------------------------------------------------------------------------
+
+
+def send_organizer_digest(*, now=None):
+    """Queue today's digest for every organizer: new registrations, invitation answers and failed
+    messages of the last 24 hours. Idempotent per organizer and forum-local day (dedupe key), so a
+    second run, or a second beat process, adds nothing. Returns the messages (new or existing)."""
+    from . import selectors
+
+    now = now or timezone.now()
+    forum = _current_forum()
+    tz = forum.tz if forum else zoneinfo.ZoneInfo(settings.FORUM_DEFAULT_TIMEZONE)
+    day = now.astimezone(tz).date()
+    since = now - datetime.timedelta(days=1)
+    counts = selectors.digest_counts(since=since, until=now)
+    context = {
+        "date": day.isoformat(),
+        "counts": counts,
+        "failed_kinds": selectors.failed_kinds(since=since, until=now),
+        "outbox_url": settings.SITE_URL + "/organizer/outbox/?state=failed",
+    }
+    if forum is not None:
+        context["forum_id"] = forum.pk
+    messages = []
+    for address in selectors.organizer_recipients():
+        messages.append(
+            enqueue(
+                kind="organizer_digest",
+                recipient=address,
+                language=settings.NOTIFICATIONS_DIGEST_LANGUAGE,
+                context=context,
+                dedupe_key=f"organizer_digest:{day.isoformat()}:{address.lower()}",
+            )
+        )
+    return messages
+
+
+def _current_forum():
+    from forum.selectors import current_forum
+
+    return current_forum()

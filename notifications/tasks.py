@@ -1,3 +1,5 @@
+"""Celery tasks of the outbox: thin, they take ids and call a service."""
+
 from celery import shared_task
 
 from . import services
@@ -5,4 +7,17 @@ from . import services
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def deliver_message(message_id):
+    """Send one outbox message (routed to the "mail" queue). Safe to run twice."""
     services.deliver(message_id=message_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox():
+    """Every minute: re-dispatch due messages, reclaim claims of lost workers."""
+    return services.sweep()
+
+
+@shared_task(ignore_result=True)
+def send_organizer_digest():
+    """Daily: queue the organizer digest (idempotent per day and organizer)."""
+    return len(services.send_organizer_digest())

@@ -1,0 +1,244 @@
+"""Outbox throughput: 10,000 queued messages delivered to a local SMTP server by one worker.
+
+Needs PostgreSQL and Redis. Environment (defaults in brackets):
+
+* ``BENCH_DATABASE_URL`` or ``DATABASE_URL`` [postgres://postgres@127.0.0.1:5432/forum_bench]:
+  the database is created when missing and migrated; its outbox is emptied first.
+* ``BENCH_BROKER_URL`` or ``CELERY_BROKER_URL`` [redis://127.0.0.1:6379/7]: flushed first.
+* ``BENCH_MESSAGES`` [10000], ``BENCH_CONCURRENCY`` [2]: messages and worker pool processes.
+
+The clock starts when the sweeper begins handing the queued rows to Redis and stops when the last
+row is ``sent``. Results go to ``bench/results/outbox.json`` and a line in ``bench/results/README.md``.
+"""
+
+import datetime
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results"
+WORKER_LOG = RESULTS / "tmp" / "outbox-worker.log"
+
+
+class CountingHandler:
+    """Accepts every message and counts it by its X-Outbox-Id header."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.ids = {}
+
+    async def handle_DATA(self, server, session, envelope):
+        outbox_id = None
+        for line in envelope.content.split(b"\r\n", 40):
+            if line.lower().startswith(b"x-outbox-id:"):
+                outbox_id = line.split(b":", 1)[1].strip().decode()
+                break
+        with self.lock:
+            self.ids[outbox_id] = self.ids.get(outbox_id, 0) + 1
+        return "250 2.0.0 OK"
+
+
+def _ensure_database(url):
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main():
+    database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/forum_bench"
+    )
+    broker_url = os.environ.get("BENCH_BROKER_URL") or os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/7")
+    total = int(os.environ.get("BENCH_MESSAGES", "10000"))
+    concurrency = int(os.environ.get("BENCH_CONCURRENCY", "2"))
+
+    from aiosmtpd.controller import Controller
+
+    handler = CountingHandler()
+    port = _free_port()
+    smtp = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10)
+    smtp.start()
+
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PYTHONPATH": str(REPO),
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+        "NOTIFICATIONS_SWEEP_BATCH": "1000",
+    }
+    env.pop("CACHE_URL", None)
+    os.environ.update(
+        {k: env[k] for k in ("DJANGO_ENV", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "LOG_LEVEL")}
+    )
+    os.environ.update(NOTIFICATIONS_SWEEP_BATCH="1000", DJANGO_SETTINGS_MODULE="config.settings")
+    sys.path.insert(0, str(REPO))
+    _ensure_database(database_url)
+
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from notifications import services
+    from notifications.models import OutboxMessage
+
+    call_command("migrate", verbosity=0, interactive=False)
+    redis.Redis.from_url(broker_url).flushdb()
+    OutboxMessage.objects.all().delete()
+
+    now = timezone.now()
+    context = {
+        "date": now.date().isoformat(),
+        "counts": {"registrations": 42, "invitation_answers": 7, "failed_new": 0, "failed_total": 0, "retrying": 0},
+        "failed_kinds": [],
+        "outbox_url": "http://127.0.0.1:8000/organizer/outbox/?state=failed",
+    }
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                kind="organizer_digest",
+                recipient=f"person{i}@example.org",
+                language=("az", "en", "ru", "tr")[i % 4],
+                context=context,
+                dedupe_key=f"bench:{now.timestamp()}:{i}",
+                next_attempt_at=now,
+                dispatched_at=None,
+            )
+            for i in range(total)
+        ],
+        batch_size=1000,
+    )
+
+    WORKER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = open(WORKER_LOG, "wb")  # noqa: SIM115 - closed below
+    worker = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "mail,celery",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            "-n",
+            "bench@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        cwd=REPO,
+        env={**env, "LOG_LEVEL": "INFO"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while b" ready." not in WORKER_LOG.read_bytes():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the worker did not start:\n" + (WORKER_LOG).read_text()[-3000:])
+            time.sleep(0.2)
+
+        started = time.monotonic()
+        dispatched = 0
+        while True:  # what beat's every-minute sweep does, run back to back
+            step = services.sweep()["dispatched"]
+            if not step:
+                break
+            dispatched += step
+        publish_seconds = time.monotonic() - started
+
+        sent = 0
+        deadline = time.monotonic() + 1800
+        while sent < total and time.monotonic() < deadline:
+            time.sleep(0.5)
+            sent = OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count()
+        drain_seconds = time.monotonic() - started
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+        log.close()
+        (WORKER_LOG).unlink(missing_ok=True)
+        smtp.stop()
+        connection.close()
+
+    with handler.lock:
+        received = sum(handler.ids.values())
+        duplicates = sum(1 for n in handler.ids.values() if n > 1)
+    states = dict(OutboxMessage.objects.values_list("state").annotate(n=django.db.models.Count("pk")))
+    result = {
+        "scenario": "outbox: queued messages delivered through one Celery worker to a local aiosmtpd",
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "messages": total,
+        "worker_concurrency": concurrency,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "tasks_dispatched": dispatched,
+        "publish_seconds": round(publish_seconds, 2),
+        "drain_seconds": round(drain_seconds, 2),
+        "messages_per_second": round(sent / drain_seconds, 1) if drain_seconds else None,
+        "sent": sent,
+        "smtp_received": received,
+        "smtp_duplicates": duplicates,
+        "states": states,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "outbox.json").write_text(json.dumps(result, indent=2) + "\n")
+    line = (
+        f"| {result['date'][:10]} | outbox | {total} messages, 1 worker x{concurrency}, {os.cpu_count()} CPUs | "
+        f"{result['messages_per_second']} msg/s | drained in {result['drain_seconds']} s | "
+        f"{received} received, {duplicates} duplicates |\n"
+    )
+    readme = RESULTS / "README.md"
+    if not readme.exists():
+        readme.write_text(
+            "# Benchmark results\n\n"
+            "| date | scenario | setup | throughput | time | check |\n"
+            "| --- | --- | --- | --- | --- | --- |\n"
+        )
+    with readme.open("a") as out:
+        out.write(line)
+    print(json.dumps(result, indent=2))
+    if sent != total or duplicates:
+        raise SystemExit("outbox benchmark: not every message was delivered exactly once")
+    return result
+
+
+if __name__ == "__main__":
+    main()

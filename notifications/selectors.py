@@ -1,0 +1,108 @@
+"""Reads of the outbox that organizer pages, the admin and the digest share."""
+
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count
+
+from forum.permissions import ORGANIZERS_GROUP
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+State = OutboxMessage.State
+
+
+def state_counts():
+    """``{state: count}`` for every state (zeros included), in one query."""
+    counts = dict.fromkeys(State.values, 0)
+    for row in OutboxMessage.objects.order_by().values("state").annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+def state_summary():
+    """``[(state, label, count)]`` in life-cycle order, for pages."""
+    counts = state_counts()
+    return [(value, label, counts[value]) for value, label in State.choices]
+
+
+def outbox_messages(*, state=None, kind=None, limit=50):
+    """The newest messages, optionally of one state or kind (no personal data beyond the address)."""
+    queryset = OutboxMessage.objects.select_related("related_type").order_by("-created_at", "-id")
+    if state:
+        queryset = queryset.filter(state=state)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return list(queryset[:limit])
+
+
+def outbox_kinds():
+    return list(OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct())
+
+
+def organizer_recipients():
+    """Who gets the organizer digest: ``ORGANIZER_EMAILS`` when set, else every active member of
+    the Organizers group with an address. Sorted, without duplicates (case-insensitive)."""
+    addresses = list(settings.ORGANIZER_EMAILS)
+    if not addresses:
+        addresses = list(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=ORGANIZERS_GROUP)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    seen = {}
+    for address in addresses:
+        seen.setdefault(address.strip().lower(), address.strip())
+    return [seen[key] for key in sorted(seen)]
+
+
+# (app label, model, candidate datetime fields): the first field the model has is counted.
+DIGEST_SOURCES = {
+    "registrations": ("registration", "Registration", ("created_at", "registered_at")),
+    "invitation_answers": ("speakers", "Invitation", ("responded_at", "answered_at")),
+}
+
+
+def _count_in_window(app_label, model_name, fields, since, until):
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    for field in fields:
+        try:
+            model._meta.get_field(field)
+        except FieldDoesNotExist:
+            continue
+        return model._default_manager.filter(**{f"{field}__gte": since, f"{field}__lt": until}).count()
+    return None
+
+
+def digest_counts(*, since, until):
+    """Counts for the organizer digest. A source whose app is not installed counts as None."""
+    counts = {
+        key: _count_in_window(app_label, model_name, fields, since, until)
+        for key, (app_label, model_name, fields) in DIGEST_SOURCES.items()
+    }
+    failed = OutboxMessage.objects.filter(state=State.FAILED)
+    counts["failed_new"] = failed.filter(updated_at__gte=since, updated_at__lt=until).count()
+    counts["failed_total"] = failed.count()
+    counts["retrying"] = OutboxMessage.objects.filter(state=State.RETRYING).count()
+    return counts
+
+
+def failed_kinds(*, since, until):
+    """``[{"kind", "count"}]`` of messages that failed in the window, most first."""
+    rows = (
+        OutboxMessage.objects.filter(state=State.FAILED, updated_at__gte=since, updated_at__lt=until)
+        .order_by()
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "kind")
+    )
+    return [{"kind": row["kind"], "count": row["count"]} for row in rows]

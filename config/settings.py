@@ -290,6 +290,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # A line per delivered email drowns the demo's console; failures still show.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 

@@ -235,3 +235,32 @@ def _invite(forum, speaker, state, now, panels, index):
     if state == S.WITHDRAWN:
         return services.withdraw_invitation(invitation=invitation, now=now)
     return invitation
+
+
+def link_panels(*, forum, stdout=None):
+    """Offer each open or accepted demo invitation the panels its speaker sits on.
+
+    The panels demo seats speakers after the invitations exist, so this runs after it; accepted
+    invitations take their seats as accepted offers. Invitations that already have offers are left
+    alone, so a second run changes nothing.
+    """
+    seats = {}
+    for seat in Participation.objects.filter(panel__forum=forum).exclude(panel__status=Panel.Status.CANCELLED):
+        seats.setdefault(seat.speaker_id, []).append(seat)
+    invitations = Invitation.objects.filter(
+        forum=forum,
+        state__in=[S.DRAFT, S.SENT, S.VIEWED, S.ACCEPTED],
+        speaker__email__endswith="@demo.forum.example",
+        offered_panels__isnull=True,
+    ).select_related("speaker", "forum")
+    linked = 0
+    with transaction.atomic():
+        for invitation in invitations:
+            own_seats = seats.get(invitation.speaker_id, [])
+            for seat in own_seats:
+                services.offer_panel(invitation=invitation, panel=seat.panel, role=seat.role)
+            if own_seats and invitation.state == S.ACCEPTED:
+                services.answer_panels(invitation=invitation, panel_answers={seat.panel_id: True for seat in own_seats})
+            linked += bool(own_seats)
+    if stdout and linked:
+        stdout.write(f"Speakers: {linked} invitations linked to their panels.")

@@ -3,9 +3,16 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Each app that contributes demo data has a ``demo`` module with ``seed(forum=..., stdout=...)``;
-# they run in this order so later steps find what earlier ones made.
-DEMO_APPS = ["speakers", "panels", "registration", "notifications"]
+# Each step is an app's ``demo`` module and a function taking ``forum=`` and ``stdout=``; they run in
+# this order so later steps find what earlier ones made (invitations are linked to the panels that
+# seat their speakers once both exist).
+DEMO_STEPS = [
+    ("speakers", "seed"),
+    ("panels", "seed"),
+    ("speakers", "link_panels"),
+    ("registration", "seed"),
+    ("notifications", "seed"),
+]
 
 
 class Command(BaseCommand):
@@ -16,12 +23,12 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             forum = demo.seed(stdout=self.stdout)
-            for app in DEMO_APPS:
+            for app, step in DEMO_STEPS:
                 try:
                     module = importlib.import_module(f"{app}.demo")
                 except ModuleNotFoundError as exc:
                     if exc.name != f"{app}.demo":
                         raise
                     continue
-                module.seed(forum=forum, stdout=self.stdout)
+                getattr(module, step)(forum=forum, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo forum ready at /forums/{forum.slug}/"))

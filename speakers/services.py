@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from forum.errors import DomainError
 from forum.permissions import ORGANIZERS_GROUP
 from notifications.services import enqueue
 from panels.models import Panel, Participation
@@ -519,6 +520,23 @@ def _send_schedule(invitation):
     )
 
 
+def _take_seat(invitation, offer):
+    """Seat the expert on an accepted panel through the scheduling rules, so accepting cannot put
+    a speaker in two places at once or outside their stated availability."""
+    from panels import services as panel_services
+
+    seat = Participation.objects.filter(panel=offer.panel, speaker_id=invitation.speaker_id).first()
+    if seat is not None:
+        if seat.role != offer.role:
+            seat.role = offer.role
+            seat.save(update_fields=["role"])
+        return
+    try:
+        panel_services.add_participant(panel=offer.panel, speaker=invitation.speaker, role=offer.role)
+    except DomainError as exc:
+        raise SpeakerError(exc.message, code=exc.code, status=409, extra=exc.extra) from exc
+
+
 def _apply_panel_answers(invitation, panel_answers, now):
     """Record the expert's yes/no per offered panel and keep Participation in step."""
     offers = {offer.panel_id: offer for offer in invitation.offered_panels.select_related("panel")}
@@ -544,9 +562,7 @@ def _apply_panel_answers(invitation, panel_answers, now):
         offer.save(update_fields=["answer", "answered_at"])
         changed = True
         if accept:
-            Participation.objects.update_or_create(
-                panel=offer.panel, speaker_id=invitation.speaker_id, defaults={"role": offer.role}
-            )
+            _take_seat(invitation, offer)
         else:
             Participation.objects.filter(panel=offer.panel, speaker_id=invitation.speaker_id).delete()
     return changed

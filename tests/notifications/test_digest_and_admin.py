@@ -2,8 +2,10 @@
 
 import datetime
 import importlib
+import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -30,10 +32,13 @@ def test_digest_is_queued_once_per_organizer_and_day(smtp_settings, django_captu
     make_message("bad-1", state=State.FAILED, kind="speaker_invitation")
     make_message("bad-2", state=State.FAILED, kind="speaker_invitation")
     now = timezone.now()
+    # Later the same forum-local day (an hour later, unless that is already tomorrow in Baku).
+    local = now.astimezone(zoneinfo.ZoneInfo(settings.FORUM_DEFAULT_TIMEZONE))
+    later = min(now + datetime.timedelta(hours=1), local.replace(hour=23, minute=59, second=59, microsecond=0))
     with django_capture_on_commit_callbacks(execute=True):
         first = services.send_organizer_digest(now=now)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.send_organizer_digest(now=now + datetime.timedelta(hours=1))
+        again = services.send_organizer_digest(now=later)
     assert [m.pk for m in first] == [m.pk for m in again]
     digests = OutboxMessage.objects.filter(kind="organizer_digest")
     assert sorted(m.recipient.lower() for m in digests) == ["chair@example.org", "secretariat@example.org"]

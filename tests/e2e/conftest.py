@@ -75,7 +75,7 @@ def log_in(page, user, password=ORGANIZER_PASSWORD):
     page.fill("#id_username", user.username)
     page.fill("#id_password", password)
     page.locator("#login-form [type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/admin/login/" not in url)
 
 
 def horizontal_overflow(page):

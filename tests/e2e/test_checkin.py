@@ -3,6 +3,7 @@ with the time of the first."""
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from registration import services as registration_services
 from registration.models import Registration
@@ -32,35 +33,36 @@ def test_organizer_checks_an_attendee_in_once(live_server, page, organizer):
 
     page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/checkin/")
     log_in(page, organizer)
-    assert page.url == f"{live_server.url}/organizer/forums/{forum.slug}/checkin/"
+    expect(page).to_have_url(f"{live_server.url}/organizer/forums/{forum.slug}/checkin/")
     counter = page.locator("main p.muted").first
-    assert counter.inner_text() == tally(0, 1)
+    expect(counter).to_have_text(tally(0, 1))
 
     code = page.locator("input[name=code]")
-    assert code.evaluate("element => element === document.activeElement")  # ready for the next badge
+    expect(code).to_be_focused()  # the desk types (or scans) straight away
     # Typed the way it is printed (with the dash) and in lower case: still the same badge.
     code.fill(attendee.badge_code_display.lower())
     code.press("Enter")
     result = page.locator(".checkin-result")
-    assert result.get_attribute("class") == "checkin-result ok"
-    assert "Nigar Əliyeva" in result.inner_text()
+    expect(result).to_have_class("checkin-result ok")
+    expect(result).to_contain_text("Nigar Əliyeva")
+    expect(counter).to_have_text(tally(1, 1))
+    expect(code).to_be_focused()  # ready for the next badge
     attendee.refresh_from_db()
     assert attendee.checked_in_at is not None
     assert attendee.checked_in_by == organizer
-    assert counter.inner_text() == tally(1, 1)
 
     page.locator("input[name=code]").fill(attendee.badge_code)
     page.get_by_role("button", name=az("Check in"), exact=True).click()
-    assert result.get_attribute("class") == "checkin-result warn"
+    expect(result).to_have_class("checkin-result warn")
     first_time = registration_services.local_time(forum, attendee.checked_in_at)
     with translation.override("az"):
         expected = translation.gettext("%(name)s was already checked in at %(time)s.") % {
             "name": "Nigar Əliyeva",
             "time": first_time,
         }
-    assert result.inner_text() == expected
+    expect(result).to_have_text(expected)
+    expect(counter).to_have_text(tally(1, 1))
     assert Registration.objects.get(pk=attendee.pk).checked_in_at == attendee.checked_in_at
-    assert counter.inner_text() == tally(1, 1)
 
 
 def test_an_unknown_badge_is_named_as_such(live_server, page, organizer):
@@ -70,5 +72,5 @@ def test_an_unknown_badge_is_named_as_such(live_server, page, organizer):
     page.locator("input[name=code]").fill("ZZZZ-ZZZZZZ")
     page.locator("input[name=code]").press("Enter")
     result = page.locator(".checkin-result")
-    assert result.get_attribute("class") == "checkin-result bad"
-    assert result.inner_text() == az("No registration has this badge code.")
+    expect(result).to_have_class("checkin-result bad")
+    expect(result).to_have_text(az("No registration has this badge code."))

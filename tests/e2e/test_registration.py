@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from registration import services as registration_services
@@ -53,8 +54,8 @@ def test_attendee_registers_confirms_downloads_badge_and_cancels(live_server, pa
     page.goto(f"{live_server.url}/forums/{forum.slug}/register/")
     fill_registration_form(page, first_name="Günel", last_name="Həsənova", email="gunel@example.org")
 
-    assert page.url == f"{live_server.url}/forums/{forum.slug}/register/sent/"
-    assert page.locator("h1").inner_text() == _("az", "Check your email")
+    expect(page).to_have_url(f"{live_server.url}/forums/{forum.slug}/register/sent/")
+    expect(page.locator("h1")).to_have_text(_("az", "Check your email"))
     registration = Registration.objects.get(forum=forum, email="gunel@example.org")
     assert registration.status == Registration.Status.PENDING
 
@@ -80,9 +81,9 @@ def test_attendee_registers_confirms_downloads_badge_and_cancels(live_server, pa
     assert "Günel" in text and "Həsənova" in text
 
     page.locator("form.cancel-form button[type=submit]").click()
-    assert page.locator("dd.status").get_attribute("class") == "status status-cancelled"
-    assert page.locator("dd.status").inner_text() == status_label("az", "cancelled")
-    assert page.locator("form.cancel-form").count() == 0
+    expect(page.locator("dd.status")).to_have_class("status status-cancelled")
+    expect(page.locator("dd.status")).to_have_text(status_label("az", "cancelled"))
+    expect(page.locator("form.cancel-form")).to_have_count(0)
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
     # A cancelled badge no longer downloads: the page offers to register again instead.
@@ -96,7 +97,7 @@ def test_a_full_edition_puts_the_next_person_on_the_waitlist(live_server, page, 
 
     page.goto(f"{live_server.url}/forums/{forum.slug}/register/")
     fill_registration_form(page, first_name="Rəşad", last_name="Quliyev", email="rashad@example.org")
-    assert page.url.endswith(f"/forums/{forum.slug}/register/sent/")
+    expect(page).to_have_url(f"{live_server.url}/forums/{forum.slug}/register/sent/")
     waiting = Registration.objects.get(forum=forum, email="rashad@example.org")
     assert waiting.status == Registration.Status.WAITLISTED
 
@@ -127,9 +128,8 @@ def test_language_switch_keeps_the_visitor_on_the_registration_form(live_server,
     assert first_name_label.inner_text() == _("az", "First name")
 
     page.get_by_role("button", name="RU", exact=True).click()
-    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
     assert page.url == url
-    assert page.locator("html").get_attribute("lang") == "ru"
     assert first_name_label.inner_text() == _("ru", "First name")
     assert first_name_label.inner_text() != _("az", "First name")
     assert page.locator("h1").inner_text() == _("ru", "Register to attend")
@@ -137,9 +137,8 @@ def test_language_switch_keeps_the_visitor_on_the_registration_form(live_server,
     assert page.locator("#id_language").input_value() == "ru"
 
     page.get_by_role("button", name="AZ", exact=True).click()
-    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", "az")
     assert page.url == url
-    assert page.locator("html").get_attribute("lang") == "az"
     assert first_name_label.inner_text() == _("az", "First name")
 
 

@@ -1,7 +1,10 @@
 """The organizer's schedule grid: a move into a clash is refused with its reason and changes
 nothing; a free slot moves the panel in the grid."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from panels.models import Panel, ScheduleChange
 from tests.e2e.conftest import log_in
@@ -32,8 +35,8 @@ def test_a_clashing_move_is_refused_with_its_reason_and_a_free_one_is_made(live_
 
     page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/")
     log_in(page, organizer)
-    assert page.url == f"{live_server.url}/organizer/forums/{forum.slug}/schedule/"
-    assert grid_cell(page, "Süni intellekt və təhlükələr").locator(".grid-time").inner_text() == "12:00–13:00"
+    expect(page).to_have_url(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/")
+    expect(grid_cell(page, "Süni intellekt və təhlükələr").locator(".grid-time")).to_have_text("12:00–13:00")
     assert grid_cell(page, "Süni intellekt və təhlükələr").evaluate(
         "element => getComputedStyle(element).gridColumnStart"
     ) == column_of(page, "Kiçik zal")
@@ -45,8 +48,10 @@ def test_a_clashing_move_is_refused_with_its_reason_and_a_free_one_is_made(live_
     card.locator(f"#id_p{ai.pk}-room").select_option(str(hall.pk))
     card.locator("form.slot-form button[type=submit]").click()
 
+    expect(page).to_have_url(re.compile(rf"/schedule/panels/{ai.pk}/move/$"))
     card = page.locator(f"#panel-{ai.pk}")
     reasons = card.locator(".conflicts[role=alert] li")
+    expect(reasons).to_have_count(2)
     assert sorted(reasons.evaluate_all("items => items.map(item => item.dataset.code)")) == [
         "room_booked",
         "speaker_busy",
@@ -68,11 +73,11 @@ def test_a_clashing_move_is_refused_with_its_reason_and_a_free_one_is_made(live_
     card.locator(f"#id_p{ai.pk}-room").select_option(str(hall.pk))
     card.locator("form.slot-form button[type=submit]").click()
 
-    assert page.url.endswith(f"/schedule/#panel-{ai.pk}")
-    assert page.locator(".messages li.success").is_visible()
-    assert page.locator(f"#panel-{ai.pk} .conflicts").count() == 0
+    expect(page).to_have_url(re.compile(rf"/organizer/forums/{forum.slug}/schedule/#panel-{ai.pk}$"))
+    expect(page.locator(".messages li.success")).to_be_visible()
+    expect(page.locator(f"#panel-{ai.pk} .conflicts")).to_have_count(0)
     cell = grid_cell(page, "Süni intellekt və təhlükələr")
-    assert cell.locator(".grid-time").inner_text() == "11:30–12:30"
+    expect(cell.locator(".grid-time")).to_have_text("11:30–12:30")
     assert cell.evaluate("element => getComputedStyle(element).gridColumnStart") == column_of(page, "Böyük zal")
     ai.refresh_from_db()
     assert (ai.room_id, ai.start, ai.end) == (hall.pk, at(forum, 0, "11:30"), at(forum, 0, "12:30"))

@@ -83,7 +83,9 @@ def _with_invitation(view):
         request.LANGUAGE_CODE = language
         response = view(request, invitation, token, *args, **kwargs)
         response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Not "no-referrer": browsers would then post the page's forms with "Origin: null", which
+        # the CSRF check refuses. "same-origin" still keeps the link from every other site.
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Robots-Tag"] = "noindex"
         return response
 

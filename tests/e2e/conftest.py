@@ -37,3 +37,54 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "az-AZ", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(autouse=True)
+def _links_point_at_the_live_server(settings, live_server):
+    """Emails carry absolute links built from SITE_URL: make them open the server under test."""
+    settings.SITE_URL = live_server.url
+
+
+ORGANIZER_APPS = ("forum", "notifications", "panels", "registration", "speakers")
+
+
+@pytest.fixture
+def organizer(transactional_db):
+    """A staff member of the Organizers group.
+
+    Browser tests are transactional, so the database is flushed between tests and the group that
+    the data migrations create (with every model permission of the project's apps) is gone after
+    the first one; it is rebuilt here the way those migrations build it.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from forum.permissions import ORGANIZERS_GROUP
+    from tests.factories import OrganizerFactory
+
+    group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=ORGANIZER_APPS))
+    return OrganizerFactory()
+
+
+ORGANIZER_PASSWORD = "correct-horse-battery"  # OrganizerFactory's
+
+
+def log_in(page, user, password=ORGANIZER_PASSWORD):
+    """Fill Django admin's login form (the page a protected organizer page redirected to)."""
+    assert "/admin/login/" in page.url, page.url
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url(lambda url: "/admin/login/" not in url)
+
+
+def horizontal_overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.fixture
+def page(page):
+    """Fail within seconds, not Playwright's default half-minute, when an element never shows."""
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
+    return page

@@ -109,6 +109,17 @@ def test_rsvp_forms_require_the_csrf_token(forum):
     assert invitation.state == Invitation.State.SENT
 
 
+def test_rsvp_page_keeps_its_link_from_other_sites_without_breaking_its_own_forms(client, forum):
+    # "no-referrer" would make browsers post the page's forms with "Origin: null", which the CSRF
+    # check refuses (tests/e2e/test_rsvp.py drives that in Chromium); "same-origin" does not.
+    _invitation, token = sent_invitation(forum)
+    response = client.get(f"/rsvp/{token}/")
+    assert response["Referrer-Policy"] == "same-origin"
+    html = response.content.decode()
+    assert '<meta name="referrer" content="same-origin">' in html
+    assert "no-referrer" not in html
+
+
 # --- the page ----------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import importlib
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -30,10 +31,13 @@ def test_digest_is_queued_once_per_organizer_and_day(smtp_settings, django_captu
     make_message("bad-1", state=State.FAILED, kind="speaker_invitation")
     make_message("bad-2", state=State.FAILED, kind="speaker_invitation")
     now = timezone.now()
+    # An hour later on the same forum-local day (Asia/Baku): near midnight, a second before it.
+    local = now.astimezone(zoneinfo.ZoneInfo("Asia/Baku"))
+    later = min(now + datetime.timedelta(hours=1), local.replace(hour=23, minute=59, second=59, microsecond=0))
     with django_capture_on_commit_callbacks(execute=True):
         first = services.send_organizer_digest(now=now)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.send_organizer_digest(now=now + datetime.timedelta(hours=1))
+        again = services.send_organizer_digest(now=later)
     assert [m.pk for m in first] == [m.pk for m in again]
     digests = OutboxMessage.objects.filter(kind="organizer_digest")
     assert sorted(m.recipient.lower() for m in digests) == ["chair@example.org", "secretariat@example.org"]

@@ -33,6 +33,38 @@ def _required_in_production(name):
 
 
 SECRET_KEY = _required_in_production("SECRET_KEY") or "insecure-development-key-not-for-production-use-0123456789"
+
+
+def _field_encryption_keys():
+    """Fernet keys for personal data encrypted at rest (passport numbers, health-related needs).
+
+    ``FIELD_ENCRYPTION_KEYS`` is a comma-separated list of Fernet keys (32 url-safe base64 bytes,
+    ``python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"``).
+    The first key encrypts; every key decrypts, so a new key is rotated in by listing it first
+    (then ``manage.py rotate_encryption_keys`` and drop the old one). Required in production;
+    development derives a stable key from SECRET_KEY.
+    """
+    import base64
+    import binascii
+    import hashlib
+
+    keys = [key.strip() for key in _required_in_production("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()]
+    if not keys:
+        digest = hashlib.sha256(b"forum.field-encryption:" + SECRET_KEY.encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64-encoded bytes)"
+            )
+    return keys
+
+
+FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
 DEBUG = False if PRODUCTION else env.bool("DEBUG", default=DJANGO_ENV == "development")
 ALLOWED_HOSTS = (
     env.list("ALLOWED_HOSTS", default=[])
@@ -81,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.ApiVersionHeadersMiddleware",
+    # Turns django-ratelimit's Ratelimited (a PermissionDenied) into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -174,6 +208,10 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "forum.views.ratelimited"
+# Where the client address comes from. Behind a reverse proxy REMOTE_ADDR is the proxy: set this to
+# a header the proxy overwrites (e.g. HTTP_X_REAL_IP), or every visitor shares one limit.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -194,6 +232,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
 REGISTRATION_PROMOTION_HOLD_MINUTES = env.int("REGISTRATION_PROMOTION_HOLD_MINUTES", default=24 * 60)
 REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="10/h")
+# Per address, over every personal-link page (confirm, manage, badge, calendar, cancel).
+REGISTRATION_LINK_RATE = env.str("REGISTRATION_LINK_RATE", default="120/h")
 
 # Celery: Redis broker from the environment; eager (in-process) when none is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -165,3 +165,60 @@ def set_forum_status(*, forum, status):
     forum.status = status
     forum.save(update_fields=["status", "updated_at"])
     return forum
+
+
+# --- encryption at rest ---------------------------------------------------------------------
+
+
+def encrypted_fields():
+    """[(model, [field, ...])] of every model with encrypted columns."""
+    from django.apps import apps
+
+    from .fields import EncryptedTextField
+
+    found = []
+    for model in apps.get_models():
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if fields:
+            found.append((model, fields))
+    return found
+
+
+def rotate_encrypted_fields(*, batch_size=500):
+    """Re-encrypt every encrypted value under the first key of FIELD_ENCRYPTION_KEYS (each value
+    decrypts with any listed key). Returns {"app.Model.field": count}. Rows are locked batch by
+    batch, so the site keeps running; running it twice is harmless."""
+    from django.db import connection
+
+    from . import crypto
+
+    counts = {}
+    quote = connection.ops.quote_name
+    for model, fields in encrypted_fields():
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        for field in fields:
+            column = quote(field.column)
+            label = f"{model._meta.label}.{field.name}"
+            counts[label] = 0
+            last = None
+            while True:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    after = "" if last is None else f"AND {pk} > %s"
+                    params = [] if last is None else [last]
+                    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+                    cursor.execute(
+                        f"SELECT {pk}, {column} FROM {table} WHERE {column} <> '' {after} "  # noqa: S608
+                        f"ORDER BY {pk} LIMIT {int(batch_size)}{lock}",
+                        params,
+                    )
+                    rows = cursor.fetchall()
+                    for row_pk, value in rows:
+                        cursor.execute(
+                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
+                            [crypto.rotate(value), row_pk],
+                        )
+                    counts[label] += len(rows)
+                if len(rows) < batch_size:
+                    break
+                last = rows[-1][0]
+    return counts

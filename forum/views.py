@@ -1,5 +1,6 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,19 @@ def forum_detail(request, slug):
     if forum is None:
         raise Http404("No such forum edition.")
     return render(request, "forum/detail.html", {"forum": forum})
+
+
+def ratelimited(request, exception):
+    """What a visitor over a rate limit sees (``RATELIMIT_VIEW``): 429 in their language, or the
+    API's error shape under /api/; never a 403."""
+    if request.path.startswith("/api/"):
+        body = {"code": "throttled", "detail": gettext("Too many requests. Please try again later."), "fields": {}}
+        response = JsonResponse(body, status=429)
+    else:
+        response = render(request, "forum/ratelimited.html", status=429)
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @never_cache

@@ -219,9 +219,11 @@ def _claim(*, message_id):
 
 def _mark_sent(message):
     now = timezone.now()
-    updated = OutboxMessage.objects.filter(pk=message.pk).update(
-        state=State.SENT, sent_at=now, last_error="", claimed_at=None, dispatched_at=None, updated_at=now
-    )
+    changes = {"state": State.SENT, "sent_at": now, "last_error": "", "claimed_at": None, "dispatched_at": None}
+    context = scrubbed_context(message)
+    if context is not None:  # the personal link leaves the database with the mail (same statement)
+        changes["context"] = message.context = context
+    updated = OutboxMessage.objects.filter(pk=message.pk).update(**changes, updated_at=now)
     if updated and message.state != State.SENDING:  # pragma: no cover - defensive
         logger.warning("Outbox message %s was sent after its claim was reclaimed", message.pk)
     message.state, message.sent_at, message.last_error = State.SENT, now, ""
@@ -238,9 +240,11 @@ def _close_quietly(connection):
 def _fail(message, error):
     now = timezone.now()
     error = error[:2000]
-    OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
-        state=State.FAILED, last_error=error, claimed_at=None, updated_at=now
-    )
+    changes = {"state": State.FAILED, "last_error": error, "claimed_at": None}
+    context = scrubbed_context(message)
+    if context is not None:
+        changes["context"] = message.context = context
+    OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(**changes, updated_at=now)
     logger.error("Outbox message %s (%s to %s) failed: %s", message.pk, message.kind, message.recipient, error)
     message.state, message.last_error = State.FAILED, error
     return message
@@ -447,6 +451,7 @@ def sweep(*, now=None):
             if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
                 message.state = State.FAILED
                 message.last_error = f"Gave up after {message.attempts} attempts: {note}"
+                message.context = scrubbed_context(message) or message.context
                 expired += 1
             else:
                 message.state = State.RETRYING
@@ -457,7 +462,7 @@ def sweep(*, now=None):
             message.dispatched_at = None
             message.updated_at = now
         OutboxMessage.objects.bulk_update(
-            stuck, ["state", "next_attempt_at", "last_error", "claimed_at", "dispatched_at", "updated_at"]
+            stuck, ["state", "next_attempt_at", "last_error", "claimed_at", "dispatched_at", "updated_at", "context"]
         )
 
     lease_expired = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_REDISPATCH_AFTER)
@@ -485,34 +490,61 @@ def sweep(*, now=None):
 
 
 def resend(*, message_ids):
-    """Put failed or cancelled messages back in the queue (attempts start again). Returns how many."""
+    """Put failed or cancelled messages back in the queue (attempts start again). Returns how many.
+
+    A message whose personal link was erased (see ``register_personal_links``) gets a fresh link
+    from the app that owns it; one the app refuses to renew (a withdrawn invitation, an anonymized
+    registration) stays where it is."""
+    return _resend(message_ids)[0]
+
+
+def _resend(message_ids):
     now = timezone.now()
+    refused = []
     with transaction.atomic():
-        ids = list(
+        candidates = list(
             OutboxMessage.objects.select_for_update()
             .filter(pk__in=message_ids, state__in=[State.FAILED, State.CANCELLED])
             .order_by("pk")
-            .values_list("pk", flat=True)
         )
+        ids = []
+        for message in candidates:
+            try:
+                with transaction.atomic():
+                    context = refreshed_context(message)
+                    if context is not None:
+                        OutboxMessage.objects.filter(pk=message.pk).update(context=context)
+            except NotificationError as exc:
+                refused.append(exc)
+                continue
+            ids.append(message.pk)
         OutboxMessage.objects.filter(pk__in=ids).update(
             state=State.QUEUED, attempts=0, next_attempt_at=now, dispatched_at=now, claimed_at=None, updated_at=now
         )
         for message_id in ids:
             transaction.on_commit(lambda message_id=message_id: dispatch(message_id=message_id))
-    return len(ids)
+    return len(ids), refused
 
 
 def cancel(*, message_ids):
     """Stop messages that have not left yet (queued or retrying). Returns how many."""
     now = timezone.now()
     with transaction.atomic():
-        return OutboxMessage.objects.filter(pk__in=message_ids, state__in=CLAIMABLE).update(
-            state=State.CANCELLED, dispatched_at=None, updated_at=now
+        messages = list(
+            OutboxMessage.objects.select_for_update().filter(pk__in=message_ids, state__in=CLAIMABLE).order_by("pk")
         )
+        for message in messages:
+            message.state, message.dispatched_at, message.updated_at = State.CANCELLED, None, now
+            message.context = scrubbed_context(message) or message.context
+        OutboxMessage.objects.bulk_update(messages, ["state", "dispatched_at", "updated_at", "context"])
+        return len(messages)
 
 
 def resend_one(*, message_id):
-    if not resend(message_ids=[message_id]):
+    count, refused = _resend([message_id])
+    if refused:
+        raise refused[0]
+    if not count:
         raise NotificationError(
             _("Only failed or cancelled messages can be sent again."), code="outbox_not_resendable", status=409
         )
@@ -523,6 +555,64 @@ def cancel_one(*, message_id):
         raise NotificationError(
             _("Only queued or retrying messages can be cancelled."), code="outbox_not_cancellable", status=409
         )
+
+
+# --- personal links in the context --------------------------------------------------------------
+
+# Stands in for a secret link once the message has left (or will never leave) the outbox.
+REDACTED_LINK = "[personal link removed after sending]"
+_personal_links = {}
+
+
+def register_personal_links(*, kinds, keys, refresh):
+    """Declare that messages of ``kinds`` carry secret links (RSVP, registration) in the context
+    ``keys``. When such a message is sent, fails or is cancelled, the links are replaced by
+    ``REDACTED_LINK``: the raw token then exists only in the recipient's mailbox. To send one again,
+    ``refresh(message)`` (called inside the resend transaction) returns fresh values for the keys
+    (a newly minted token for the same person) or raises a ``DomainError`` to refuse. Apps call
+    this from ``AppConfig.ready``."""
+    for kind in kinds:
+        _personal_links[kind] = (tuple(keys), refresh)
+
+
+def scrubbed_context(message):
+    """The context without its personal links, or None when there is nothing to remove."""
+    policy = _personal_links.get(message.kind)
+    context = message.context if isinstance(message.context, dict) else {}
+    if policy is None:
+        return None
+    secret = [key for key in policy[0] if context.get(key) and context[key] != REDACTED_LINK]
+    if not secret:
+        return None
+    return {**context, **dict.fromkeys(secret, REDACTED_LINK)}
+
+
+def refreshed_context(message):
+    """The context with fresh links where they were removed, or None when nothing was removed."""
+    policy = _personal_links.get(message.kind)
+    context = message.context if isinstance(message.context, dict) else {}
+    removed = [key for key in (policy[0] if policy else ()) if context.get(key) == REDACTED_LINK]
+    if not removed:
+        return None
+    refresh = policy[1]
+    from forum.errors import DomainError
+
+    try:
+        fresh = refresh(message)
+    except DomainError as exc:
+        raise NotificationError(
+            _("This message cannot be sent again: %(reason)s") % {"reason": exc.message},
+            code="outbox_link_not_renewable",
+            status=409,
+        ) from exc
+    missing = [key for key in removed if not fresh.get(key)]
+    if missing:
+        raise NotificationError(
+            _("This message cannot be sent again: its personal link cannot be renewed."),
+            code="outbox_link_not_renewable",
+            status=409,
+        )
+    return {**context, **{key: fresh[key] for key in removed}}
 
 
 # --- periodic scans ---------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """Organizer page of the outbox: counts per state, the newest messages, resend and cancel."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +15,28 @@ from . import selectors, services
 from .errors import NotificationError
 from .models import OutboxMessage
 
+
+def staff_only(view):
+    """Organizers are staff: visitors go to the login page, other accounts get 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 ACTIONS = {
     "resend": (services.resend_one, _("The message was queued again.")),
     "cancel": (services.cancel_one, _("The message was cancelled.")),
 }
 
 
+@staff_only
 @require_GET
 @permission_required("notifications.view_outboxmessage", raise_exception=True)
 def outbox(request):
@@ -34,6 +54,7 @@ def outbox(request):
     return render(request, "notifications/organizer/outbox.html", context)
 
 
+@staff_only
 @require_POST
 @permission_required("notifications.change_outboxmessage", raise_exception=True)
 def outbox_action(request, pk, action):

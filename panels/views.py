@@ -175,6 +175,8 @@ def _render_grid(request, forum, *, failed=None, status=200):
 @staff_member_required
 @require_GET
 def organizer_schedule(request, slug):
+    if not request.user.has_perm("panels.view_panel"):  # staff outside the Organizers group
+        raise PermissionDenied
     return _render_grid(request, _organizer_forum(request, slug))
 
 

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import services
+from .errors import RegistrationError
 from .models import CategoryQuota, Registration, RegistrationPolicy
 
 
@@ -24,6 +28,21 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     autocomplete_fields = []
     filter_horizontal = ["panels"]
+
+    actions = ["cancel_selected"]
+
+    @admin.action(description=gettext_lazy("Cancel selected registrations (seats go to the waitlist)"),
+                  permissions=["change"])  # fmt: skip
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for registration_id in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                services.cancel_by_organizer(registration_id=registration_id, by=request.user)
+                done += 1
+            except RegistrationError as error:
+                self.message_user(request, error.message, messages.WARNING)
+        if done:
+            self.message_user(request, _("%(n)s registration(s) cancelled.") % {"n": done}, messages.SUCCESS)
 
     def has_add_permission(self, request):
         # Seats are taken only through the registration service (it locks the forum and counts).

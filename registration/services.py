@@ -90,6 +90,26 @@ def confirm_url(token):
     return settings.SITE_URL + reverse("registration:confirm", kwargs={"token": token})
 
 
+LINK_KINDS = (
+    "registration_confirm_email", "registration_waitlisted", "registration_confirmed", "registration_promoted",
+    "registration_day_before",
+)  # fmt: skip
+LINK_KEYS = ("manage_url", "confirm_url")
+
+
+def fresh_message_links(message, now=None):
+    """Outbox hook (``notifications.services.register_personal_links``): new personal links for
+    the registration of a message whose links were erased after sending, so it can be resent."""
+    now = _now(now)
+    registration = (
+        Registration.objects.select_related("forum").filter(pk=(message.context or {}).get("registration_id")).first()
+    )
+    if registration is None or registration.anonymized_at:
+        raise RegistrationError(_("The registration no longer exists."), code="unknown_registration", status=409)
+    token = _mint_token(registration, now)
+    return {"manage_url": manage_url(token), "confirm_url": confirm_url(token)}
+
+
 def local_time(forum, value):
     """A forum-local wall-clock time for emails and messages (language-neutral digits)."""
     return value.astimezone(forum.tz).strftime("%d.%m.%Y %H:%M") + f" ({forum.timezone})"
@@ -420,6 +440,37 @@ def cancel(*, token, now=None):
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
         _promote(forum, now)
+    return registration
+
+
+def cancel_by_organizer(*, registration_id, forum=None, by=None, now=None):
+    """Cancel a registration on the organizers' side (a duplicate, a no-show announced by phone).
+
+    The seat it held goes to the next person waiting, in the same locked transaction. Cancelling
+    twice is harmless; a person already checked in cannot be cancelled. ``forum`` (when given)
+    must be the registration's edition, so a staff page of one edition cannot reach another's."""
+    now = _now(now)
+    row = Registration.objects.filter(pk=registration_id).values("forum_id").first()
+    if row is None or (forum is not None and row["forum_id"] != forum.pk):
+        raise RegistrationError(_("No such registration."), code="not_found", status=404)
+    with transaction.atomic():
+        locked_forum = _lock_forum(row["forum_id"])
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=registration_id)
+        if registration.status == Status.CANCELLED:
+            return registration
+        if registration.checked_in_at:
+            raise RegistrationError(
+                _("%(name)s has already been checked in; this registration can no longer be cancelled.")
+                % {"name": registration.full_name},
+                code="checked_in",
+                status=409,
+            )
+        registration.status = Status.CANCELLED
+        registration.cancel_reason = Registration.CancelReason.ORGANIZER
+        registration.cancelled_at = now
+        registration.hold_expires_at = None
+        registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "hold_expires_at", "updated_at"])
+        _promote(locked_forum, now)
     return registration
 
 

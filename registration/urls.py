@@ -14,5 +14,10 @@ urlpatterns = [
     path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
     path("organizer/forums/<slug:slug>/registrations/", views.organizer_list, name="organizer_list"),
     path("organizer/forums/<slug:slug>/registrations/export.csv", views.organizer_export, name="organizer_export"),
+    path(
+        "organizer/forums/<slug:slug>/registrations/<int:pk>/cancel/",
+        views.organizer_cancel,
+        name="organizer_cancel",
+    ),
     path("organizer/forums/<slug:slug>/checkin/", views.organizer_checkin, name="organizer_checkin"),
 ]

@@ -117,9 +117,38 @@ def sent(request, slug):
     return render(request, "registration/sent.html", {"forum": forum})
 
 
+def _link_rate(group, request):
+    return settings.REGISTRATION_LINK_RATE
+
+
+# Every page reached by a personal link shares one per-address budget, so guessing links costs the
+# same whichever page is tried; over the limit the visitor gets the 429 page (RATELIMIT_VIEW).
+link_rate_limit = ratelimit(key="ip", rate=_link_rate, group="registration-link", method=ratelimit.ALL, block=True)
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
+@link_rate_limit
 def confirm(request, token):
+    """GET shows a page with a "Confirm" button; only the POST (CSRF-protected) confirms.
+
+    Mail security gateways (Safe Links, URL defence) open every link in an email before the person
+    does; a confirming GET would let them confirm addresses nobody checked, and hold seats for them.
+    """
+    if request.method == "GET":
+        registration, error = _registration_or_error(request, token)
+        if error:
+            return error
+        context = {"registration": registration, "forum": registration.forum, "token": token}
+        if registration.status == Registration.Status.CONFIRMED:
+            return redirect("registration:manage", token=token)
+        if registration.status != Registration.Status.PENDING or registration.hold_expires_at <= timezone.now():
+            try:  # refuses with the reason: waitlisted, cancelled, or a hold that expired (released here)
+                services.confirm(token=token)
+            except RegistrationError as problem:
+                return _error_page(request, problem, forum=registration.forum)
+        context["hold_until"] = services.local_time(registration.forum, registration.hold_expires_at)
+        return _private(render(request, "registration/confirm.html", context))
     try:
         services.confirm(token=token)
     except RegistrationError as error:
@@ -139,6 +168,7 @@ def _registration_or_error(request, token):
 
 @never_cache
 @require_GET
+@link_rate_limit
 def manage(request, token):
     registration, error = _registration_or_error(request, token)
     if error:
@@ -159,6 +189,7 @@ def manage(request, token):
 
 @never_cache
 @require_GET
+@link_rate_limit
 def badge(request, token):
     registration, error = _registration_or_error(request, token)
     if error:
@@ -176,6 +207,7 @@ def badge(request, token):
 
 @never_cache
 @require_GET
+@link_rate_limit
 def calendar(request, token):
     registration, error = _registration_or_error(request, token)
     if error:
@@ -186,6 +218,7 @@ def calendar(request, token):
 
 
 @require_POST
+@link_rate_limit
 def cancel(request, token):
     try:
         services.cancel(token=token)
@@ -256,6 +289,7 @@ def organizer_list(request, slug):
         "by_category": [(category_labels.get(key, key), n) for key, n in counts["category"].items()],
         "by_country": [(countries.name(key) or key, n) for key, n in counts["country"].items()],
         "total": sum(counts["status"].values()),
+        "can_cancel": request.user.has_perm("registration.change_registration"),
     }
     return _private(render(request, "registration/organizer/list.html", context))
 
@@ -337,3 +371,24 @@ def organizer_checkin(request, slug):
         "confirmed": confirmed.count(),
     }
     return render(request, "registration/organizer/checkin.html", context, status=status)
+
+
+@organizer_required("registration.change_registration")
+@require_POST
+def organizer_cancel(request, slug, pk):
+    forum = _organizer_forum(slug)
+    try:
+        registration = services.cancel_by_organizer(registration_id=pk, forum=forum, by=request.user)
+    except RegistrationError as error:
+        if error.status == 404:
+            raise Http404(error.message) from None
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The registration of %(name)s is cancelled; its seat went to the waitlist.")
+            % {"name": registration.full_name},
+        )
+    url = reverse("registration:organizer_list", kwargs={"slug": forum.slug})
+    query = request.POST.get("next_query", "")
+    return redirect(f"{url}?{query}" if query and "//" not in query else url)

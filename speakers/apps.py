@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class SpeakersConfig(AppConfig):
     name = "speakers"
     verbose_name = _("Speakers and invitations")
+
+    def ready(self):
+        # Personal links in outgoing mail are erased from the outbox once sent; a resend mints new ones.
+        from notifications.services import register_personal_links
+
+        from . import services
+
+        register_personal_links(
+            kinds=services.LINK_KINDS, keys=services.LINK_KEYS, refresh=services.fresh_message_links
+        )

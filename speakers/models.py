@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from forum.fields import EncryptedTextField
 from panels.models import Participation
 
 
@@ -100,20 +101,21 @@ class Invitation(models.Model):
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True, editable=False)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
 
-    # Travel and visa: personal data, organizers and the expert only.
+    # Travel and visa: personal data, organizers and the expert only. The passport number and the
+    # health-related needs are encrypted at rest (forum.fields.EncryptedTextField).
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     arrival_flight = models.CharField(_("arrival flight"), max_length=40, blank=True)
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
     departure_flight = models.CharField(_("departure flight"), max_length=40, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
     needs_visa_letter = models.BooleanField(_("needs a visa support letter"), default=False)
-    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    passport_number = EncryptedTextField(_("passport number"), max_length=40, blank=True)
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
     accommodation = models.CharField(
         _("accommodation"), max_length=8, choices=Accommodation.choices, default=Accommodation.NONE
     )
-    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
-    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    dietary_needs = EncryptedTextField(_("dietary needs"), max_length=300, blank=True)
+    accessibility_needs = EncryptedTextField(_("accessibility needs"), max_length=300, blank=True)
     interpretation_language = models.CharField(
         _("interpretation language"), max_length=8, choices=settings.LANGUAGES, blank=True
     )

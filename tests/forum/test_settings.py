@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3y-" + "x9Qz!a7Lm#2Rt$8Vw" * 4,
     "ALLOWED_HOSTS": "forum.example.az",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "FIELD_ENCRYPTION_KEYS": "w6yJ0i0bUQ6oKeG0m3c3e0m6y7S0bH8f1e3rQd0vN2g=",
 }
 
 
@@ -24,6 +25,7 @@ def _run(args, extra_env, tmp_path):
 
 _CONFIG_VARS = {
     "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL", "DEBUG",
+    "FIELD_ENCRYPTION_KEYS",
 }  # fmt: skip
 
 PRINT_SETTINGS = (
@@ -62,7 +64,7 @@ def test_broker_and_database_come_from_the_environment(tmp_path):
     assert values["broker"] == "redis://127.0.0.1:6379/3"
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "FIELD_ENCRYPTION_KEYS"])
 def test_production_refuses_to_start_without_required_setting(tmp_path, missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = _run(["manage.py", "check"], env, tmp_path)
@@ -83,3 +85,20 @@ def test_check_deploy_is_clean_in_production(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_a_malformed_encryption_key(tmp_path):
+    env = {**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": PRODUCTION_ENV["FIELD_ENCRYPTION_KEYS"] + ",not-a-key"}
+    result = _run(["manage.py", "check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS: key 2 is not a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr
+
+
+def test_development_derives_a_stable_encryption_key_from_secret_key(tmp_path):
+    script = "import django; django.setup(); from django.conf import settings as s; print(s.FIELD_ENCRYPTION_KEYS)"
+    first = _run(["-c", script], {"SECRET_KEY": "one-dev-secret"}, tmp_path)
+    again = _run(["-c", script], {"SECRET_KEY": "one-dev-secret"}, tmp_path)
+    other = _run(["-c", script], {"SECRET_KEY": "another-dev-secret"}, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout != other.stdout

@@ -1,0 +1,94 @@
+"""Organizers cancel a registration (service, staff page, admin action): the seat goes to the
+waitlist at once."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from registration import services
+from registration.errors import RegistrationError
+from registration.models import Registration
+from tests.factories import ForumFactory, OrganizerFactory, UserFactory, register_attendee
+
+pytestmark = pytest.mark.django_db
+Status = Registration.Status
+
+
+def _full_forum_with_waitlist():
+    forum = ForumFactory(capacity=1)
+    holder = register_attendee(forum)
+    services.confirm(token=holder.raw_token)
+    waiting = register_attendee(forum)
+    assert waiting.status == Status.WAITLISTED
+    return forum, holder, waiting
+
+
+def test_the_service_frees_the_seat_and_promotes_the_next_person():
+    forum, holder, waiting = _full_forum_with_waitlist()
+    cancelled = services.cancel_by_organizer(registration_id=holder.pk, forum=forum)
+    assert cancelled.status == Status.CANCELLED and cancelled.cancel_reason == Registration.CancelReason.ORGANIZER
+    waiting.refresh_from_db()
+    assert waiting.status == Status.PENDING and waiting.hold_expires_at
+    assert services.cancel_by_organizer(registration_id=holder.pk).status == Status.CANCELLED  # twice: harmless
+
+
+def test_a_checked_in_attendee_or_another_forum_registration_is_refused():
+    forum, holder, _waiting = _full_forum_with_waitlist()
+    services.check_in(forum=forum, code=holder.badge_code)
+    with pytest.raises(RegistrationError) as refused:
+        services.cancel_by_organizer(registration_id=holder.pk, forum=forum)
+    assert refused.value.code == "checked_in" and refused.value.status == 409
+    with pytest.raises(RegistrationError) as elsewhere:
+        services.cancel_by_organizer(registration_id=holder.pk, forum=ForumFactory())
+    assert elsewhere.value.status == 404
+    holder.refresh_from_db()
+    assert holder.status == Status.CONFIRMED
+
+
+def test_the_staff_page_button_cancels_and_strangers_cannot():
+    forum, holder, waiting = _full_forum_with_waitlist()
+    url = reverse("registration:organizer_cancel", kwargs={"slug": forum.slug, "pk": holder.pk})
+    stranger = UserFactory(is_staff=True)
+    stranger.save()
+    client = Client()
+    client.force_login(stranger)
+    assert client.post(url).status_code == 403
+    assert Client().post(url).status_code == 302  # to the login page
+    holder.refresh_from_db()
+    assert holder.status == Status.CONFIRMED
+
+    organizer = Client()
+    organizer.force_login(OrganizerFactory())
+    listing = organizer.get(reverse("registration:organizer_list", kwargs={"slug": forum.slug})).content.decode()
+    assert url in listing  # the button is there
+    assert Client(enforce_csrf_checks=True).post(url).status_code in (302, 403)
+    response = organizer.post(url, {"next_query": "status=confirmed"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?status=confirmed")
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == Status.CANCELLED and waiting.status == Status.PENDING
+
+
+def test_the_admin_action_cancels_the_selection():
+    _forum, holder, waiting = _full_forum_with_waitlist()
+    admin = Client()
+    admin.force_login(OrganizerFactory())
+    response = admin.post(
+        reverse("admin:registration_registration_changelist"),
+        {"action": "cancel_selected", "_selected_action": [holder.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.status == Status.CANCELLED and waiting.status == Status.PENDING
+
+
+def test_the_confirm_link_needs_a_post_with_csrf():
+    registration = register_attendee(ForumFactory())
+    url = reverse("registration:confirm", kwargs={"token": registration.raw_token})
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.get(url).status_code == 200
+    assert strict.post(url).status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == Status.PENDING

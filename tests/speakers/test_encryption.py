@@ -1,0 +1,143 @@
+"""Passport numbers and health-related needs are encrypted at rest; organizers still read them."""
+
+import csv
+import datetime
+import hashlib
+import importlib
+import io
+import types
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import FieldError
+from django.core.management import call_command
+from django.db import connection
+from pypdf import PdfReader
+
+from forum import crypto
+from speakers import services
+from speakers.models import Invitation, VisaLetterLog
+from tests.speakers.conftest import sent_invitation
+
+pytestmark = pytest.mark.django_db
+
+PASSPORT = "QX7351908"
+DIET = "kosher, no shellfish"
+ACCESS = "step-free access, hearing loop"
+migration = importlib.import_module("speakers.migrations.0005_encrypt_personal_data")
+
+
+def _raw(invitation, column):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM speakers_invitation WHERE id = %s", [invitation.pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _traveller(forum):
+    invitation, token = sent_invitation(forum, first_name="Mirela", last_name="Constantin", country="RO")
+    services.accept_invitation(invitation=invitation)
+    services.update_travel(
+        invitation=invitation,
+        nationality="RO",
+        needs_visa_letter=True,
+        passport_number=PASSPORT,
+        passport_expiry=forum.end_date + datetime.timedelta(days=900),
+        dietary_needs=DIET,
+        accessibility_needs=ACCESS,
+    )
+    return Invitation.objects.get(pk=invitation.pk), token
+
+
+def _pdf_text(pdf):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_database_column_holds_ciphertext_and_organizers_still_read_the_passport(forum, organizer_client):
+    invitation, _token = _traveller(forum)
+    for column, secret in (("passport_number", PASSPORT), ("dietary_needs", DIET), ("accessibility_needs", ACCESS)):
+        raw = _raw(invitation, column)
+        assert secret not in raw and secret.split(",")[0] not in raw
+        assert raw.startswith("gAAAAA")  # a Fernet token
+        assert crypto.decrypt(raw) == secret
+    assert invitation.passport_number == PASSPORT
+
+    base = f"/organizer/forums/{forum.slug}/speakers/"
+    assert PASSPORT in organizer_client.get(f"{base}{invitation.pk}/").content.decode()
+    rows = list(csv.DictReader(io.StringIO(organizer_client.get(f"{base}travel.csv").content.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["last_name"] == "Constantin")
+    assert (row["passport_number"], row["dietary_needs"], row["accessibility_needs"]) == (PASSPORT, DIET, ACCESS)
+    letter = organizer_client.get(f"{base}{invitation.pk}/visa-letter.pdf")
+    assert letter.status_code == 200 and PASSPORT in _pdf_text(letter.content)
+
+
+def test_the_same_passport_is_stored_differently_each_time(forum):
+    invitation, _token = _traveller(forum)
+    first = _raw(invitation, "passport_number")
+    services.update_travel(invitation=invitation, passport_number=PASSPORT)
+    assert _raw(invitation, "passport_number") != first
+    assert Invitation.objects.get(pk=invitation.pk).passport_number == PASSPORT
+
+
+def test_encrypted_fields_refuse_searches_the_database_cannot_answer(forum):
+    _traveller(forum)
+    with pytest.raises(FieldError):
+        list(Invitation.objects.filter(passport_number=PASSPORT))
+    with pytest.raises(FieldError):
+        list(Invitation.objects.filter(passport_number__icontains="QX"))
+    assert Invitation.objects.exclude(passport_number="").count() == 1
+
+
+def test_a_new_key_listed_first_rotates_in_and_the_old_one_can_then_go(forum, settings):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    invitation, _token = _traveller(forum)
+    under_old = _raw(invitation, "passport_number")
+
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    assert Invitation.objects.get(pk=invitation.pk).passport_number == PASSPORT  # old values still read
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", stdout=out)
+    assert "speakers.Invitation.passport_number: 1 value(s) re-encrypted" in out.getvalue()
+    under_new = _raw(invitation, "passport_number")
+    assert under_new != under_old
+    assert Fernet(new.encode()).decrypt(under_new.encode()).decode() == PASSPORT
+
+    settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key is retired
+    reloaded = Invitation.objects.get(pk=invitation.pk)
+    assert (reloaded.passport_number, reloaded.dietary_needs, reloaded.accessibility_needs) == (PASSPORT, DIET, ACCESS)
+
+    settings.FIELD_ENCRYPTION_KEYS = [old]  # a value is unreadable without its key: an error, not garbage
+    with pytest.raises(crypto.DecryptionError):
+        Invitation.objects.get(pk=invitation.pk)
+
+
+def test_the_data_migration_encrypts_plain_values_and_keeps_letter_references(forum):
+    invitation, _token = _traveller(forum)
+    letter, _pdf = services.produce_visa_letter(invitation=invitation, channel=VisaLetterLog.Channel.ORGANIZER)
+    # The state before the migration: plain text in the columns, bare sha256 letter fingerprints.
+    parts = [
+        "Mirela Constantin", "RO", PASSPORT, str(invitation.passport_expiry), "None", "None", letter.signer_name,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE speakers_invitation SET passport_number = %s, dietary_needs = %s WHERE id = %s",
+            [PASSPORT, DIET, invitation.pk],
+        )
+        cursor.execute(
+            "UPDATE speakers_visaletter SET fingerprint = %s WHERE id = %s",
+            [hashlib.sha256("\x1f".join(parts).encode()).hexdigest(), letter.pk],
+        )
+    from django.apps import apps
+
+    migration.encrypt_existing(apps, types.SimpleNamespace(connection=connection))
+    assert _raw(invitation, "passport_number").startswith("gAAAAA")
+    assert PASSPORT not in _raw(invitation, "passport_number") and DIET not in _raw(invitation, "dietary_needs")
+    reloaded = Invitation.objects.get(pk=invitation.pk)
+    assert (reloaded.passport_number, reloaded.dietary_needs) == (PASSPORT, DIET)
+    again, _pdf = services.produce_visa_letter(invitation=reloaded, channel=VisaLetterLog.Channel.ORGANIZER)
+    assert again.reference == letter.reference  # the re-keyed fingerprint still matches
+    migration.encrypt_existing(apps, types.SimpleNamespace(connection=connection))  # twice is harmless
+    assert Invitation.objects.get(pk=invitation.pk).passport_number == PASSPORT
+
+    migration.decrypt_existing(apps, types.SimpleNamespace(connection=connection))  # the way back
+    assert _raw(invitation, "passport_number") == PASSPORT

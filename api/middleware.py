@@ -6,7 +6,35 @@ Every /api/v1/ answer carries ``API-Version: 1``. A view that is being retired d
 hear of it long before it goes.
 """
 
+from django.http import HttpResponse
 from django.utils.http import http_date
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+
+from .parsers import NUL, NUL_MESSAGE, contains_nul
+
+
+class RefuseNulInApiUrlsMiddleware:
+    """A NUL character in an /api/ path names nothing (404); in a query string it is invalid
+    (400). PostgreSQL cannot compare such text, so a lookup with it would otherwise fail as a 500.
+    The bodies are rendered as DRF renders its own errors, so a token link with a NUL gets the
+    very same 404 as any other link that opens nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            if NUL in request.path:
+                return _error(404, "not_found", exceptions.NotFound.default_detail)
+            if contains_nul(request.GET):
+                return _error(400, "parse_error", NUL_MESSAGE)
+        return self.get_response(request)
+
+
+def _error(status, code, detail):
+    body = JSONRenderer().render({"code": code, "detail": str(detail), "fields": {}})
+    return HttpResponse(body, status=status, content_type="application/json")
 
 
 class ApiVersionHeadersMiddleware:

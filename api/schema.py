@@ -20,6 +20,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Not allowed for this user.",
     "404": "No such object (or not visible to this user).",
     "409": "Conflicts with the current state (e.g. a schedule conflict).",
+    "415": "The body's media type is not accepted: send JSON.",
     "429": "Too many requests: retry after the Retry-After header.",
 }
 
@@ -36,10 +37,12 @@ class ForumAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        # 404 applies to lists too: a page number past the end.
+        # 404 applies to lists too (e.g. an unknown edition in a filter that narrows to one).
         codes = ["400", "401", "403", "404", "429"]
         if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
             codes.append("409")
+        if self.method in {"POST", "PUT", "PATCH"}:
+            codes.append("415")
         for code in codes:
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)

@@ -1,6 +1,9 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
 
+from .schema import ErrorSerializer
 from .throttles import LoginThrottle
 
 
@@ -8,13 +11,33 @@ class TokenLoginView(ObtainAuthToken):
     """Exchange a username and password for an API token (for mobile and partner apps)."""
 
     throttle_classes = [LoginThrottle]
+    permission_classes = [AllowAny]
+    authentication_classes = []  # the username and password are the credentials
 
     @extend_schema(
         tags=["auth"],
+        summary="Get an API token",
+        description="Exchange a username and password for the account's token; send it as "
+        "`Authorization: Token <token>`. Throttled per address (scope `login`).",
         responses={
-            200: OpenApiResponse(description="The token"),
-            400: OpenApiResponse(description="Wrong credentials"),
+            200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
+            400: OpenApiResponse(ErrorSerializer, description="Wrong credentials."),
         },
+        examples=[
+            OpenApiExample("Login", value={"username": "scanner-door-1", "password": "..."}, request_only=True),
+            OpenApiExample(
+                "Token",
+                value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Wrong credentials",
+                value={"code": "invalid", "detail": "Unable to log in with provided credentials.", "fields": {}},
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)

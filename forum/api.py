@@ -1,6 +1,7 @@
 """Public read API of forum editions, themes and rooms."""
 
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from api.fields import LocalTimeField
@@ -44,6 +45,14 @@ def _visible_forums(request):
     return Forum.objects.filter(status__in=[Forum.Status.PUBLISHED, Forum.Status.ARCHIVED])
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List forum editions",
+        description="Published and archived editions, newest first (organizers also see drafts). "
+        "Filter by `status` and `year`; order by `start_date` or `edition`.",
+    ),
+    retrieve=extend_schema(summary="One forum edition", description="An edition by its slug, e.g. `ncf-2026`."),
+)
 class ForumViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ForumSerializer
     lookup_field = "slug"
@@ -58,6 +67,13 @@ class ForumChildFilter(filters.FilterSet):
     forum = filters.CharFilter(field_name="forum__slug")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List themes",
+        description="The themed tracks of visible editions, in their order; `?forum=<slug>` for one edition.",
+    ),
+    retrieve=extend_schema(summary="One theme", description="A theme by id."),
+)
 class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ThemeSerializer
     ordering_fields = ["order"]
@@ -73,6 +89,14 @@ class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
         return Theme.objects.filter(forum__in=_visible_forums(self.request)).select_related("forum")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List rooms",
+        description="Rooms of visible editions with capacity and interpretation languages; "
+        "`?forum=<slug>` for one edition.",
+    ),
+    retrieve=extend_schema(summary="One room", description="A room by id."),
+)
 class RoomViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RoomSerializer
     ordering_fields = ["order", "capacity"]

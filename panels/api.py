@@ -11,13 +11,20 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.permissions import PublicReadOrganizerWrite
+from api.schema import ErrorSerializer
 from forum.models import Forum
 
 from . import selectors, services
@@ -36,6 +43,10 @@ class SpeakerOnPanelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ["id", "name", "role", "position", "organization", "country"]
+
+
+# Forum-local time with its offset; null while the panel has no slot.
+NULLABLE_DATETIME = {"type": "string", "format": "date-time", "nullable": True}
 
 
 class PanelSerializer(serializers.ModelSerializer):
@@ -81,11 +92,11 @@ class PanelSerializer(serializers.ModelSerializer):
     def get_room(self, panel):
         return {"id": panel.room.id, "name": panel.room.name} if panel.room_id else None
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_start(self, panel):
         return panel.local_start.isoformat() if panel.start else None
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(NULLABLE_DATETIME)
     def get_end(self, panel):
         return panel.local_end.isoformat() if panel.end else None
 
@@ -122,6 +133,84 @@ class SlotSerializer(serializers.Serializer):
         return values
 
 
+class ConflictSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="room_booked, speaker_busy, speaker_unavailable, outside_hours, ...")
+    message = serializers.CharField()
+    panel = serializers.IntegerField(required=False, help_text="The panel already in the way.")
+    speaker = serializers.IntegerField(required=False, help_text="The speaker who is busy.")
+
+
+class ScheduleRefusalSerializer(ErrorSerializer):
+    conflicts = ConflictSerializer(
+        many=True, required=False, help_text="Every reason the slot was refused, not only the first."
+    )
+
+
+class PanelWithWarningsSerializer(PanelSerializer):
+    warnings = ConflictSerializer(many=True, read_only=True, help_text="Worth a second look, but not refused.")
+
+    class Meta(PanelSerializer.Meta):
+        fields = [*PanelSerializer.Meta.fields, "warnings"]
+
+
+SLOT_EXAMPLE = OpenApiExample(
+    "Room 1, 10:00-11:00 forum time",
+    value={"room": 3, "start": "2026-10-14T10:00", "end": "2026-10-14T11:00"},
+    request_only=True,
+)
+SCHEDULED_EXAMPLE = OpenApiExample(
+    "Scheduled",
+    value={
+        "id": 42, "forum": "ncf-2026", "title": "Securing the energy grid", "description": "", "format": "panel",
+        "status": "scheduled", "theme": {"id": 1, "code": "infrastructure", "name": "Critical infrastructure",
+        "colour": "#1f5fa8"}, "room": {"id": 3, "name": "Hall A"}, "start": "2026-10-14T10:00:00+04:00",
+        "end": "2026-10-14T11:00:00+04:00", "language": "az", "interpretation": True, "capacity": 300,
+        "sequence": 1, "speakers": [], "url": "/forums/ncf-2026/panels/42/", "warnings": [],
+    },
+    response_only=True,
+    status_codes=["200"],
+)  # fmt: skip
+CONFLICT_EXAMPLE = OpenApiExample(
+    "Room and speaker taken",
+    value={
+        "code": "schedule_conflict",
+        "detail": "Hall A is already booked at 14.10.2026 10:00–11:00 for “Cloud security”. "
+        "Leyla Aliyeva is already on “Cloud security” in Hall A at 14.10.2026 10:00–11:00.",
+        "fields": {},
+        "conflicts": [
+            {
+                "code": "room_booked",
+                "message": "Hall A is already booked at 14.10.2026 10:00–11:00 for “Cloud security”.",
+                "panel": 17,
+            },
+            {
+                "code": "speaker_busy",
+                "message": "Leyla Aliyeva is already on “Cloud security” in Hall A at 14.10.2026 10:00–11:00.",
+                "panel": 17,
+                "speaker": 8,
+            },
+        ],
+    },
+    response_only=True,
+    status_codes=["409"],
+)
+INVALID_SLOT_EXAMPLE = OpenApiExample(
+    "No room given",
+    value={
+        "code": "invalid",
+        "detail": "The request has invalid fields.",
+        "fields": {"room": ["Choose a room."]},
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+PLACEMENT_RESPONSES = {
+    200: PanelWithWarningsSerializer,
+    400: OpenApiResponse(ScheduleRefusalSerializer, description="Invalid slot (outside the forum's hours, ...)."),
+    409: OpenApiResponse(ScheduleRefusalSerializer, description="Conflicts: every one is listed in `conflicts`."),
+}
+
+
 class PanelFilter(filters.FilterSet):
     forum = filters.CharFilter(field_name="forum__slug")
     theme = filters.CharFilter(field_name="theme__code")
@@ -150,6 +239,15 @@ class PanelFilter(filters.FilterSet):
         return queryset.filter(status=value)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List panels",
+        description="The public program (published panels, and cancelled ones the public had seen); organizers "
+        "also see drafts and scheduled panels and may filter by `status`. Filter by `forum`, `theme` (code), "
+        "`room`, `language` and `day` (forum-local date); order by `start` or `id`.",
+    ),
+    retrieve=extend_schema(summary="One panel", description="A panel with its speakers (public facts only)."),
+)
 class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PanelSerializer
     filterset_class = PanelFilter
@@ -172,7 +270,12 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = PanelSerializer(panel, context=self.get_serializer_context()).data
         return Response({**data, "warnings": list(warnings)}, status=code)
 
-    @extend_schema(request=PanelCreateSerializer, responses={201: PanelSerializer})
+    @extend_schema(
+        summary="Create a panel",
+        description="A new draft panel of an edition. Organizers only.",
+        request=PanelCreateSerializer,
+        responses={201: PanelWithWarningsSerializer},
+    )
     def create(self, request, *args, **kwargs):
         payload = PanelCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -198,7 +301,15 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _panel(self, pk):
         return Panel.objects.select_related("forum", "room").get(pk=self.get_object().pk)
 
-    @extend_schema(request=SlotSerializer, responses={200: PanelSerializer})
+    @extend_schema(
+        summary="Schedule a panel",
+        description="Give an unscheduled panel a room and a time (a time without an offset is the forum's local "
+        "time). A room already booked, or a speaker due elsewhere, answers 409 with every conflict in "
+        "`conflicts`; a slot outside the forum's days or hours answers 400.",
+        request=SlotSerializer,
+        responses=PLACEMENT_RESPONSES,
+        examples=[SLOT_EXAMPLE, SCHEDULED_EXAMPLE, CONFLICT_EXAMPLE, INVALID_SLOT_EXAMPLE],
+    )
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
         panel = self._panel(pk)
@@ -206,7 +317,14 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         placement = services.schedule_panel(panel=panel, room=room, start=start, end=end, actor=request.user)
         return self._result(placement.panel, placement.warnings)
 
-    @extend_schema(request=SlotSerializer, responses={200: PanelSerializer})
+    @extend_schema(
+        summary="Move a panel",
+        description="Change the time (and the room, when given) of a scheduled or published panel; its "
+        "speakers are told when it was public. Conflicts answer 409 as for scheduling.",
+        request=SlotSerializer,
+        responses=PLACEMENT_RESPONSES,
+        examples=[SLOT_EXAMPLE, CONFLICT_EXAMPLE],
+    )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         panel = self._panel(pk)
@@ -214,17 +332,32 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         placement = services.move_panel(panel=panel, room=room, start=start, end=end, actor=request.user)
         return self._result(placement.panel, placement.warnings)
 
-    @extend_schema(request=None, responses={200: PanelSerializer})
+    @extend_schema(
+        summary="Unschedule a panel",
+        description="Free the panel's room and time; it goes back to draft.",
+        request=None,
+        responses={200: PanelWithWarningsSerializer, 409: ScheduleRefusalSerializer},
+    )
     @action(detail=True, methods=["post"])
     def unschedule(self, request, pk=None):
         return self._result(services.unschedule_panel(panel=self._panel(pk), actor=request.user))
 
-    @extend_schema(request=None, responses={200: PanelSerializer})
+    @extend_schema(
+        summary="Publish a panel",
+        description="Show a scheduled panel in the public program (its slot is checked again).",
+        request=None,
+        responses={200: PanelWithWarningsSerializer, 409: ScheduleRefusalSerializer},
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self._result(services.publish_panel(panel=self._panel(pk), actor=request.user))
 
-    @extend_schema(request=None, responses={200: PanelSerializer})
+    @extend_schema(
+        summary="Cancel a panel",
+        description="Cancel a panel; a panel the public had seen stays listed as cancelled.",
+        request=None,
+        responses={200: PanelWithWarningsSerializer, 409: ScheduleRefusalSerializer},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._result(services.cancel_panel(panel=self._panel(pk), actor=request.user))

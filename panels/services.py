@@ -75,8 +75,12 @@ def _aware(value, forum):
     if not isinstance(value, datetime.datetime):
         _invalid(_("Give a date and time."), code="invalid_datetime")
     if timezone.is_naive(value):
-        return value.replace(tzinfo=forum.tz)
-    return value
+        value = value.replace(tzinfo=forum.tz)
+    try:
+        # Stored in UTC: an offset PostgreSQL cannot hold (beyond ±15:59) is the same instant in UTC.
+        return value.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        _invalid(_("Give a date and time."), code="invalid_datetime")
 
 
 def _snapshot(panel):

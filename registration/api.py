@@ -11,18 +11,21 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from api.permissions import AnyoneWithTheLink, IsOrganizer
+from api.schema import ErrorSerializer
+from api.throttles import ScopedThrottle
 from forum.models import Forum
+from forum.selectors import public_forums
 
 from . import selectors, services
 from .errors import RegistrationError
-from .models import Registration
+from .models import Category, Registration
 
 
 class RegistrationCreateSerializer(serializers.Serializer):
@@ -84,11 +87,89 @@ class OwnRegistrationSerializer(RegistrationSerializer):
         return selectors.waitlist_position(registration=registration)
 
 
+class RegistrationFilter(filters.FilterSet):
+    """The organizers' list filters; the rules live in ``selectors.organizer_registrations``."""
+
+    forum = filters.ModelChoiceFilter(
+        queryset=Forum.objects.all(), to_field_name="slug", required=True, help_text="The edition's slug (required)."
+    )
+    q = filters.CharFilter(help_text="Words to find in the name, email or organization, or a badge code.")
+    status = filters.ChoiceFilter(choices=Registration.Status.choices)
+    category = filters.ChoiceFilter(choices=Category.choices)
+    country = filters.CharFilter(help_text="ISO 3166 code, e.g. AZ.")
+    checked_in = filters.BooleanFilter(help_text="true: present at the forum; false: not (yet) checked in.")
+
+    class Meta:
+        model = Registration
+        fields = ["forum", "q", "status", "category", "country", "checked_in"]
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        checked_in = {True: "yes", False: "no"}.get(data.get("checked_in"), "")
+        return selectors.organizer_registrations(
+            forum=data["forum"],
+            search=data.get("q") or "",
+            status=data.get("status") or "",
+            category=data.get("category") or "",
+            country=data.get("country") or "",
+            checked_in=checked_in,
+        ).prefetch_related("panels")
+
+
+REGISTER_EXAMPLE = OpenApiExample(
+    "Sign-up",
+    value={
+        "forum": "ncf-2026", "first_name": "Aysel", "last_name": "Mammadova", "email": "aysel@example.org",
+        "organization": "ADA University", "position": "Researcher", "country": "AZ", "phone": "",
+        "category": "academia", "language": "en", "panel_ids": [42], "consent": True, "website": "",
+    },
+    request_only=True,
+)  # fmt: skip
+ACCEPTED_EXAMPLE = OpenApiExample(
+    "Accepted",
+    value={"detail": "Check your email: we sent you a message with your personal link."},
+    response_only=True,
+    status_codes=["202"],
+)
+INVALID_EXAMPLE = OpenApiExample(
+    "Invalid fields",
+    value={
+        "code": "invalid",
+        "detail": "The request has invalid fields.",
+        "fields": {"email": ["Enter a valid email address."], "consent": ["Agree to the processing of your data."]},
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+CLOSED_EXAMPLE = OpenApiExample(
+    "Registration closed",
+    value={"code": "registration_closed", "detail": "Registration for this edition is not open.", "fields": {}},
+    response_only=True,
+    status_codes=["409"],
+)
+THROTTLED_EXAMPLE = OpenApiExample(
+    "Too many sign-ups",
+    value={"code": "throttled", "detail": "Request was throttled. Expected available in 3599 seconds.", "fields": {}},
+    response_only=True,
+    status_codes=["429"],
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List registrations",
+        description="One edition's registrations with personal data, in order of registration. Organizers only. "
+        "`forum` is required; filter by `q` (name, email, organization or badge code), `status`, `category`, "
+        "`country` and `checked_in`; order by `created_at`, `last_name`, `status` or `checked_in_at`.",
+    ),
+)
 class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationSerializer
     required_permission = "registration.view_registration"
     throttle_scope = "registration"
-    filter_backends = []
+    filterset_class = RegistrationFilter
+    ordering_fields = ["created_at", "last_name", "status", "checked_in_at"]
+    ordering = ["created_at", "id"]
 
     def get_permissions(self):
         if self.action == "create":
@@ -97,7 +178,7 @@ class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_throttles(self):
         if self.action == "create":
-            return [ScopedRateThrottle()]
+            return [ScopedThrottle()]
         return super().get_throttles()
 
     def get_serializer_class(self):
@@ -106,29 +187,29 @@ class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return RegistrationSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        forum = Forum.objects.filter(slug=params.get("forum", "")).first()
-        if forum is None:
-            raise RegistrationError(
-                _("Give the forum edition as ?forum=<slug>."), code="unknown_forum", fields={"forum": ["unknown"]}
-            )
-        return selectors.organizer_registrations(
-            forum=forum,
-            search=params.get("q", ""),
-            status=params.get("status", ""),
-            category=params.get("category", ""),
-            country=params.get("country", ""),
-            checked_in=params.get("checked_in", ""),
-        ).prefetch_related("panels")
+        # Narrowed to one edition by RegistrationFilter (``?forum=`` is required).
+        return Registration.objects.select_related("forum").prefetch_related("panels")
 
-    @extend_schema(request=RegistrationCreateSerializer, responses={202: ACCEPTED})
+    @extend_schema(
+        summary="Register for a forum",
+        description="Public sign-up, throttled (scope `registration`). The answer is 202 whether the address is "
+        "new or already registered (so it never tells who registered); the personal link goes by email. A full "
+        "edition puts the person on the waitlist; a closed window answers 409.",
+        request=RegistrationCreateSerializer,
+        responses={
+            202: ACCEPTED,
+            404: OpenApiResponse(ErrorSerializer, description="No such published edition."),
+            409: OpenApiResponse(ErrorSerializer, description="Registration closed, or the waitlist is full."),
+        },
+        examples=[REGISTER_EXAMPLE, ACCEPTED_EXAMPLE, INVALID_EXAMPLE, CLOSED_EXAMPLE, THROTTLED_EXAMPLE],
+    )
     def create(self, request, *args, **kwargs):
         serializer = RegistrationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         slug = data.pop("forum")
         honeypot = data.pop("website", "")
-        forum = Forum.objects.filter(slug=slug, status__in=[Forum.Status.PUBLISHED, Forum.Status.ARCHIVED]).first()
+        forum = public_forums().filter(slug=slug).first()
         if forum is None:
             raise RegistrationError(_("No such forum edition."), code="unknown_forum", status=404)
         if not honeypot:
@@ -146,6 +227,13 @@ class ManageViewSet(viewsets.ViewSet):
     authentication_classes = []  # the token in the path is the credential
     lookup_field = "token"
     lookup_value_regex = "[A-Za-z0-9_-]+"
+    throttle_scope = "registration"
+
+    def get_throttles(self):
+        # Writes by link are public writes: the "registration" scope, like sign-up.
+        if self.action in {"confirm", "cancel"}:
+            return [ScopedThrottle()]
+        return super().get_throttles()
 
     def _registration(self, token):
         access = selectors.access_for_token(token=token)
@@ -155,17 +243,34 @@ class ManageViewSet(viewsets.ViewSet):
             raise RegistrationError(_("This link has expired."), code="link_expired", status=410)
         return access.registration
 
-    @extend_schema(responses=OwnRegistrationSerializer)
+    @extend_schema(
+        summary="My registration",
+        description="The registration that the personal link (from the confirmation email) opens, with the "
+        "waitlist position. An unknown link answers 404, an expired one 410.",
+        responses={200: OwnRegistrationSerializer, 410: OpenApiResponse(ErrorSerializer, description="Link expired.")},
+    )
     def retrieve(self, request, token=None):
         return Response(OwnRegistrationSerializer(self._registration(token)).data)
 
-    @extend_schema(request=None, responses=OwnRegistrationSerializer)
+    @extend_schema(
+        summary="Confirm my registration",
+        description="Confirm the email address; a held seat becomes the person's (confirming twice is harmless). "
+        "Throttled (scope `registration`).",
+        request=None,
+        responses={200: OwnRegistrationSerializer, 410: OpenApiResponse(ErrorSerializer, description="Link expired.")},
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, token=None):
         registration = services.confirm(token=token)
         return Response(OwnRegistrationSerializer(registration).data)
 
-    @extend_schema(request=None, responses=OwnRegistrationSerializer)
+    @extend_schema(
+        summary="Cancel my registration",
+        description="Cancel by the person; a seat it held goes to the next on the waitlist. Throttled "
+        "(scope `registration`).",
+        request=None,
+        responses={200: OwnRegistrationSerializer, 410: OpenApiResponse(ErrorSerializer, description="Link expired.")},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, token=None):
         registration = services.cancel(token=token)
@@ -186,6 +291,11 @@ class CheckedInSerializer(serializers.ModelSerializer):
         fields = ["name", "organization", "category", "badge_code", "checked_in_at"]
 
 
+class RescanSerializer(ErrorSerializer):
+    checked_in_at = serializers.DateTimeField(help_text="When the badge was first scanned.")
+    name = serializers.CharField()
+
+
 class CheckinViewSet(viewsets.GenericViewSet):
     """The registration desk: mark a badge as present. 409 with ``checked_in_at`` on a rescan."""
 
@@ -193,7 +303,44 @@ class CheckinViewSet(viewsets.GenericViewSet):
     permission_classes = [IsOrganizer]
     required_permission = "registration.change_registration"
 
-    @extend_schema(request=CheckinSerializer, responses={200: CheckedInSerializer})
+    @extend_schema(
+        summary="Check in a badge",
+        description="Mark the holder of a badge as present (the code as printed, with or without dashes). "
+        "A second scan answers 409 `already_checked_in` with the time of the first; an unconfirmed registration "
+        "409 `not_confirmed`; an unknown code 404. Organizers only.",
+        request=CheckinSerializer,
+        responses={
+            200: CheckedInSerializer,
+            409: OpenApiResponse(RescanSerializer, description="Already checked in, or not confirmed."),
+        },
+        examples=[
+            OpenApiExample("Scan", value={"forum": "ncf-2026", "code": "K7QX-M2PD"}, request_only=True),
+            OpenApiExample(
+                "Welcome",
+                value={
+                    "name": "Aysel Mammadova",
+                    "organization": "ADA University",
+                    "category": "academia",
+                    "badge_code": "K7QXM2PD",
+                    "checked_in_at": "2026-10-14T08:41:12+04:00",
+                },
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Rescan",
+                value={
+                    "code": "already_checked_in",
+                    "detail": "Aysel Mammadova was already checked in at 14.10.2026 08:41.",
+                    "fields": {},
+                    "checked_in_at": "2026-10-14T04:41:12+00:00",
+                    "name": "Aysel Mammadova",
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
+    )
     def create(self, request):
         serializer = CheckinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

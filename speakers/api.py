@@ -6,16 +6,24 @@
 * ``rsvp/<token>/``: the invited expert's own actions, by token, throttled (scope "rsvp").
 """
 
+from django.conf import settings
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from api.permissions import AnyoneWithTheLink, IsOrganizer
+from api.schema import ErrorSerializer
+from api.throttles import ScopedThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
 from panels.models import Panel, Participation
@@ -65,13 +73,42 @@ class PublicSpeakerWithSessionsSerializer(PublicSpeakerSerializer):
         read_only_fields = fields
 
 
+class PublicSpeakerFilter(filters.FilterSet):
+    forum = filters.CharFilter(
+        method="in_forum",
+        help_text="An edition's slug: its speakers only, each with their published sessions there "
+        "(an unknown or unpublished edition answers 404).",
+    )
+    country = filters.CharFilter(method="from_country", help_text="ISO 3166 code, e.g. AZ.")
+
+    class Meta:
+        model = Speaker
+        fields = ["forum", "country"]
+
+    def from_country(self, queryset, name, value):
+        return queryset.filter(country=value.strip().upper())
+
+    def in_forum(self, queryset, name, value):
+        return queryset  # the view narrows to the edition (it also picks the serializer with sessions)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List speakers",
+        description="Speakers who consented to a public profile and take part in a public edition: name, "
+        "position, organization, country, bio and photo (never contact or travel data). With `?forum=<slug>`, "
+        "that edition's speakers, each with their published sessions there.",
+    ),
+    retrieve=extend_schema(summary="One speaker", description="A public speaker profile."),
+)
 class PublicSpeakerViewSet(viewsets.ReadOnlyModelViewSet):
     """Speakers who consented to a public profile. ``?forum=<slug>`` lists one edition's speakers
     with their published sessions."""
 
     permission_classes = [permissions.AllowAny]
-    ordering_fields = ["last_name", "first_name"]
-    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = PublicSpeakerFilter
+    ordering_fields = ["last_name", "first_name", "country"]
+    ordering = ["last_name", "first_name", "pk"]
 
     def _forum(self):
         slug = self.request.query_params.get("forum")
@@ -96,6 +133,8 @@ class PublicSpeakerViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- organizers --------------------------------------------------------------------------------
+
+LETTER_UNAVAILABLE = OpenApiResponse(ErrorSerializer, description="No letter yet: the message says what is missing.")
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "string"}}]})
@@ -133,8 +172,6 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
     def to_representation(self, speaker):
         data = super().to_representation(speaker)
-        from django.conf import settings
-
         for name in ("bio", "position"):
             data[name] = {lang: getattr(speaker, f"{name}_{lang}") or "" for lang in settings.LANGUAGE_CODES}
         data["country"] = speaker.country.code
@@ -147,6 +184,22 @@ class SpeakerSerializer(serializers.ModelSerializer):
         return services.update_speaker(speaker=instance, **validated_data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List speakers (organizers)",
+        description="Every speaker with contact data. Filter by `country`, `publish_consent` and "
+        "`preferred_language`; order by `last_name` or `created_at`.",
+    ),
+    create=extend_schema(
+        summary="Add a speaker",
+        description="A new speaker; `bio` and `position` take a text (Azerbaijani) or {language: text}. "
+        "An email already on file answers 400.",
+    ),
+    retrieve=extend_schema(summary="One speaker (organizers)", description="Everything about a speaker."),
+    update=extend_schema(summary="Replace a speaker's details", description="Every field; through the service."),
+    partial_update=extend_schema(summary="Change a speaker's details", description="Only the fields given."),
+    destroy=extend_schema(summary="Delete a speaker", description="Remove a speaker record."),
+)
 class SpeakerViewSet(viewsets.ModelViewSet):
     permission_classes = [IsOrganizer]
     serializer_class = SpeakerSerializer
@@ -178,6 +231,9 @@ class InvitationSerializer(serializers.ModelSerializer):
     foreign = serializers.BooleanField(source="is_foreign", read_only=True)
     offered_panels = OfferSerializer(many=True, read_only=True)
     nationality = serializers.CharField(source="nationality.code", read_only=True)
+    interpretation_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, allow_blank=True, read_only=True, help_text="Empty when none is needed."
+    )
 
     class Meta:
         model = Invitation
@@ -215,6 +271,22 @@ class OfferPanelInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=Participation.Role.choices, default=Participation.Role.PANELIST)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List invitations",
+        description="Invitations with their state, offered panels and travel details. Filter by `forum`, "
+        "`state`, `needs_visa_letter` and `accommodation`; order by `response_deadline` or `created_at`.",
+    ),
+    create=extend_schema(
+        summary="Create an invitation",
+        description="A draft invitation of a speaker to an edition (sent with the `send` action).",
+    ),
+    retrieve=extend_schema(summary="One invitation", description="An invitation with its travel details."),
+    update=extend_schema(summary="Change an invitation", description="The response deadline and the personal message."),
+    partial_update=extend_schema(
+        summary="Change part of an invitation", description="The response deadline or the personal message."
+    ),
+)
 class InvitationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
@@ -238,12 +310,23 @@ class InvitationViewSet(
         invitation = self.get_queryset().get(pk=invitation.pk)
         return Response(self.get_serializer(invitation).data)
 
-    @extend_schema(request=None, responses=InvitationSerializer)
+    @extend_schema(
+        summary="Send an invitation",
+        description="Email the invitation with its personal RSVP link (sending again issues a new link).",
+        request=None,
+        responses=InvitationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None, version=None):
         return self._done(services.send_invitation(invitation=self.get_object(), by=request.user))
 
-    @extend_schema(request=None, responses=InvitationSerializer)
+    @extend_schema(
+        summary="Remind an invited speaker",
+        description="Queue a reminder for an open invitation; `reminded` says whether one was queued (a reminder "
+        "already sent for this point in time is not repeated).",
+        request=None,
+        responses=InvitationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def remind(self, request, pk=None, version=None):
         invitation = self.get_object()
@@ -252,12 +335,22 @@ class InvitationViewSet(
         response.data["reminded"] = message is not None
         return response
 
-    @extend_schema(request=None, responses=InvitationSerializer)
+    @extend_schema(
+        summary="Withdraw an invitation",
+        description="The link stops working; the history stays.",
+        request=None,
+        responses=InvitationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None, version=None):
         return self._done(services.withdraw_invitation(invitation=self.get_object()))
 
-    @extend_schema(request=OfferPanelInput, responses=InvitationSerializer)
+    @extend_schema(
+        summary="Offer a panel",
+        description="Offer the invited speaker a seat on a panel of the same edition, with a role.",
+        request=OfferPanelInput,
+        responses=InvitationSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="offer-panel")
     def offer_panel(self, request, pk=None, version=None):
         invitation = self.get_object()
@@ -266,7 +359,13 @@ class InvitationViewSet(
         services.offer_panel(invitation=invitation, **data.validated_data)
         return self._done(invitation)
 
-    @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
+    @extend_schema(
+        summary="Visa letter (PDF)",
+        description="The visa support letter of an accepted foreign speaker; every download is logged. Missing "
+        "passport or travel details answer 409 `letter_unavailable` with what is missing.",
+        request=None,
+        responses={(200, "application/pdf"): bytes, 409: LETTER_UNAVAILABLE},
+    )
     @action(detail=True, methods=["get"], url_path="visa-letter")
     def visa_letter(self, request, pk=None, version=None):
         letter, pdf = services.produce_visa_letter(
@@ -298,6 +397,9 @@ class RsvpSerializer(serializers.ModelSerializer):
     speaker_name = serializers.CharField(source="speaker.full_name", read_only=True)
     offered_panels = RsvpOfferSerializer(many=True, read_only=True)
     nationality = serializers.CharField(source="nationality.code", read_only=True)
+    interpretation_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, allow_blank=True, read_only=True, help_text="Empty when none is needed."
+    )
     availability = serializers.SerializerMethodField()
 
     class Meta:
@@ -370,7 +472,7 @@ class RsvpViewSet(viewsets.ViewSet):
 
     authentication_classes = []
     permission_classes = [AnyoneWithTheLink]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "rsvp"
     lookup_field = "token"
     lookup_value_regex = "[^/]+"
@@ -390,12 +492,97 @@ class RsvpViewSet(viewsets.ViewSet):
         )
         return Response(RsvpSerializer(invitation).data)
 
-    @extend_schema(responses=RsvpSerializer)
+    @extend_schema(
+        summary="My invitation",
+        description="The invitation the RSVP link opens: offered panels, own travel details and availability "
+        "(the first visit is recorded). Any link that opens nothing answers the same 404. Throttled "
+        "(scope `rsvp`).",
+        responses=RsvpSerializer,
+    )
     def retrieve(self, request, token=None, version=None):
         invitation = services.record_visit(invitation=self._invitation(token))
         return self._show(invitation)
 
-    @extend_schema(request=RespondInput, responses=RsvpSerializer)
+    @extend_schema(
+        summary="Answer the invitation",
+        description="Come or not (`attend`), and yes or no per offered panel (`panels`: {panel id: true/false}); "
+        "answering again changes the answer until the deadline. A passed deadline, a finished forum or a "
+        "cancelled panel answer 409; a panel that was not offered 400. Throttled (scope `rsvp`).",
+        request=RespondInput,
+        responses={200: RsvpSerializer, 409: OpenApiResponse(ErrorSerializer, description="Cannot answer now.")},
+        examples=[
+            OpenApiExample(
+                "Accept, one panel of two",
+                value={"attend": True, "panels": {"42": True, "43": False}},
+                request_only=True,
+            ),
+            OpenApiExample("Decline", value={"attend": False, "reason": "Another conference."}, request_only=True),
+            OpenApiExample(
+                "Accepted",
+                value={
+                    "forum": "ncf-2026",
+                    "forum_name": "National Cybersecurity Forum 2026",
+                    "speaker_name": "Dr. Leyla Aliyeva",
+                    "state": "accepted",
+                    "response_deadline": "2026-09-01T19:59:59Z",
+                    "personal_message": "",
+                    "offered_panels": [
+                        {
+                            "panel": 42,
+                            "title": "Securing the energy grid",
+                            "start": "2026-10-14T06:00:00Z",
+                            "end": "2026-10-14T07:00:00Z",
+                            "role": "panelist",
+                            "answer": "accepted",
+                        },
+                    ],
+                    "arrival_date": None,
+                    "arrival_flight": "",
+                    "departure_date": None,
+                    "departure_flight": "",
+                    "nationality": "GE",
+                    "needs_visa_letter": False,
+                    "passport_number": "",
+                    "passport_expiry": None,
+                    "accommodation": "none",
+                    "dietary_needs": "",
+                    "accessibility_needs": "",
+                    "interpretation_language": "",
+                    "av_needs": "",
+                    "availability": [],
+                },
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Deadline passed",
+                value={
+                    "code": "deadline_passed",
+                    "detail": "The deadline to answer has passed. Please write to the organizers, who can reopen "
+                    "your invitation.",
+                    "fields": {},
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
+            OpenApiExample(
+                "Panel not offered",
+                value={
+                    "code": "unknown_panel",
+                    "detail": "That panel was not offered to you.",
+                    "fields": {"panels": ["unknown"]},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+            OpenApiExample(
+                "Unknown link",
+                value={"code": "not_found", "detail": "Not found.", "fields": {}},
+                response_only=True,
+                status_codes=["404"],
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def respond(self, request, token=None, version=None):
         invitation = self._invitation(token)
@@ -409,7 +596,13 @@ class RsvpViewSet(viewsets.ViewSet):
         )
         return self._show(invitation)
 
-    @extend_schema(request=TravelInput, responses=RsvpSerializer)
+    @extend_schema(
+        summary="My travel details",
+        description="Arrival, departure, passport (for the visa letter), accommodation and needs; only the "
+        "fields given change. Throttled (scope `rsvp`).",
+        request=TravelInput,
+        responses=RsvpSerializer,
+    )
     @action(detail=True, methods=["patch"])
     def travel(self, request, token=None, version=None):
         invitation = self._invitation(token)
@@ -418,7 +611,13 @@ class RsvpViewSet(viewsets.ViewSet):
         invitation = services.update_travel(invitation=invitation, **data.validated_data)
         return self._show(invitation)
 
-    @extend_schema(request=AvailabilityInput, responses=RsvpSerializer)
+    @extend_schema(
+        summary="My availability",
+        description="Replace the windows (within the forum's days) when the speaker can be scheduled. "
+        "Throttled (scope `rsvp`).",
+        request=AvailabilityInput,
+        responses=RsvpSerializer,
+    )
     @action(detail=True, methods=["put"])
     def availability(self, request, token=None, version=None):
         invitation = self._invitation(token)
@@ -429,7 +628,13 @@ class RsvpViewSet(viewsets.ViewSet):
         )
         return self._show(invitation)
 
-    @extend_schema(request=None, responses={(200, "application/pdf"): bytes})
+    @extend_schema(
+        summary="My visa letter (PDF)",
+        description="The visa support letter, once the invitation is accepted and passport and travel details "
+        "are complete (otherwise 409 `letter_unavailable` says what is missing). Throttled (scope `rsvp`).",
+        request=None,
+        responses={(200, "application/pdf"): bytes, 409: LETTER_UNAVAILABLE},
+    )
     @action(detail=True, methods=["get"], url_path="visa-letter")
     def visa_letter(self, request, token=None, version=None):
         invitation = self._invitation(token)

@@ -79,3 +79,60 @@ def test_public_list_answers_304_to_a_matching_etag(client, forum):
     forum.save()
     changed = client.get("/api/v1/forums/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page": "99"}, "page"),
+        ({"page_size": "none"}, "page_size"),
+    ],
+)
+def test_a_bad_page_or_page_size_is_400_naming_the_field(client, forum, query, field):
+    response = client.get("/api/v1/themes/", query)
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == SHAPE
+    assert body["code"] == "invalid"
+    assert list(body["fields"]) == [field]
+
+
+def test_page_size_is_capped_at_the_maximum(client, forum):
+    from forum.models import Theme
+
+    Theme.objects.bulk_create(Theme(forum=forum, code=f"extra-{n}", name=f"Theme {n}") for n in range(200))
+    body = client.get("/api/v1/themes/", {"page_size": "1000"}).json()
+    assert body["count"] > 200
+    assert len(body["results"]) == 200
+    second = client.get("/api/v1/themes/", {"page_size": "3", "page": "2"}).json()["results"]
+    assert [theme["id"] for theme in second] == [theme["id"] for theme in body["results"][3:6]]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/api/v1/speakers/?forum=a%00b", None),
+        ("patch", "/api/v1/organizer/speakers/{speaker}/", {"organization": "Lab\x00"}),
+        ("post", "/api/v1/organizer/invitations/", {"forum": "x\x00", "speaker": 1}),
+    ],
+)
+def test_text_with_a_nul_character_is_400_not_500(client, organizer, method, url, body):
+    from tests.factories import SpeakerFactory
+
+    client.force_login(organizer)
+    url = url.format(speaker=SpeakerFactory().pk)
+    kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == SHAPE
+    assert "NUL" in body["detail"]
+
+
+def test_a_nul_character_in_the_path_names_nothing(client):
+    response = client.get("/api/v1/forums/a%00b/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert response.content == client.get("/api/v1/forums/no-such-edition/").content

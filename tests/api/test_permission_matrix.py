@@ -71,6 +71,7 @@ POLICIES = {
         "organizer",
     ),
     "rsvp": dict.fromkeys(["retrieve", "respond", "travel", "availability", "visa_letter"], "token"),
+    "outbox": dict.fromkeys(["list", "retrieve", "resend", "cancel"], "organizer"),
 }
 
 
@@ -86,6 +87,7 @@ def _lookup_value(basename, data):
         "organizer-speaker": data["speaker"].pk,
         "organizer-invitation": data["invitation"].pk,
         "rsvp": "not-a-real-token-" + "x" * 27,
+        "outbox": data["message"].pk,
     }[basename]
 
 
@@ -115,6 +117,7 @@ def test_every_routed_operation_has_a_policy():
 def data(db):
     import datetime
 
+    from notifications import services as notification_services
     from panels import services as panel_services
 
     forum = ForumFactory(slug="matrix")
@@ -126,7 +129,13 @@ def data(db):
     panel_services.add_participant(panel=panel, speaker=speaker, role="panelist")
     panel_services.publish_panel(panel=panel)
     invitation = InvitationFactory(forum=forum, speaker=SpeakerFactory())
-    return {"forum": forum, "room": room, "panel": panel, "speaker": speaker, "invitation": invitation}
+    message = notification_services.enqueue(
+        kind="registration_confirmation", recipient="someone@example.org", language="en", context={},
+        dedupe_key="matrix:1",
+    )  # fmt: skip
+    return {
+        "forum": forum, "room": room, "panel": panel, "speaker": speaker, "invitation": invitation, "message": message,
+    }  # fmt: skip
 
 
 def _client_for(role, client):

@@ -178,3 +178,31 @@ def test_create_with_another_forums_theme_is_400(staff_api, forum):
     )
     assert response.status_code == 400 and response.json()["code"] == "unknown_theme"
     assert not Panel.objects.filter(forum=forum, title="X").exists()
+
+
+def test_an_offset_postgresql_cannot_store_is_read_as_the_same_instant(staff_api, forum, hall):
+    """+18:00 is a valid ISO offset but beyond PostgreSQL's range: it used to answer 500."""
+    import datetime
+
+    draft = PanelFactory(forum=forum)
+    day = forum.start_date
+    # 10:00 in Baku (+04:00) is 06:00 UTC, which is midnight of the next day at +18:00.
+    next_day = (day + datetime.timedelta(days=1)).isoformat()
+    response = staff_api.post(
+        f"{LIST}{draft.pk}/schedule/",
+        {"room": hall.pk, "start": f"{next_day}T00:00:00+18:00", "end": f"{next_day}T01:00:00+18:00"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["start"] == f"{day.isoformat()}T10:00:00+04:00"
+
+
+def test_a_date_at_the_edge_of_the_calendar_is_400_not_500(staff_api, forum, hall):
+    draft = PanelFactory(forum=forum)
+    response = staff_api.post(
+        f"{LIST}{draft.pk}/schedule/",
+        {"room": hall.pk, "start": "0001-01-01T00:00:00", "end": "0001-01-01T01:00:00"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_datetime"

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.throttling import ScopedRateThrottle
 
 from registration import services
 from registration.models import Registration
@@ -57,8 +56,13 @@ def test_public_create_for_an_unknown_or_draft_forum_is_404(client):
     assert client.post(URL, body, content_type="application/json").status_code == 404
 
 
-def test_public_create_is_throttled_by_the_registration_scope(client, monkeypatch):
-    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "registration", "2/hour")
+def _tighten(settings, scope, rate):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scope: rate}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
+def test_public_create_is_throttled_by_the_registration_scope(client, settings):
+    _tighten(settings, "registration", "2/hour")
     forum = ForumFactory()
     codes = [
         client.post(URL, _body(forum, email=f"t{n}@example.org"), content_type="application/json").status_code

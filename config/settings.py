@@ -115,7 +115,6 @@ MIDDLEWARE = [
     "api.middleware.ApiVersionHeadersMiddleware",
     # Turns django-ratelimit's Ratelimited (a PermissionDenied) into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
-
     "api.middleware.RefuseNulInApiUrlsMiddleware",
 ]
 

@@ -55,7 +55,7 @@ class PanelSerializer(serializers.ModelSerializer):
     room = serializers.SerializerMethodField()
     start = serializers.SerializerMethodField()
     end = serializers.SerializerMethodField()
-    capacity = serializers.IntegerField(source="effective_capacity", read_only=True)
+    capacity = serializers.IntegerField(source="effective_capacity", read_only=True, allow_null=True)
     speakers = SpeakerOnPanelSerializer(source="participations", many=True, read_only=True)
     url = serializers.SerializerMethodField()
 

@@ -11,19 +11,9 @@ destroy, change for every other write and view for organizer-only reads.
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from forum.permissions import ORGANIZERS_GROUP
+from forum.permissions import is_organizer
 
-
-def is_organizer(user):
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_organizer", None)
-    if cached is None:
-        cached = user.groups.filter(name=ORGANIZERS_GROUP).exists()
-        user._is_organizer = cached
-    return cached
+__all__ = ["is_organizer"]
 
 
 def required_permission(request, view):

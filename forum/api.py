@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 
 from api.fields import LocalTimeField
 
+from . import selectors
 from .models import Forum, Room, Theme
 
 
@@ -40,9 +41,7 @@ class RoomSerializer(serializers.ModelSerializer):
 
 
 def _visible_forums(request):
-    if request.user.is_staff:
-        return Forum.objects.all()
-    return Forum.objects.filter(status__in=[Forum.Status.PUBLISHED, Forum.Status.ARCHIVED])
+    return selectors.visible_forums(user=request.user)
 
 
 @extend_schema_view(

@@ -1,6 +1,24 @@
-"""The Organizers group and the permissions it holds, used by data migrations."""
+"""The Organizers group: who belongs to it, and the permissions data migrations give it."""
 
 ORGANIZERS_GROUP = "Organizers"
+
+
+def is_organizer(user):
+    """Superusers and active members of the Organizers group (the answer is kept on the user)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_organizer", None)
+    if cached is None:
+        cached = user.groups.filter(name=ORGANIZERS_GROUP).exists()
+        user._is_organizer = cached
+    return cached
+
+
+def sees_drafts(user):
+    """Drafts (forums and panels not yet public) are shown to organizers only, never to other staff."""
+    return is_organizer(user)
 
 
 def grant_app_permissions_to_organizers(apps, app_label):

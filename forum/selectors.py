@@ -4,6 +4,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Forum
+from .permissions import sees_drafts
+
+
+def visible_forums(*, user):
+    """Every edition for organizers; published and archived ones for everybody else."""
+    return Forum.objects.all() if sees_drafts(user) else public_forums()
 
 
 def public_forums():
@@ -19,8 +25,8 @@ def current_forum():
 
 
 def forum_for_visitor(*, slug, user):
-    """A forum by slug; drafts only for staff. None when the visitor may not see it."""
+    """A forum by slug; drafts only for organizers. None when the visitor may not see it."""
     query = Q(slug=slug)
-    if not (user and user.is_staff):
+    if not sees_drafts(user):
         query &= Q(status__in=[Forum.Status.PUBLISHED, Forum.Status.ARCHIVED])
     return Forum.objects.filter(query).prefetch_related("themes", "rooms").first()

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from api.permissions import PublicReadOrganizerWrite
 from api.schema import ErrorSerializer
 from forum.models import Forum
+from forum.permissions import sees_drafts
 
 from . import selectors, services
 from .models import Panel, Participation
@@ -234,7 +235,7 @@ class PanelFilter(filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         # Only organizers choose statuses; the public always sees the public program.
-        if self.request is None or not self.request.user.is_staff:
+        if self.request is None or not sees_drafts(self.request.user):
             return queryset
         return queryset.filter(status=value)
 
@@ -258,7 +259,7 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(selectors._participations())
-        if self.request.user.is_staff:
+        if sees_drafts(self.request.user):
             return panels
         return panels.filter(
             selectors.public_panel_filter(),

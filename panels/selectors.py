@@ -5,6 +5,8 @@ from itertools import groupby
 
 from django.db.models import Max, Prefetch, Q
 
+from forum.permissions import sees_drafts
+
 from . import conflicts as rules
 from .models import HOLDING_STATUSES, Panel, Participation
 
@@ -44,9 +46,9 @@ def public_panels(*, forum, theme=None, day=None, room=None, language=None):
 
 
 def public_panel(*, forum, panel_id, user=None):
-    """One panel as the visitor may see it (staff also see drafts); None otherwise."""
+    """One panel as the visitor may see it (organizers also see drafts); None otherwise."""
     panels = Panel.objects.filter(forum=forum, pk=panel_id)
-    if not (user and user.is_staff):
+    if not sees_drafts(user):
         panels = panels.filter(public_panel_filter())
     return panels.select_related("theme", "room", "forum").prefetch_related(_participations()).first()
 

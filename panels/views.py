@@ -12,6 +12,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
 
+from forum.permissions import sees_drafts
 from forum.selectors import forum_for_visitor
 
 from . import exports, selectors, services
@@ -39,9 +40,9 @@ def _last_modified(request, slug, **kwargs):
 
 
 def _etag(request, slug, **kwargs):
-    """Changes with the data, the language, the filters and whether the visitor is staff."""
+    """Changes with the data, the language, the filters and whether the visitor sees drafts."""
     stamp = _last_modified(request, slug)
-    key = f"{stamp.isoformat()}|{get_language()}|{request.get_full_path()}|{request.user.is_staff}"
+    key = f"{stamp.isoformat()}|{get_language()}|{request.get_full_path()}|{sees_drafts(request.user)}"
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Forum
-from tests.factories import ForumFactory, RoomFactory
+from tests.factories import ForumFactory, RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +65,19 @@ def test_home_prefers_the_upcoming_edition_to_past_ones(client):
     assert past.name_az not in html
 
 
-def test_draft_edition_is_hidden_from_the_public_and_shown_to_staff(client, organizer):
+def test_draft_edition_is_hidden_from_the_public_and_shown_to_organizers(client, organizer):
     forum = ForumFactory(status=Forum.Status.DRAFT)
     assert client.get(forum.get_absolute_url()).status_code == 404
     client.force_login(organizer)
     assert client.get(forum.get_absolute_url()).status_code == 200
+
+
+def test_draft_edition_is_hidden_from_staff_outside_the_organizers_group(client):
+    forum = ForumFactory(status=Forum.Status.DRAFT)
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(forum.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/v1/forums/{forum.slug}/").status_code == 404
+    assert forum.slug not in client.get("/api/v1/forums/").content.decode()
 
 
 def test_unknown_edition_is_404(client):

@@ -116,6 +116,12 @@ def test_panel_page_of_a_draft_is_404_for_the_public_and_visible_to_staff(organi
     assert "Not public: this panel is draft." in response.content.decode()
 
 
+def test_panel_drafts_stay_hidden_from_staff_outside_the_organizers_group(client, forum, program):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("panels:detail", args=[forum.slug, program["draft"].pk])).status_code == 404
+    assert "Secret draft" not in client.get(f"/api/v1/panels/?forum={forum.slug}&page_size=200").content.decode()
+
+
 def test_forum_page_links_to_the_program(client, forum):
     html = client.get(forum.get_absolute_url()).content.decode()
     assert f'href="/forums/{forum.slug}/program/"' in html

@@ -7,5 +7,6 @@ app_name = "forum"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("forums/", views.editions, name="editions"),
     path("forums/<slug:slug>/", views.forum_detail, name="detail"),
 ]

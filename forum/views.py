@@ -14,6 +14,12 @@ def home(request):
 
 
 @require_GET
+def editions(request):
+    forums = selectors.visible_forums(user=request.user).order_by("-start_date", "-edition")
+    return render(request, "forum/editions.html", {"forums": forums})
+
+
+@require_GET
 def forum_detail(request, slug):
     forum = selectors.forum_for_visitor(slug=slug, user=request.user)
     if forum is None:

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -95,3 +97,56 @@ def test_forum_status_change_goes_through_the_service(forum):
     services.set_forum_status(forum=forum, status=Forum.Status.ARCHIVED)
     forum.refresh_from_db()
     assert forum.status == Forum.Status.ARCHIVED
+
+
+def test_editions_page_lists_public_editions_newest_first_without_drafts(client):
+    older = ForumFactory(start_date=datetime.date(2025, 10, 1), end_date=datetime.date(2025, 10, 2))
+    older.status = Forum.Status.ARCHIVED
+    older.save()
+    newer = ForumFactory()
+    draft = ForumFactory(status=Forum.Status.DRAFT)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("forum:editions")).content.decode()
+    assert newer.name_en in html and older.name_en in html and draft.name_en not in html
+    assert html.index(newer.name_en) < html.index(older.name_en)
+    assert reverse("panels:program", args=[older.slug]) in html
+
+
+def test_editions_page_shows_drafts_to_organizers(client, organizer):
+    draft = ForumFactory(status=Forum.Status.DRAFT)
+    client.force_login(organizer)
+    assert draft.name_az in client.get(reverse("forum:editions")).content.decode()
+
+
+def test_editions_page_runs_the_same_queries_for_two_or_twenty_editions(client, django_assert_num_queries):
+    for _ in range(2):
+        ForumFactory()
+    with django_assert_num_queries(1):
+        client.get(reverse("forum:editions"))
+    for _ in range(18):
+        ForumFactory()
+    with django_assert_num_queries(1):
+        assert client.get(reverse("forum:editions")).status_code == 200
+
+
+def test_every_page_links_to_the_editions_archive(client):
+    forum = ForumFactory()
+    assert reverse("forum:editions") in client.get(forum.get_absolute_url()).content.decode()
+
+
+def test_navigation_marks_the_current_page_once(client):
+    forum = ForumFactory()
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("speakers:list", args=[forum.slug])).content.decode()
+    nav = html.split('class="main-nav">', 1)[1].split("</nav>", 1)[0]
+    assert nav.count(">Speakers<") == 1
+    assert f'href="{reverse("speakers:list", args=[forum.slug])}" aria-current="page"' in nav
+
+
+def test_organizers_menu_is_shown_to_organizers_only(client, organizer):
+    forum = ForumFactory()
+    client.cookies["django_language"] = "en"
+    client.force_login(UserFactory(is_staff=True))
+    assert "Schedule grid" not in client.get(forum.get_absolute_url()).content.decode()
+    client.force_login(organizer)
+    assert "Schedule grid" in client.get(forum.get_absolute_url()).content.decode()

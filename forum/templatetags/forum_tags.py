@@ -1,0 +1,13 @@
+"""Template helpers shared by every app's pages."""
+
+from django import template
+
+from forum.permissions import is_organizer
+
+register = template.Library()
+
+
+@register.filter(name="is_organizer")
+def is_organizer_filter(user):
+    """Whether to show the organizers' menu: staff pages refuse staff outside the group anyway."""
+    return is_organizer(user)

@@ -91,7 +91,7 @@ serve: setup
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 bench: setup-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 messages: setup
 	$(PY) manage.py app_messages

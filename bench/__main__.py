@@ -1,4 +1,7 @@
-"""`make bench`: run every benchmark scenario in bench/ and write results to bench/results/."""
+"""`make bench`: run every benchmark scenario in bench/ and write results to bench/results/.
+
+`python -m bench program outbox` (or `make bench BENCH="program"`) runs only the scenarios named.
+"""
 
 import importlib
 import pkgutil
@@ -10,6 +13,11 @@ HERE = Path(__file__).resolve().parent
 
 def main():
     names = [info.name for info in pkgutil.iter_modules([str(HERE)]) if info.name.startswith("bench_")]
+    wanted = {f"bench_{name.removeprefix('bench_')}" for name in sys.argv[1:]}
+    if wanted - set(names):
+        print("Unknown scenario: " + ", ".join(sorted(wanted - set(names))))
+        return 2
+    names = [name for name in names if not wanted or name in wanted]
     if not names:
         print("No benchmark scenarios yet.")
         return 0

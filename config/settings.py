@@ -208,6 +208,10 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds the public program page and its exports stay cached (panels/caching.py); 0 turns it off.
+# Keys carry the program's version stamp, so an edit shows at once: this only bounds how long
+# superseded copies linger.
+PROGRAM_CACHE_TIMEOUT = env.int("PROGRAM_CACHE_TIMEOUT", default=300)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "forum.views.ratelimited"
 # Where the client address comes from. Behind a reverse proxy REMOTE_ADDR is the proxy: set this to

@@ -122,6 +122,7 @@ class Room(models.Model):
         _("interpretation languages"), default=list, blank=True, validators=[validate_language_list]
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)  # part of the program's version stamp
 
     class Meta:
         ordering = ["forum", "order", "id"]
@@ -139,6 +140,7 @@ class Theme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     colour = models.CharField(_("colour"), max_length=7, default="#1f5fa8", validators=[colour_validator])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)  # part of the program's version stamp
 
     class Meta:
         ordering = ["forum", "order", "id"]

@@ -3,9 +3,13 @@
 import datetime
 from itertools import groupby
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
+from forum.models import Forum, Room, Theme
 from forum.permissions import sees_drafts
+from forum.selectors import visible_forums
+from speakers.models import Speaker
 
 from . import conflicts as rules
 from .models import HOLDING_STATUSES, Panel, Participation
@@ -62,13 +66,40 @@ def organizer_panels(*, forum):
     )
 
 
+def _latest_change(queryset):
+    return Subquery(queryset.order_by("-updated_at").values("updated_at")[:1])
+
+
+def schedule_stamp():
+    """An annotation for a Forum queryset: when anything the program and its exports show last
+    changed, to the microsecond. It covers the forum itself, its panels (participations added or
+    removed touch their panel), the speakers on them (names, bios, positions), its rooms and its
+    themes. Deletions are covered by ``panels.signals``, which touch the forum."""
+    forum = OuterRef("pk")
+    parts = [
+        _latest_change(Panel.objects.filter(forum=forum)),
+        _latest_change(Speaker.objects.filter(participations__panel__forum=forum)),
+        _latest_change(Room.objects.filter(forum=forum)),
+        _latest_change(Theme.objects.filter(forum=forum)),
+    ]
+    # Greatest() is NULL on SQLite when any part is NULL: fall back to the forum's own stamp.
+    return Greatest(F("updated_at"), *(Coalesce(part, F("updated_at")) for part in parts))
+
+
+def forum_with_schedule_stamp(*, slug, user):
+    """The forum the visitor may see (drafts only for organizers) with ``schedule_stamp``, in one
+    query; None when the visitor may not see it."""
+    return visible_forums(user=user).filter(slug=slug).annotate(schedule_stamp=schedule_stamp()).first()
+
+
 def schedule_last_modified(*, forum):
-    """When anything the program shows last changed: the forum, its panels, their speakers."""
-    stamps = Panel.objects.filter(forum=forum).aggregate(
-        panels=Max("updated_at"), speakers=Max("participations__speaker__updated_at")
-    )
-    candidates = [forum.updated_at, stamps["panels"], stamps["speakers"]]
-    return max(stamp for stamp in candidates if stamp is not None).replace(microsecond=0)
+    """When anything the program shows last changed: the forum, its panels, their speakers, its
+    rooms and themes (see ``schedule_stamp``). Full precision: the cache keys and ETags built on it
+    must change on two edits within the same second; Last-Modified drops the fraction itself."""
+    stamp = getattr(forum, "schedule_stamp", None)
+    if stamp is None:
+        stamp = Forum.objects.filter(pk=forum.pk).values_list(schedule_stamp(), flat=True).get()
+    return stamp
 
 
 def local_day(panel):

@@ -7,7 +7,9 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
@@ -15,7 +17,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 from forum.permissions import sees_drafts
 from forum.selectors import forum_for_visitor
 
-from . import exports, selectors, services
+from . import caching, exports, selectors, services
 from .errors import PanelError
 from .forms import ProgramFilterForm, SlotForm
 from .models import Panel, ScheduleChange
@@ -24,19 +26,17 @@ from .models import Panel, ScheduleChange
 
 
 def _forum(request, slug):
-    """The forum the visitor may see, looked up once per request."""
-    cache = request.__dict__.setdefault("_forums", {})
-    if slug not in cache:
-        cache[slug] = forum_for_visitor(slug=slug, user=request.user)
-    if cache[slug] is None:
+    """The forum the visitor may see, with its schedule stamp, looked up once per request."""
+    forums = request.__dict__.setdefault("_forums", {})
+    if slug not in forums:
+        forums[slug] = selectors.forum_with_schedule_stamp(slug=slug, user=request.user)
+    if forums[slug] is None:
         raise Http404(_("No such forum edition."))
-    return cache[slug]
+    return forums[slug]
 
 
 def _last_modified(request, slug, **kwargs):
-    if not hasattr(request, "_schedule_stamp"):
-        request._schedule_stamp = selectors.schedule_last_modified(forum=_forum(request, slug))
-    return request._schedule_stamp
+    return selectors.schedule_last_modified(forum=_forum(request, slug))
 
 
 def _etag(request, slug, **kwargs):
@@ -52,23 +52,42 @@ conditional = condition(etag_func=_etag, last_modified_func=_last_modified)
 # --- public pages --------------------------------------------------------------------------
 
 
+PROGRAM_FILTERS = tuple(ProgramFilterForm.base_fields)
+
+
+def _program_content(forum, form, days=(), filtered=False, count=0):
+    # Rendered without the request on purpose: base.html's language switcher carries a CSRF token
+    # and the navigation depends on the visitor, so the whole page must never be cached. This
+    # fragment (heading, filters, export links, the days) depends only on the forum's data, the
+    # language and the filters, and cannot reach the token, the user or the messages.
+    context = {"forum": forum, "form": form, "days": days, "filtered": filtered, "count": count}
+    return render_to_string("panels/_program_content.html", context)
+
+
 @require_GET
 @conditional
 def program(request, slug):
     forum = _forum(request, slug)
-    form = ProgramFilterForm(request.GET or None, forum=forum)
-    if request.GET and not form.is_valid():
-        return render(request, "panels/program.html", {"forum": forum, "form": form, "days": []}, status=400)
-    filters = form.filters() if request.GET else {}
-    panels = list(selectors.public_panels(forum=forum, **filters))
-    days = [
-        {"day": day, "slots": selectors.group_by_time(day_panels)} for day, day_panels in selectors.group_by_day(panels)
-    ]
-    return render(
-        request,
-        "panels/program.html",
-        {"forum": forum, "form": form, "days": days, "filtered": any(filters.values()), "count": len(panels)},
+    # The filters as the form reads them (the last value of each, unknown parameters ignored), so
+    # ?theme=x&utm=y and ?theme=x share a copy. Invalid values miss, answer 400 and are not stored.
+    query = [(name, request.GET.get(name, "")) for name in PROGRAM_FILTERS]
+    key, content = caching.lookup(
+        user=request.user, kind="program", forum=forum, stamp=_last_modified(request, slug), query=query
     )
+    if content is None:
+        form = ProgramFilterForm(request.GET or None, forum=forum)
+        if request.GET and not form.is_valid():
+            content = _program_content(forum, form)
+            return render(request, "panels/program.html", {"forum": forum, "content": content}, status=400)
+        filters = form.filters() if request.GET else {}
+        panels = list(selectors.public_panels(forum=forum, **filters))
+        days = [
+            {"day": day, "slots": selectors.group_by_time(day_panels)}
+            for day, day_panels in selectors.group_by_day(panels)
+        ]
+        content = _program_content(forum, form, days, filtered=any(filters.values()), count=len(panels))
+        caching.store(key, str(content))
+    return render(request, "panels/program.html", {"forum": forum, "content": mark_safe(content)})  # noqa: S308 - rendered by us
 
 
 @require_GET
@@ -99,40 +118,48 @@ def panel_ics(request, slug, panel_id):
     return _attachment(body, "text/calendar; charset=utf-8", f"{forum.slug}-panel-{panel.pk}.ics")
 
 
+def _export(request, slug, kind, build):
+    """The body of export ``kind``: ``build(forum=, panels=, version=)`` on a miss, cached after.
+    Exports never show drafts; organizers bypass the cache all the same (see panels.caching)."""
+    forum = _forum(request, slug)
+    stamp = _last_modified(request, slug)
+    version = stamp.strftime("%Y-%m-%d %H:%M:%S")
+    body = caching.cached(
+        user=request.user,
+        kind=kind,
+        forum=forum,
+        stamp=stamp,
+        build=lambda: build(forum=forum, panels=selectors.public_panels(forum=forum), version=version),
+    )
+    return body
+
+
 @require_GET
 @conditional
 def schedule_ics(request, slug):
-    forum = _forum(request, slug)
-    body = exports.ics(forum=forum, panels=selectors.public_panels(forum=forum))
-    return _attachment(body, "text/calendar; charset=utf-8", f"{forum.slug}.ics", inline=True)
-
-
-def _version(request, slug):
-    return _last_modified(request, slug).strftime("%Y-%m-%d %H:%M:%S")
+    body = _export(request, slug, "schedule.ics", lambda version, **kwargs: exports.ics(**kwargs))
+    return _attachment(body, "text/calendar; charset=utf-8", f"{slug}.ics", inline=True)
 
 
 @require_GET
 @conditional
 def schedule_xml(request, slug):
-    forum = _forum(request, slug)
-    body = exports.frab_xml(forum=forum, panels=selectors.public_panels(forum=forum), version=_version(request, slug))
+    body = _export(request, slug, "schedule.xml", exports.frab_xml)
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 @require_GET
 @conditional
 def schedule_json(request, slug):
-    forum = _forum(request, slug)
-    body = exports.frab_json(forum=forum, panels=selectors.public_panels(forum=forum), version=_version(request, slug))
+    body = _export(request, slug, "schedule.json", exports.frab_json)
     return HttpResponse(body, content_type="application/json")
 
 
 @require_GET
 @conditional
 def program_csv(request, slug):
-    forum = _forum(request, slug)
-    body = exports.program_csv(forum=forum, panels=selectors.public_panels(forum=forum))
-    return _attachment(body, "text/csv; charset=utf-8", f"{forum.slug}-program.csv")
+    body = _export(request, slug, "program.csv", lambda version, **kwargs: exports.program_csv(**kwargs))
+    return _attachment(body, "text/csv; charset=utf-8", f"{slug}-program.csv")
 
 
 # --- the organizer's schedule grid ---------------------------------------------------------

@@ -314,8 +314,9 @@ def offer_panel(*, invitation, panel, role=Participation.Role.PANELIST):
     if not created and offer.role != role:
         offer.role = role
         offer.save(update_fields=["role"])
-        if offer.answer == InvitationPanel.Answer.ACCEPTED:
-            Participation.objects.filter(panel=panel, speaker_id=invitation.speaker_id).update(role=role)
+        accepted = offer.answer == InvitationPanel.Answer.ACCEPTED
+        if accepted and Participation.objects.filter(panel=panel, speaker_id=invitation.speaker_id).update(role=role):
+            panel.save(update_fields=["updated_at"])  # the program shows the role
     return offer
 
 

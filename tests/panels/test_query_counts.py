@@ -39,9 +39,13 @@ def fill(forum, count):
     )
 
 
-# forum, its themes and rooms (3), the last-modified stamp (1), panels (1), their speakers (1).
+# Cold (nothing cached): the forum with its schedule stamp (1), public panels (1), their speakers
+# (1); the program also reads the themes and rooms its filters offer (2), the frab XML and JSON the
+# rooms and tracks (themes) they list (2). The forum lookup used to prefetch themes and rooms for every page and ask for
+# the stamp apart: exports now skip what they do not read. Warm answers are counted in
+# test_caching.py.
 PAGES = ["program", "schedule-ics", "schedule-xml", "schedule-json", "program-csv"]
-PAGE_QUERIES = 6
+PAGE_QUERIES = {"program": 5, "schedule-ics": 3, "schedule-xml": 5, "schedule-json": 5, "program-csv": 3}
 # page count (1), panels with forum, theme and room (1), their speakers (1).
 LIST_QUERIES = 3
 
@@ -51,7 +55,7 @@ LIST_QUERIES = 3
 def test_program_and_exports_run_the_same_queries_at_any_size(client, forum, name, size, django_assert_num_queries):
     fill(forum, size)
     url = reverse(f"panels:{name}", args=[forum.slug])
-    with django_assert_num_queries(PAGE_QUERIES):
+    with django_assert_num_queries(PAGE_QUERIES[name]):
         response = client.get(url)
     assert response.status_code == 200
     assert f"Panel {size - 1}".encode() in response.content

@@ -1,0 +1,33 @@
+"""Deletions move the program's version stamp.
+
+``selectors.schedule_stamp`` is the latest ``updated_at`` of what the program shows, so an edit
+moves it, but a deleted row takes its stamp away with it: deleting a panel, a speaker's place on a
+panel (also when the speaker is deleted), a room or a theme would leave the stamp where it was and
+the cached program and the ETags stale. These happen in the admin, outside the services, so they
+are caught here: each touches the forum it belonged to. (Deleting a whole forum touches nothing
+that outlives it.)
+"""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils import timezone
+
+from forum.models import Forum, Room, Theme
+
+from .models import Panel, Participation
+
+
+def touch_forum(**lookup):
+    Forum.objects.filter(**lookup).update(updated_at=timezone.now())
+
+
+@receiver(post_delete, sender=Panel, dispatch_uid="panels.program_stamp.panel")
+@receiver(post_delete, sender=Room, dispatch_uid="panels.program_stamp.room")
+@receiver(post_delete, sender=Theme, dispatch_uid="panels.program_stamp.theme")
+def _forum_part_deleted(sender, instance, **kwargs):
+    touch_forum(pk=instance.forum_id)
+
+
+@receiver(post_delete, sender=Participation, dispatch_uid="panels.program_stamp.participation")
+def _participation_deleted(sender, instance, **kwargs):
+    touch_forum(panels__pk=instance.panel_id)

@@ -50,7 +50,10 @@ class OutboxMessageSerializer(serializers.ModelSerializer):
 
 class OutboxFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=OutboxMessage.State.choices)
-    kind = filters.CharFilter(help_text="The template kind, e.g. registration_confirmation.")
+    kind = filters.CharFilter(
+        help_text="The template kind, e.g. speaker_invitation, registration_confirmed, registration_cancelled, "
+        "registration_cancelled_by_organizer, registration_hold_expired."
+    )
     language = filters.CharFilter()
     recipient = filters.CharFilter(lookup_expr="icontains", help_text="Part of the recipient's address.")
 

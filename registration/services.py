@@ -7,6 +7,7 @@ the next waitlisted person before the lock is released.
 """
 
 import datetime
+import email.utils
 import re
 import secrets
 from dataclasses import dataclass
@@ -175,6 +176,60 @@ def _send(registration, *, kind, dedupe_key, now, token=None):
         dedupe_key=dedupe_key,
         related=registration,
         attachments=attachments,
+    )
+
+
+# Messages about a registration that has ended (cancelled, or a hold that expired). They carry no
+# personal link: the manage page of a cancelled registration only says so and links to the public
+# form, which the message links to directly. One message per registration and kind (dedupe key).
+NOTICE_KINDS = {
+    Registration.CancelReason.ATTENDEE: "registration_cancelled",
+    Registration.CancelReason.ORGANIZER: "registration_cancelled_by_organizer",
+    Registration.CancelReason.EXPIRED: "registration_hold_expired",
+}
+
+
+def register_url(forum):
+    return settings.SITE_URL + reverse("registration:register", kwargs={"slug": forum.slug})
+
+
+def contact_email():
+    """Where people reach the organizers: the address mail comes from (replies reach them)."""
+    return email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def _send_ended_notice(registration, now):
+    """Queue the message telling the person their registration ended, in the current transaction.
+
+    Anonymized registrations get nothing. The link to register again is included only while the
+    edition's registration is open."""
+    kind = NOTICE_KINDS.get(registration.cancel_reason)
+    if kind is None or registration.anonymized_at:
+        return None
+    forum = registration.forum
+    language = registration.language
+    context = {
+        "registration_id": registration.pk,
+        "forum_id": forum.pk,
+        "first_name": registration.first_name,
+        "full_name": registration.full_name,
+        "forum_name": _forum_text(forum, "name", language),
+        "forum_city": _forum_text(forum, "city", language),
+        "forum_start": forum.start_date.strftime("%d.%m.%Y"),
+        "forum_end": forum.end_date.strftime("%d.%m.%Y"),
+        "forum_timezone": forum.timezone,
+        "register_url": register_url(forum) if registration_is_open(forum=forum, now=now) else "",
+        "contact_email": contact_email(),
+    }
+    if kind == "registration_hold_expired" and registration.hold_expires_at:
+        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+    return enqueue(
+        kind=kind,
+        recipient=registration.email,
+        language=language,
+        context=context,
+        dedupe_key=f"registration:{registration.pk}:{kind.removeprefix('registration_')}",
+        related=registration,
     )
 
 
@@ -439,6 +494,7 @@ def cancel(*, token, now=None):
         registration.cancel_reason = Registration.CancelReason.ATTENDEE
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+        _send_ended_notice(registration, now)
         _promote(forum, now)
     return registration
 
@@ -470,16 +526,19 @@ def cancel_by_organizer(*, registration_id, forum=None, by=None, now=None):
         registration.cancelled_at = now
         registration.hold_expires_at = None
         registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "hold_expires_at", "updated_at"])
+        _send_ended_notice(registration, now)
         _promote(locked_forum, now)
     return registration
 
 
 def _expire(registrations, now):
+    """Release expired holds and tell each person (inside the caller's locked transaction)."""
     for registration in registrations:
         registration.status = Status.CANCELLED
         registration.cancel_reason = Registration.CancelReason.EXPIRED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+        _send_ended_notice(registration, now)
 
 
 def _promote(forum, now):
@@ -531,9 +590,9 @@ def expire_holds(*, now=None):
         with transaction.atomic():
             forum = _lock_forum(forum_id)
             expired = list(
-                Registration.objects.select_for_update().filter(
-                    forum=forum, status=Status.PENDING, hold_expires_at__lte=now
-                )
+                Registration.objects.select_for_update(of=("self",))
+                .select_related("forum")  # the notice names the forum (already locked above)
+                .filter(forum=forum, status=Status.PENDING, hold_expires_at__lte=now)
             )
             _expire(expired, now)
             _promote(forum, now)

@@ -1,5 +1,7 @@
 """Forms of the RSVP and organizer pages. They parse input; the rules live in services."""
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -70,44 +72,90 @@ class TravelForm(forms.ModelForm):
 
 
 class AvailabilityForm(forms.Form):
-    """One window per forum day, in forum time. Leave a day empty if you cannot speak that day."""
+    """Up to ``ROWS`` windows per forum day, in forum time (fields ``day{i}_{row}_from`` and
+    ``day{i}_{row}_to``). Leave a day empty if you cannot speak that day. Windows of one day must
+    not overlap (touching ones are fine: the service joins them)."""
+
+    ROWS = 3
 
     def __init__(self, *args, forum, windows=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.forum = forum
         by_day = {}
-        for window in windows:
+        for window in sorted(windows, key=lambda w: w.start):
             start = window.start.astimezone(forum.tz)
             end = window.end.astimezone(forum.tz)
-            by_day.setdefault(start.date(), (start.time(), end.time() if end.date() == start.date() else None))
+            # A window running to midnight (possible through the API) shows as ending at 23:59.
+            by_day.setdefault(start.date(), []).append(
+                (start.time(), end.time() if end.date() == start.date() else datetime.time(23, 59))
+            )
+        # Three rows a day; more only when more windows were stored (through the API), so that
+        # saving the page never drops one the speaker did not see.
+        self.rows = [max(self.ROWS, len(by_day.get(day, []))) for day in forum.days]
         for index, day in enumerate(forum.days):
-            start, end = by_day.get(day, (None, None))
-            time_widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-            self.fields[f"day{index}_from"] = forms.TimeField(
-                label=_("From"), required=False, initial=start, widget=time_widget
-            )
-            self.fields[f"day{index}_to"] = forms.TimeField(
-                label=_("Until"), required=False, initial=end, widget=time_widget
-            )
+            stored = by_day.get(day, [])
+            for row in range(self.rows[index]):
+                start, end = stored[row] if row < len(stored) else (None, None)
+                time_widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                self.fields[f"day{index}_{row}_from"] = forms.TimeField(
+                    label=_("From"), required=False, initial=start, widget=time_widget
+                )
+                self.fields[f"day{index}_{row}_to"] = forms.TimeField(
+                    label=_("Until"), required=False, initial=end, widget=time_widget
+                )
 
     def days(self):
-        return [(day, self[f"day{i}_from"], self[f"day{i}_to"]) for i, day in enumerate(self.forum.days)]
+        """``[(day, [(row number, from field, until field), ...]), ...]`` for the template."""
+        return [
+            (
+                day,
+                [
+                    (row + 1, self[f"day{index}_{row}_from"], self[f"day{index}_{row}_to"])
+                    for row in range(self.rows[index])
+                ],
+            )
+            for index, day in enumerate(self.forum.days)
+        ]
 
     def clean(self):
         data = super().clean()
         for index, _day in enumerate(self.forum.days):
-            start, end = data.get(f"day{index}_from"), data.get(f"day{index}_to")
-            if bool(start) != bool(end):
-                self.add_error(f"day{index}_to", _("Give both times, or leave both empty."))
+            filled = []
+            for row in range(self.rows[index]):
+                name_from, name_to = f"day{index}_{row}_from", f"day{index}_{row}_to"
+                if name_from in self.errors or name_to in self.errors:
+                    continue
+                start, end = data.get(name_from), data.get(name_to)
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    self.add_error(name_to if end is None else name_from, _("Give both times, or leave both empty."))
+                elif end <= start:
+                    self.add_error(name_to, _("The end must be after the start."))
+                else:
+                    filled.append((start, end, row))
+            # Every pair is compared (a handful of rows); the later row carries the message.
+            for position, (start, end, row) in enumerate(filled):
+                for other_start, other_end, _other_row in filled[:position]:
+                    if start < other_end and other_start < end:
+                        self.add_error(
+                            f"day{index}_{row}_from",
+                            _("This window overlaps %(start)s–%(end)s on the same day; join them into one.")
+                            % {"start": other_start.strftime("%H:%M"), "end": other_end.strftime("%H:%M")},
+                        )
+                        break
         return data
 
     def windows(self):
+        """The filled windows as aware datetimes ``[(start, end), ...]``, in forum time."""
         result = []
         for index, day in enumerate(self.forum.days):
-            start, end = self.cleaned_data.get(f"day{index}_from"), self.cleaned_data.get(f"day{index}_to")
-            if start and end:
-                result.append((self.forum.local_datetime(day, start), self.forum.local_datetime(day, end)))
-        return result
+            for row in range(self.rows[index]):
+                start = self.cleaned_data.get(f"day{index}_{row}_from")
+                end = self.cleaned_data.get(f"day{index}_{row}_to")
+                if start and end:
+                    result.append((self.forum.local_datetime(day, start), self.forum.local_datetime(day, end)))
+        return sorted(result)
 
 
 class ProfileForm(forms.Form):

@@ -168,7 +168,11 @@ def rsvp(request, invitation, token):
                 )
                 messages.success(request, _("Your travel details are saved."))
         elif action == "availability":
-            form = forms["availability_form"] = AvailabilityForm(request.POST, forum=invitation.forum)
+            form = forms["availability_form"] = AvailabilityForm(
+                request.POST,
+                forum=invitation.forum,
+                windows=selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker),
+            )
             if form.is_valid():
                 services.set_availability(invitation=invitation, windows=form.windows())
                 messages.success(request, _("Your availability is saved."))

@@ -285,6 +285,9 @@ def test_the_confirmation_email_is_delivered_with_badge_and_calendar(settings):
         "registration_promoted",
         "registration_confirmed",
         "registration_day_before",
+        "registration_cancelled",
+        "registration_cancelled_by_organizer",
+        "registration_hold_expired",
     ],
 )
 def test_every_registration_email_renders_in_every_language(kind, language):
@@ -295,7 +298,13 @@ def test_every_registration_email_renders_in_every_language(kind, language):
     services.confirm(token=registration.raw_token)
     message = OutboxMessage.objects.filter(related_id=str(registration.pk)).first()
     message.kind = kind
-    message.context = {**message.context, "confirm_url": "https://x/c/", "hold_expires_at": "01.10.2030 12:00"}
+    message.context = {
+        **message.context,
+        "confirm_url": "https://x/c/",
+        "hold_expires_at": "01.10.2030 12:00",
+        "register_url": "https://x/r/",
+        "contact_email": "team@example.org",
+    }
     subject, text, html = render_message(message)
     name = getattr(forum, f"name_{language}")
     assert name in subject

@@ -236,14 +236,61 @@ def test_availability_windows_are_stored_in_forum_time(client, forum):
     invitation, token = sent_invitation(forum)
     response = client.post(
         f"/rsvp/{token}/",
-        {"action": "availability", "day0_from": "09:00", "day0_to": "12:30", "day1_from": "", "day1_to": ""},
+        {"action": "availability", "day0_0_from": "09:00", "day0_0_to": "12:30", "day1_0_from": "", "day1_0_to": ""},
     )
     assert response.status_code == 302
     window = Availability.objects.get(speaker=invitation.speaker, forum=forum)
     assert window.start == forum.local_datetime(forum.start_date, datetime.time(9, 0))
     assert window.end == forum.local_datetime(forum.start_date, datetime.time(12, 30))
-    response = client.post(f"/rsvp/{token}/", {"action": "availability", "day0_from": "09:00", "day0_to": ""})
+    response = client.post(f"/rsvp/{token}/", {"action": "availability", "day0_0_from": "09:00", "day0_0_to": ""})
     assert response.status_code == 400
+
+
+def test_two_windows_in_one_day_are_saved_and_shown_again(client, forum):
+    invitation, token = sent_invitation(forum)
+    response = client.post(
+        f"/rsvp/{token}/",
+        {"action": "availability", "day0_0_from": "15:00", "day0_0_to": "18:00",
+         "day0_1_from": "09:00", "day0_1_to": "12:00", "day1_2_from": "10:00", "day1_2_to": "11:00"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    day0, day1 = forum.days
+    rows = Availability.objects.filter(speaker=invitation.speaker, forum=forum).order_by("start")
+    stored = list(rows.values_list("start", "end"))
+    assert stored == [
+        (forum.local_datetime(day0, datetime.time(9)), forum.local_datetime(day0, datetime.time(12))),
+        (forum.local_datetime(day0, datetime.time(15)), forum.local_datetime(day0, datetime.time(18))),
+        (forum.local_datetime(day1, datetime.time(10)), forum.local_datetime(day1, datetime.time(11))),
+    ]
+    page = client.get(f"/rsvp/{token}/").content.decode()
+    # Shown again in forum time, earliest window first, each day in its own table.
+    assert re.search(r'name="day0_0_from" value="09:00"', page)
+    assert re.search(r'name="day0_0_to" value="12:00"', page)
+    assert re.search(r'name="day0_1_from" value="15:00"', page)
+    assert re.search(r'name="day0_1_to" value="18:00"', page)
+    assert re.search(r'name="day1_0_from" value="10:00"', page)
+    assert re.search(r'name="day0_2_from"(?! value=)', page)
+    assert page.count('<table class="availability">') == len(forum.days)
+
+
+def test_overlapping_windows_are_refused_with_a_message_and_nothing_is_written(client, forum):
+    invitation, token = sent_invitation(forum, preferred_language="en")
+    services.set_availability(
+        invitation=invitation,
+        windows=[(forum.local_datetime(forum.start_date, datetime.time(8)),
+                  forum.local_datetime(forum.start_date, datetime.time(9)))],
+    )  # fmt: skip
+    before = list(Availability.objects.filter(speaker=invitation.speaker).values_list("start", "end"))
+    response = client.post(
+        f"/rsvp/{token}/",
+        {"action": "availability",
+         "day0_0_from": "09:00", "day0_0_to": "12:00", "day0_1_from": "11:00", "day0_1_to": "13:00"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    form = response.context["availability_form"]
+    assert form.errors["day0_1_from"] == ["This window overlaps 09:00–12:00 on the same day; join them into one."]
+    assert "This window overlaps 09:00–12:00" in response.content.decode()
+    assert list(Availability.objects.filter(speaker=invitation.speaker).values_list("start", "end")) == before
 
 
 def _image(fmt="PNG", size=(2400, 1600)):

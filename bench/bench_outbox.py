@@ -12,7 +12,6 @@ row is ``sent``. Results go to ``bench/results/outbox.json`` and a line in ``ben
 """
 
 import datetime
-import json
 import os
 import platform
 import signal
@@ -23,9 +22,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench import RESULTS, record
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-RESULTS = HERE / "results"
+
 WORKER_LOG = RESULTS / "tmp" / "outbox-worker.log"
 
 
@@ -218,23 +219,12 @@ def main():
         "smtp_duplicates": duplicates,
         "states": states,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "outbox.json").write_text(json.dumps(result, indent=2) + "\n")
     line = (
         f"| {result['date'][:10]} | outbox | {total} messages, 1 worker x{concurrency}, {os.cpu_count()} CPUs | "
         f"{result['messages_per_second']} msg/s | drained in {result['drain_seconds']} s | "
         f"{received} received, {duplicates} duplicates |\n"
     )
-    readme = RESULTS / "README.md"
-    if not readme.exists():
-        readme.write_text(
-            "# Benchmark results\n\n"
-            "| date | scenario | setup | throughput | time | check |\n"
-            "| --- | --- | --- | --- | --- | --- |\n"
-        )
-    with readme.open("a") as out:
-        out.write(line)
-    print(json.dumps(result, indent=2))
+    record("outbox.json", result, [line])
     if sent != total or duplicates:
         raise SystemExit("outbox benchmark: not every message was delivered exactly once")
     return result

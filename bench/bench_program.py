@@ -17,7 +17,6 @@ server and takes part of its CPU. Results go to ``bench/results/program.json`` a
 
 import datetime
 import http.client
-import json
 import os
 import platform
 import signal
@@ -28,11 +27,12 @@ import threading
 import time
 from pathlib import Path
 
+from bench import RESULTS, record
 from bench.bench_outbox import _ensure_database, _free_port
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-RESULTS = HERE / "results"
+
 SERVER_LOG = RESULTS / "tmp" / "program-gunicorn.log"
 
 
@@ -207,8 +207,6 @@ def main():
             for name in paths
         },
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "program.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = []
     for name in paths:
         for mode in modes:
@@ -219,16 +217,7 @@ def main():
                 f"p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms | "
                 f"{run['requests']} answered, {run['errors']} errors |\n"
             )
-    readme = RESULTS / "README.md"
-    if not readme.exists():
-        readme.write_text(
-            "# Benchmark results\n\n"
-            "| date | scenario | setup | throughput | time | check |\n"
-            "| --- | --- | --- | --- | --- | --- |\n"
-        )
-    with readme.open("a") as out:
-        out.writelines(lines)
-    print(json.dumps(result, indent=2))
+    record("program.json", result, lines)
     if any(run["errors"] for mode in runs.values() for run in mode.values()):
         raise SystemExit("program benchmark: some requests failed")
     return result

@@ -120,11 +120,13 @@ def _forum_text(forum, field, language):
     return getattr(forum, f"{field}_{language}", None) or getattr(forum, f"{field}_az", "") or getattr(forum, field)
 
 
-def _message_context(registration, token, now):
+def _person_context(registration):
+    """What every message to an attendee says about them and the edition, in their language."""
     forum = registration.forum
     language = registration.language
-    context = {
+    return {
         "registration_id": registration.pk,
+        "forum_id": forum.pk,
         "first_name": registration.first_name,
         "full_name": registration.full_name,
         "forum_name": _forum_text(forum, "name", language),
@@ -134,6 +136,13 @@ def _message_context(registration, token, now):
         "forum_end": forum.end_date.strftime("%d.%m.%Y"),
         "forum_opens_at": forum.day_opens_at.strftime("%H:%M"),
         "forum_timezone": forum.timezone,
+    }
+
+
+def _message_context(registration, token, now):
+    forum = registration.forum
+    context = {
+        **_person_context(registration),
         "status": registration.status,
         "badge_code": registration.badge_code_display,
         "manage_url": manage_url(token),
@@ -207,17 +216,8 @@ def _send_ended_notice(registration, now):
     if kind is None or registration.anonymized_at:
         return None
     forum = registration.forum
-    language = registration.language
     context = {
-        "registration_id": registration.pk,
-        "forum_id": forum.pk,
-        "first_name": registration.first_name,
-        "full_name": registration.full_name,
-        "forum_name": _forum_text(forum, "name", language),
-        "forum_city": _forum_text(forum, "city", language),
-        "forum_start": forum.start_date.strftime("%d.%m.%Y"),
-        "forum_end": forum.end_date.strftime("%d.%m.%Y"),
-        "forum_timezone": forum.timezone,
+        **_person_context(registration),
         "register_url": register_url(forum) if registration_is_open(forum=forum, now=now) else "",
         "contact_email": contact_email(),
     }
@@ -226,7 +226,7 @@ def _send_ended_notice(registration, now):
     return enqueue(
         kind=kind,
         recipient=registration.email,
-        language=language,
+        language=registration.language,
         context=context,
         dedupe_key=f"registration:{registration.pk}:{kind.removeprefix('registration_')}",
         related=registration,

@@ -67,3 +67,19 @@ def test_panel_list_endpoint_runs_the_same_queries_at_any_size(client, forum, si
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(f"/api/v1/panels/?forum={forum.slug}&page_size=200")
     assert response.json()["count"] == size and len(response.json()["results"]) == size
+
+
+# The organizer's grid: the session and its user (2), the user's permissions and groups for the
+# organizers' menu (3), the forum (1), its themes and rooms (2), its panels with theme, room and
+# forum (1), their speakers (1), the recent schedule changes (1).
+GRID_QUERIES = 11
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_organizer_grid_runs_the_same_queries_at_any_size(organizer_client, forum, size, django_assert_num_queries):
+    fill(forum, size)
+    url = reverse("panels:organizer-schedule", args=[forum.slug])
+    with django_assert_num_queries(GRID_QUERIES):
+        response = organizer_client.get(url)
+    assert response.status_code == 200
+    assert f"Panel {size - 1}".encode() in response.content

@@ -144,7 +144,31 @@ def clash_conflicts(*, forum, panel_id, room, start, end, speakers, others):
     return reasons
 
 
+def merge_windows(windows):
+    """Availability windows [(start, end)] sorted, touching or overlapping ones joined into one span."""
+    spans = []
+    for start, end in sorted(windows):
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def unavailable_speakers(*, windows, speaker_ids, start, end):
+    """Ids of the speakers whose stated windows ({speaker id: [(start, end)]}) do not cover
+    [start, end) with one span. A speaker who stated no window is taken to be available."""
+    unavailable = []
+    for speaker_id in speaker_ids:
+        spans = merge_windows(windows.get(speaker_id) or [])
+        if spans and not any(s <= start and end <= e for s, e in spans):
+            unavailable.append(speaker_id)
+    return unavailable
+
+
 def availability_conflicts(*, forum, speakers, unavailable_ids, start, end):
+    """A reason for each of ``speakers`` whose id is in ``unavailable_ids`` (see
+    ``unavailable_speakers``): the scheduling service and the grid give the same text."""
     when = local_when(start, end, forum.tz)
     unavailable = set(unavailable_ids)
     return [

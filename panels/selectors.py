@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Greatest
 from forum.models import Forum, Room, Theme
 from forum.permissions import sees_drafts
 from forum.selectors import visible_forums
+from speakers import selectors as speaker_selectors
 from speakers.models import Speaker
 
 from . import conflicts as rules
@@ -117,10 +118,12 @@ def group_by_time(panels):
 
 
 def current_conflicts(*, forum, panels):
-    """Conflicts of the schedule as it stands, per panel id, from the loaded panels alone: a
-    speaker on two panels at once, slots outside the forum's days or hours. (Changes to the
-    forum's hours or late speaker additions can leave these behind; the grid shows them.)"""
+    """Conflicts of the schedule as it stands, per panel id: a speaker on two panels at once, slots
+    outside the forum's days or hours, speakers placed outside the availability they stated. (Changes
+    to the forum's hours, late speaker additions or a speaker's new windows can leave these behind;
+    the grid shows them.) The panels come loaded; the forum's availability windows cost one query."""
     placed = [panel for panel in panels if panel.status in HOLDING_STATUSES and panel.start]
+    windows = speaker_selectors.availability_windows(forum=forum)
     found = {}
     for panel in placed:
         speakers = [participation.speaker for participation in panel.participations.all()]
@@ -129,6 +132,12 @@ def current_conflicts(*, forum, panels):
             forum=forum, panel_id=panel.pk, room=panel.room, start=panel.start, end=panel.end,
             speakers=speakers, others=placed,
         )  # fmt: skip
+        unavailable = rules.unavailable_speakers(
+            windows=windows, speaker_ids=[speaker.pk for speaker in speakers], start=panel.start, end=panel.end
+        )
+        reasons += rules.availability_conflicts(
+            forum=forum, speakers=speakers, unavailable_ids=unavailable, start=panel.start, end=panel.end
+        )
         if reasons:
             found[panel.pk] = reasons
     return found

@@ -7,10 +7,24 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from panels import conflicts as rules
+
 from .models import Availability, Invitation, InvitationPanel, InvitationToken, Speaker
 
 # A hash no token can have: lookups for malformed input still run the same query and comparison.
 _NO_MATCH = "0" * 64
+
+
+def availability_windows(*, forum, speaker_ids=None):
+    """{speaker id: [(start, end)]} of the stated availability in ``forum``, in one query: of the
+    speakers listed, or of every speaker of the forum when ``speaker_ids`` is None."""
+    rows = Availability.objects.filter(forum=forum)
+    if speaker_ids is not None:
+        rows = rows.filter(speaker_id__in=list(speaker_ids))
+    windows = defaultdict(list)
+    for speaker_id, start, end in rows.order_by("speaker_id", "start").values_list("speaker_id", "start", "end"):
+        windows[speaker_id].append((start, end))
+    return dict(windows)
 
 
 def speakers_unavailable(*, forum, speaker_ids, start, end):
@@ -21,20 +35,8 @@ def speakers_unavailable(*, forum, speaker_ids, start, end):
     speaker_ids = list(speaker_ids)
     if not speaker_ids:
         return []
-    windows = defaultdict(list)
-    rows = Availability.objects.filter(forum=forum, speaker_id__in=speaker_ids).order_by("speaker_id", "start")
-    for speaker_id, w_start, w_end in rows.values_list("speaker_id", "start", "end"):
-        spans = windows[speaker_id]
-        if spans and w_start <= spans[-1][1]:  # touching or overlapping windows form one span
-            spans[-1] = (spans[-1][0], max(spans[-1][1], w_end))
-        else:
-            spans.append((w_start, w_end))
-    unavailable = []
-    for speaker_id in speaker_ids:
-        spans = windows.get(speaker_id)
-        if spans and not any(s <= start and end <= e for s, e in spans):
-            unavailable.append(speaker_id)
-    return unavailable
+    windows = availability_windows(forum=forum, speaker_ids=speaker_ids)
+    return rules.unavailable_speakers(windows=windows, speaker_ids=speaker_ids, start=start, end=end)
 
 
 def invitation_for_token(*, token, now=None):

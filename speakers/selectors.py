@@ -39,6 +39,31 @@ def speakers_unavailable(*, forum, speaker_ids, start, end):
     return rules.unavailable_speakers(windows=windows, speaker_ids=speaker_ids, start=start, end=end)
 
 
+def sessions_outside_availability(*, forum, speaker, windows=None):
+    """The speaker's roles on scheduled or published panels of ``forum`` that lie outside their
+    stated ``windows`` (read from the database when None), in time order, panel and room loaded."""
+    from panels.models import HOLDING_STATUSES, Participation
+
+    if windows is None:
+        windows = availability_windows(forum=forum, speaker_ids=[speaker.pk]).get(speaker.pk, [])
+    if not windows:
+        return []
+    sessions = (
+        Participation.objects.filter(
+            panel__forum=forum, speaker=speaker, panel__status__in=HOLDING_STATUSES, panel__start__isnull=False
+        )
+        .select_related("panel__room", "panel__forum")
+        .order_by("panel__start", "panel_id")
+    )
+    return [
+        part
+        for part in sessions
+        if rules.unavailable_speakers(
+            windows={speaker.pk: windows}, speaker_ids=[speaker.pk], start=part.panel.start, end=part.panel.end
+        )
+    ]
+
+
 def invitation_for_token(*, token, now=None):
     """The invitation an RSVP token opens, or None.
 

@@ -23,7 +23,9 @@ from forum import crypto
 from forum.errors import DomainError
 from forum.permissions import ORGANIZERS_GROUP
 from notifications.services import enqueue
+from panels import conflicts as rules
 from panels.models import Panel, Participation
+from panels.services import lock_forum_schedule
 
 from . import selectors
 from .errors import SpeakerError
@@ -906,17 +908,69 @@ def set_availability(*, invitation, windows, now=None):
         if start < first or end > last:
             raise SpeakerError(_("Each window must lie within the forum days."), fields={"availability": ["range"]})
         cleaned.append((start, end))
-    merged = []
-    for start, end in sorted(cleaned):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
+    merged = rules.merge_windows(cleaned)
+    # The scheduling service checks availability under this lock: a panel placed at the same
+    # moment is either refused for the new windows or seen below, never missed.
+    lock_forum_schedule(forum.pk)
     Availability.objects.filter(forum=forum, speaker=invitation.speaker).delete()
     Availability.objects.bulk_create(
         Availability(forum=forum, speaker=invitation.speaker, start=start, end=end) for start, end in merged
     )
-    return merged
+    outside = selectors.sessions_outside_availability(forum=forum, speaker=invitation.speaker, windows=merged)
+    for session in outside:
+        _notify_availability_conflict(invitation, session, merged)
+    return AvailabilityChange(windows=merged, outside=outside)
+
+
+@dataclass
+class AvailabilityChange:
+    """What ``set_availability`` saved: the merged ``windows``, and the speaker's scheduled or
+    published sessions (Participation, panel and room loaded) that now lie ``outside`` them."""
+
+    windows: list
+    outside: list = field(default_factory=list)
+
+
+def _windows_digest(windows):
+    text = "|".join(f"{start.astimezone(datetime.UTC).isoformat()}/{end.astimezone(datetime.UTC).isoformat()}"
+                    for start, end in windows)  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _notify_availability_conflict(invitation, session, windows):
+    """Tell the organizers (as for a declined invitation) that the expert's new windows leave out
+    a panel they are placed on: once per speaker, panel and set of windows."""
+    forum, speaker, panel = invitation.forum, invitation.speaker, session.panel
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        details = {
+            "panel_id": panel.pk,
+            "panel_title": panel.title,
+            "panel_when": rules.local_when(panel.start, panel.end, forum.tz),
+            "panel_room": panel.room.name if panel.room_id else "",
+            "role": session.get_role_display(),
+            "windows": [rules.local_when(start, end, forum.tz) for start, end in windows],
+        }
+    context = _message_context(
+        invitation,
+        language,
+        **details,
+        organizer_url=settings.SITE_URL + f"/organizer/forums/{forum.slug}/speakers/{invitation.pk}/",
+        schedule_url=settings.SITE_URL + f"/organizer/forums/{forum.slug}/schedule/#panel-{panel.pk}",
+        speaker_organization=speaker.organization,
+        speaker_country=speaker.country.name,
+    )
+    kind = "speaker_availability_conflict"
+    digest = _windows_digest(windows)
+    for recipient in organizer_recipients():
+        enqueue(
+            kind=kind,
+            recipient=recipient,
+            language=language,
+            context=context,
+            dedupe_key=f"{kind}:{speaker.pk}:{panel.pk}:{digest}:{recipient}",
+            related=invitation,
+        )
 
 
 def visa_letter_problems(invitation):

@@ -17,6 +17,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from forum.selectors import forum_for_visitor
+from panels.conflicts import local_when
 from panels.models import Panel
 
 from . import selectors, services
@@ -174,8 +175,10 @@ def rsvp(request, invitation, token):
                 windows=selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker),
             )
             if form.is_valid():
-                services.set_availability(invitation=invitation, windows=form.windows())
+                change = services.set_availability(invitation=invitation, windows=form.windows())
                 messages.success(request, _("Your availability is saved."))
+                for session in change.outside:
+                    messages.warning(request, _outside_warning(session))
         elif action == "profile":
             form = forms["profile_form"] = ProfileForm(request.POST, request.FILES)
             if form.is_valid():
@@ -203,6 +206,18 @@ def rsvp(request, invitation, token):
         messages.error(request, _("Please correct the marked fields."))
         return render(request, "speakers/rsvp.html", _rsvp_context(invitation, token, **forms), status=400)
     return redirect(request.path + f"#{action}")
+
+
+def _outside_warning(session):
+    panel = session.panel
+    return _(
+        "The organizers have placed you on “%(title)s” at %(when)s (%(timezone)s); this is outside the times you "
+        "gave. They have been told."
+    ) % {
+        "title": panel.title,
+        "when": local_when(panel.start, panel.end, panel.forum.tz),
+        "timezone": panel.forum.timezone,
+    }
 
 
 @never_cache

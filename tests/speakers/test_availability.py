@@ -153,7 +153,7 @@ def test_form_refuses_overlapping_windows_of_one_day_but_not_touching_ones_or_ot
     assert touching.messages == {}
     invitation, _t = sent_invitation(forum)
     # Touching windows are merged by the service into one.
-    assert services.set_availability(invitation=invitation, windows=touching.windows()) == [
+    assert services.set_availability(invitation=invitation, windows=touching.windows()).windows == [
         (_at(forum, 0, 9), _at(forum, 0, 15)),
         (_at(forum, 1, 10), _at(forum, 1, 11)),
     ]

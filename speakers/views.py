@@ -455,6 +455,7 @@ def organizer_invitation(request, slug, pk):
         except SpeakerError as exc:
             messages.error(request, exc.message)
         return redirect("speakers:organizer-invitation", slug=forum.slug, pk=invitation.pk)
+    windows = selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
     return render(
         request,
         "speakers/organizer/invitation.html",
@@ -464,7 +465,13 @@ def organizer_invitation(request, slug, pk):
             "speaker": invitation.speaker,
             "offers": invitation.offered_panels.select_related("panel__room", "panel__theme"),
             "sessions": selectors.speaker_sessions(forum=forum, speaker=invitation.speaker),
-            "windows": selectors.speaker_availability(forum=forum, speaker=invitation.speaker),
+            "windows": windows,
+            "outside": [
+                {"panel": session.panel, "when": local_when(session.panel.start, session.panel.end, forum.tz)}
+                for session in selectors.sessions_outside_availability(
+                    forum=forum, speaker=invitation.speaker, windows=[(w.start, w.end) for w in windows]
+                )
+            ],
             "letters": invitation.visa_letters.prefetch_related("log__produced_by"),
             "letter_problems": services.visa_letter_problems(invitation),
             "offer_form": OfferPanelForm(forum=forum),

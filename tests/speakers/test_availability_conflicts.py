@@ -146,3 +146,15 @@ def test_an_availability_change_through_the_api_tells_the_organizers_the_same_wa
     assert api.put(f"/api/v1/rsvp/{token}/availability/", body, format="json").status_code == 200
     [notice] = _notices()
     assert notice.context["panel_id"] == panel.pk and notice.language == "az"
+
+
+def test_the_speakers_desk_marks_the_panel_outside_the_speakers_times(organizer_client, forum, placed):
+    panel, invitation, _token = placed
+    organizer_client.cookies["django_language"] = "en"
+    url = reverse("speakers:organizer-invitation", args=[forum.slug, invitation.pk])
+    assert "Placed outside these times" not in organizer_client.get(url).content.decode()
+    services.set_availability(invitation=invitation, windows=[(_at(forum, 0, 14), _at(forum, 0, 18))])
+    html = organizer_client.get(url).content.decode()
+    block = html.split('id="outside-availability"', 1)[1].split("</div>", 1)[0]
+    assert "Threat intelligence sharing" in block and local_when(panel.start, panel.end, forum.tz) in block
+    assert f"/organizer/forums/{forum.slug}/schedule/#panel-{panel.pk}" in block

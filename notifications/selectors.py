@@ -106,3 +106,12 @@ def failed_kinds(*, since, until):
         .order_by("-count", "kind")
     )
     return [{"kind": row["kind"], "count": row["count"]} for row in rows]
+
+
+def schedule_conflicts(*, forum):
+    """How many panels of ``forum`` stand in conflict in the schedule now (None without panels)."""
+    if not apps.is_installed("panels"):
+        return None
+    from panels.selectors import conflicted_panel_count
+
+    return conflicted_panel_count(forum=forum)

@@ -620,8 +620,9 @@ def refreshed_context(message):
 
 def send_organizer_digest(*, now=None):
     """Queue today's digest for every organizer: new registrations, invitation answers and failed
-    messages of the last 24 hours. Idempotent per organizer and forum-local day (dedupe key), so a
-    second run, or a second beat process, adds nothing. Returns the messages (new or existing)."""
+    messages of the last 24 hours, and the current edition's panels in conflict now. Idempotent per
+    organizer and forum-local day (dedupe key), so a second run, or a second beat process, adds
+    nothing. Returns the messages (new or existing)."""
     from . import selectors
 
     now = now or timezone.now()
@@ -638,6 +639,8 @@ def send_organizer_digest(*, now=None):
     }
     if forum is not None:
         context["forum_id"] = forum.pk
+        context["schedule_conflicts"] = selectors.schedule_conflicts(forum=forum)
+        context["schedule_url"] = settings.SITE_URL + f"/organizer/forums/{forum.slug}/schedule/"
     messages = []
     for address in selectors.organizer_recipients():
         messages.append(

@@ -143,6 +143,11 @@ def current_conflicts(*, forum, panels):
     return found
 
 
+def conflicted_panel_count(*, forum):
+    """How many of the forum's panels the grid flags with a conflict right now."""
+    return len(current_conflicts(forum=forum, panels=list(organizer_panels(forum=forum))))
+
+
 def grid(*, forum, panels):
     """The organizer's grid: for each day, the rooms as columns and 5-minute rows from opening
     to closing, each placed panel with its row span. Unplaced panels are returned apart."""

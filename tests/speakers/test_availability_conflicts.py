@@ -158,3 +158,17 @@ def test_the_speakers_desk_marks_the_panel_outside_the_speakers_times(organizer_
     block = html.split('id="outside-availability"', 1)[1].split("</div>", 1)[0]
     assert "Threat intelligence sharing" in block and local_when(panel.start, panel.end, forum.tz) in block
     assert f"/organizer/forums/{forum.slug}/schedule/#panel-{panel.pk}" in block
+
+
+def test_the_organizer_digest_counts_the_panels_in_conflict(forum, placed):
+    from notifications.services import send_organizer_digest
+
+    _panel, invitation, _token = placed
+    services.set_availability(invitation=invitation, windows=[(_at(forum, 0, 14), _at(forum, 0, 18))])
+    [digest] = send_organizer_digest()
+    assert digest.context["schedule_conflicts"] == 1
+    OutboxMessage.objects.filter(pk=digest.pk).update(language="en")
+    deliver(message_id=digest.pk)
+    body = mail.outbox[-1].body
+    assert "Panels with conflicts: 1" in body
+    assert f"/organizer/forums/{forum.slug}/schedule/" in body

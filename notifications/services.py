@@ -40,6 +40,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import select_template
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -640,7 +641,7 @@ def send_organizer_digest(*, now=None):
     if forum is not None:
         context["forum_id"] = forum.pk
         context["schedule_conflicts"] = selectors.schedule_conflicts(forum=forum)
-        context["schedule_url"] = settings.SITE_URL + f"/organizer/forums/{forum.slug}/schedule/"
+        context["schedule_url"] = settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug])
     messages = []
     for address in selectors.organizer_recipients():
         messages.append(

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -345,9 +346,13 @@ def _issue_token(invitation, now):
 
 
 def rsvp_url(raw_token):
-    from django.urls import reverse
-
     return settings.SITE_URL + reverse("speakers:rsvp", kwargs={"token": raw_token})
+
+
+def organizer_invitation_url(invitation):
+    return settings.SITE_URL + reverse(
+        "speakers:organizer-invitation", kwargs={"slug": invitation.forum.slug, "pk": invitation.pk}
+    )
 
 
 LINK_KINDS = ("speaker_invitation", "speaker_invitation_reminder")
@@ -494,7 +499,7 @@ def _notify_organizers(invitation, kind):
     context = _message_context(
         invitation,
         language,
-        organizer_url=settings.SITE_URL + f"/organizer/forums/{invitation.forum.slug}/speakers/{invitation.pk}/",
+        organizer_url=organizer_invitation_url(invitation),
         decline_reason=invitation.decline_reason,
         speaker_organization=invitation.speaker.organization,
         speaker_country=invitation.speaker.country.name,
@@ -955,8 +960,8 @@ def _notify_availability_conflict(invitation, session, windows):
         invitation,
         language,
         **details,
-        organizer_url=settings.SITE_URL + f"/organizer/forums/{forum.slug}/speakers/{invitation.pk}/",
-        schedule_url=settings.SITE_URL + f"/organizer/forums/{forum.slug}/schedule/#panel-{panel.pk}",
+        organizer_url=organizer_invitation_url(invitation),
+        schedule_url=settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug]) + f"#panel-{panel.pk}",
         speaker_organization=speaker.organization,
         speaker_country=speaker.country.name,
     )

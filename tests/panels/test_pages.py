@@ -182,6 +182,8 @@ def test_grid_cells_carry_the_day_room_and_time_a_drop_fills_in(organizer_client
     # The length a drop keeps: the panel's own, or an hour for a panel without a time.
     assert f'id="panel-{long_one.pk}" data-panel="{long_one.pk}" data-minutes="90"' in html
     assert f'id="panel-{program["draft"].pk}" data-panel="{program["draft"].pk}" data-minutes="60"' in html
+    assert 'src="/static/panels/schedule-grid.js" defer' in html
+    assert 'id="schedule-drag-help" class="visually-hidden" hidden' in html
 
 
 def test_scheduling_through_the_grid_form_works_without_javascript(organizer_client, organizer, forum, program, hall):

@@ -111,6 +111,22 @@ def test_dragging_an_unscheduled_panel_onto_a_free_cell_schedules_it_there(live_
     expect(card).to_have_accessible_description(help_text.text_content().strip())
     assert help_text.bounding_box()["width"] <= 1
 
+    # While dragged the card is dimmed and the cell under the pointer lit; let go outside the
+    # grid, nothing is sent and both go back to normal.
+    card.hover(position={"x": 12, "y": 12})
+    page.mouse.down()
+    box = slot_cell(page, side, "11:30").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 3, steps=5)  # the drag starts on the way
+    page.mouse.move(box["x"] + 6, box["y"] + 3)  # and is over the cell from here
+    expect(card).to_have_class(re.compile(r"\bis-dragged\b"))
+    expect(slot_cell(page, side, "11:30")).to_have_class(re.compile(r"\bis-target\b"))
+    expect(page.locator(".grid-cell.is-target")).to_have_count(1)
+    page.locator("h1").hover()
+    page.mouse.up()
+    expect(page.locator(".grid-cell.is-target")).to_have_count(0)
+    expect(card).not_to_have_class(re.compile(r"\bis-dragged\b"))
+    assert ScheduleChange.objects.count() == changes_before
+
     # Picked up by its heading (pressing on its fields edits them), dropped on the side room at
     # 11:30 (a cell in view: Playwright's drag does not scroll the way a browser does while
     # dragging). It gets an hour, the length offered to a panel without a time.

@@ -15,6 +15,8 @@
     return (number < 10 ? "0" : "") + number;
   }
 
+  // "HH:MM" plus minutes, on a clock: an end past midnight wraps round, and the server refuses
+  // that slot with its reason like any other it does not accept.
   function later(clock, minutes) {
     var parts = clock.split(":");
     var total = (Number(parts[0]) * 60 + Number(parts[1]) + minutes) % (24 * 60);

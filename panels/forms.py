@@ -12,6 +12,9 @@ def _day_choices(forum):
 class SlotForm(forms.Form):
     """A room and a forum-local time on one of the forum's days."""
 
+    # What a panel without a time is offered when it is dropped on the grid: start plus an hour.
+    DEFAULT_DURATION = datetime.timedelta(hours=1)
+
     day = forms.ChoiceField(label=_("Day"))
     start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
@@ -36,6 +39,12 @@ class SlotForm(forms.Form):
             return {"room": str(panel.room_id) if panel.room_id else ""}
         start, end = panel.local_start, panel.local_end
         return {"day": start.date().isoformat(), "start": start.time(), "end": end.time(), "room": str(panel.room_id)}
+
+    @classmethod
+    def minutes_for(cls, panel):
+        """How long a slot the grid offers the panel, in minutes: its own length, or the default."""
+        duration = panel.duration or cls.DEFAULT_DURATION
+        return int(duration.total_seconds() // 60)
 
 
 class ProgramFilterForm(forms.Form):

@@ -150,7 +150,9 @@ def conflicted_panel_count(*, forum):
 
 def grid(*, forum, panels):
     """The organizer's grid: for each day, the rooms as columns and 5-minute rows from opening
-    to closing, each placed panel with its row span. Unplaced panels are returned apart."""
+    to closing, each placed panel with its row span. Unplaced panels are returned apart.
+    ``slot_times`` are the forum-local start times of the rows from ``first_row`` on: the cells a
+    panel can be dropped on, which panels/static/panels/schedule-grid.js lays out from them."""
     rooms = list(forum.rooms.all())
     column = {room.pk: index for index, room in enumerate(rooms, start=2)}
     opens, closes = forum.day_opens_at, forum.day_closes_at
@@ -181,11 +183,16 @@ def grid(*, forum, panels):
         row = _minutes_from(opens, current.time()) // GRID_STEP_MINUTES + 2
         hours.append({"label": f"{current:%H:%M}", "row": row, "row_end": min(row + 30 // GRID_STEP_MINUTES, rows + 2)})
         current += datetime.timedelta(minutes=30)
+    first_slot = datetime.datetime.combine(forum.start_date, opens)
+    step = datetime.timedelta(minutes=GRID_STEP_MINUTES)
+    slot_times = [f"{first_slot + index * step:%H:%M}" for index in range(rows)]
     return {
         "rooms": [{"room": room, "column": column[room.pk]} for room in rooms],
         "days": [{"day": day, "cells": cells} for day, cells in days.items()],
         "rows": rows,
         "hours": hours,
+        "slot_times": slot_times,
+        "first_row": 2,
         "unplaced": unplaced,
         "outside": outside,
     }

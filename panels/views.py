@@ -184,6 +184,7 @@ def _render_grid(request, forum, *, failed=None, status=200):
             forms[panel.pk] = SlotForm(forum=forum, initial=SlotForm.initial_for(panel), prefix=f"p{panel.pk}")
     for panel in panels:
         panel.slot_form = forms[panel.pk]
+        panel.slot_minutes = SlotForm.minutes_for(panel)
         panel.standing_conflicts = standing.get(panel.pk, [])
         panel.failed = failed["errors"] if failed and failed["panel_id"] == panel.pk else None
         panel.failed_action = failed["action"] if failed and failed["panel_id"] == panel.pk else None

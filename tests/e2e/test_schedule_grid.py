@@ -1,5 +1,6 @@
 """The organizer's schedule grid: a move into a clash is refused with its reason and changes
-nothing; a free slot moves the panel in the grid."""
+nothing; a free slot moves the panel in the grid. Dragging a panel onto a cell sends the same form;
+without JavaScript the forms do the work."""
 
 import re
 
@@ -8,7 +9,7 @@ from playwright.sync_api import expect
 
 from panels.models import Panel, ScheduleChange
 from tests.e2e.conftest import log_in
-from tests.factories import ForumFactory, RoomFactory, SpeakerFactory
+from tests.factories import ForumFactory, PanelFactory, RoomFactory, SpeakerFactory
 from tests.panels.conftest import at, placed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -16,6 +17,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def grid_cell(page, title):
     return page.locator("a.grid-panel", has_text=title)
+
+
+def slot_cell(page, room, clock, day=0):
+    """The grid cell of ``room`` at forum-local ``clock`` on day number ``day``."""
+    return page.locator(".day-grid").nth(day).locator(f'.grid-cell[data-room="{room.pk}"][data-time="{clock}"]')
 
 
 def column_of(page, room_name):
@@ -86,3 +92,105 @@ def test_a_clashing_move_is_refused_with_its_reason_and_a_free_one_is_made(live_
     assert "Süni intellekt və təhlükələr" in page.locator(".change-log tbody tr").first.inner_text()
     opening.refresh_from_db()
     assert (opening.room_id, opening.start) == (hall.pk, at(forum, 0, "10:00"))
+
+
+def test_dragging_an_unscheduled_panel_onto_a_free_cell_schedules_it_there(live_server, page, organizer):
+    forum = ForumFactory()
+    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
+    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    placed(forum, hall, 0, "10:00", "11:00", title={"az": "Açılış paneli"})
+    draft = PanelFactory(forum=forum, title={"az": "Bulud təhlükəsizliyi"})
+    changes_before = ScheduleChange.objects.count()
+
+    page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/")
+    log_in(page, organizer)
+    card = page.locator(f"#panel-{draft.pk}")
+    expect(card).to_have_attribute("draggable", "true")
+    # The instruction is read out with the card, and takes no room on the screen.
+    help_text = page.locator("#schedule-drag-help")
+    expect(card).to_have_accessible_description(help_text.text_content().strip())
+    assert help_text.bounding_box()["width"] <= 1
+
+    # While dragged the card is dimmed and the cell under the pointer lit; let go outside the
+    # grid, nothing is sent and both go back to normal.
+    card.hover(position={"x": 12, "y": 12})
+    page.mouse.down()
+    box = slot_cell(page, side, "11:30").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 3, steps=5)  # the drag starts on the way
+    page.mouse.move(box["x"] + 6, box["y"] + 3)  # and is over the cell from here
+    expect(card).to_have_class(re.compile(r"\bis-dragged\b"))
+    expect(slot_cell(page, side, "11:30")).to_have_class(re.compile(r"\bis-target\b"))
+    expect(page.locator(".grid-cell.is-target")).to_have_count(1)
+    page.locator("h1").hover()
+    page.mouse.up()
+    expect(page.locator(".grid-cell.is-target")).to_have_count(0)
+    expect(card).not_to_have_class(re.compile(r"\bis-dragged\b"))
+    assert ScheduleChange.objects.count() == changes_before
+
+    # Picked up by its heading (pressing on its fields edits them), dropped on the side room at
+    # 11:30 (a cell in view: Playwright's drag does not scroll the way a browser does while
+    # dragging). It gets an hour, the length offered to a panel without a time.
+    card.drag_to(slot_cell(page, side, "11:30"), source_position={"x": 12, "y": 12})
+
+    expect(page).to_have_url(re.compile(rf"/organizer/forums/{forum.slug}/schedule/#panel-{draft.pk}$"))
+    expect(page.locator(".messages li.success")).to_contain_text("Bulud təhlükəsizliyi")
+    block = grid_cell(page, "Bulud təhlükəsizliyi")
+    expect(block.locator(".grid-time")).to_have_text("11:30–12:30")
+    assert block.evaluate("element => getComputedStyle(element).gridColumnStart") == column_of(page, "Kiçik zal")
+    draft.refresh_from_db()
+    assert (draft.room_id, draft.start, draft.end) == (side.pk, at(forum, 0, "11:30"), at(forum, 0, "12:30"))
+    assert draft.status == Panel.Status.SCHEDULED
+    assert ScheduleChange.objects.filter(panel=draft, action="scheduled").count() == 1
+    assert ScheduleChange.objects.count() == changes_before + 1
+
+
+def test_dropping_a_panel_where_the_room_is_booked_shows_the_conflict_and_changes_nothing(live_server, page, organizer):
+    forum = ForumFactory()
+    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
+    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    placed(forum, hall, 0, "10:00", "11:00", title={"az": "Açılış paneli"})
+    ai = placed(forum, side, 0, "12:00", "13:30", title={"az": "Süni intellekt və təhlükələr"})
+    changes_before = ScheduleChange.objects.count()
+
+    page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/")
+    log_in(page, organizer)
+    block = grid_cell(page, "Süni intellekt və təhlükələr")
+    expect(block).to_have_attribute("draggable", "true")
+
+    # Onto the hall at 10:30, under the opening panel's block (which lets drops through while a
+    # panel is dragged; Playwright's own check of what lies under the pointer is skipped).
+    block.drag_to(slot_cell(page, hall, "10:30"), force=True)
+
+    expect(page).to_have_url(re.compile(rf"/schedule/panels/{ai.pk}/move/$"))
+    card = page.locator(f"#panel-{ai.pk}")
+    expect(card.locator(".conflicts[role=alert] li[data-code=room_booked]")).to_contain_text("Açılış paneli")
+    # The form shows what the drop asked for, the panel's length kept, ready to be corrected.
+    assert card.locator(f"#id_p{ai.pk}-start").input_value() == "10:30"
+    assert card.locator(f"#id_p{ai.pk}-end").input_value() == "12:00"
+    assert card.locator(f"#id_p{ai.pk}-room").input_value() == str(hall.pk)
+    ai.refresh_from_db()
+    assert (ai.room_id, ai.start, ai.end) == (side.pk, at(forum, 0, "12:00"), at(forum, 0, "13:30"))
+    assert ScheduleChange.objects.count() == changes_before
+    expect(grid_cell(page, "Süni intellekt və təhlükələr").locator(".grid-time")).to_have_text("12:00–13:30")
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_javascript_the_grid_offers_the_forms_only(live_server, page, organizer):
+    forum = ForumFactory()
+    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
+    draft = PanelFactory(forum=forum, title={"az": "Bulud təhlükəsizliyi"})
+
+    page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/")
+    log_in(page, organizer)
+    card = page.locator(f"#panel-{draft.pk}")
+    assert card.get_attribute("draggable") is None
+    assert page.locator("#schedule-drag-help").get_attribute("hidden") is not None
+    card.locator(f"#id_p{draft.pk}-start").fill("14:00")
+    card.locator(f"#id_p{draft.pk}-end").fill("15:00")
+    card.locator(f"#id_p{draft.pk}-room").select_option(str(hall.pk))
+    card.locator("form.slot-form button[type=submit]").click()
+
+    expect(page.locator(".messages li.success")).to_contain_text("Bulud təhlükəsizliyi")
+    expect(grid_cell(page, "Bulud təhlükəsizliyi").locator(".grid-time")).to_have_text("14:00–15:00")
+    draft.refresh_from_db()
+    assert (draft.room_id, draft.start, draft.end) == (hall.pk, at(forum, 0, "14:00"), at(forum, 0, "15:00"))

@@ -168,6 +168,24 @@ def test_grid_shows_days_rooms_and_unscheduled_panels(organizer_client, forum, p
     assert "Publish 1 scheduled panel" in html
 
 
+def test_grid_cells_carry_the_day_room_and_time_a_drop_fills_in(organizer_client, forum, program, hall, side_room):
+    long_one = placed(forum, side_room, 0, "16:00", "17:30")
+    organizer_client.cookies["django_language"] = "en"
+    html = organizer_client.get(grid_url(forum)).content.decode()
+    assert f'data-day="{forum.days[1].isoformat()}"' in html
+    # The script lays out a cell per room and five minutes from the rows' times (09:00 to 18:00,
+    # from row 2 on: row 1 holds the rooms) and the rooms' columns.
+    times = html.split('data-times="', 1)[1].split('"', 1)[0].split()
+    assert len(times) == 108 and times[:3] == ["09:00", "09:05", "09:10"] and times[-1] == "17:55"
+    assert 'class="schedule-days" data-first-row="2"' in html
+    assert html.count(f'class="grid-room" data-room="{hall.pk}" data-column="2"') == 2
+    # The length a drop keeps: the panel's own, or an hour for a panel without a time.
+    assert f'id="panel-{long_one.pk}" data-panel="{long_one.pk}" data-minutes="90"' in html
+    assert f'id="panel-{program["draft"].pk}" data-panel="{program["draft"].pk}" data-minutes="60"' in html
+    assert 'src="/static/panels/schedule-grid.js" defer' in html
+    assert 'id="schedule-drag-help" class="visually-hidden" hidden' in html
+
+
 def test_scheduling_through_the_grid_form_works_without_javascript(organizer_client, organizer, forum, program, hall):
     draft = program["draft"]
     response = organizer_client.post(

@@ -52,7 +52,7 @@ class OutboxFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=OutboxMessage.State.choices)
     kind = filters.CharFilter(
         help_text="The template kind, e.g. speaker_invitation, registration_confirmed, registration_cancelled, "
-        "registration_cancelled_by_organizer, registration_hold_expired."
+        "registration_cancelled_by_organizer, registration_hold_expired, registration_panel_changed."
     )
     language = filters.CharFilter()
     recipient = filters.CharFilter(lookup_expr="icontains", help_text="Part of the recipient's address.")

@@ -52,7 +52,9 @@ def speakers_line(panel):
 # --- iCalendar -----------------------------------------------------------------------------
 
 
-def _event(panel):
+def panel_event(panel):
+    """One panel as a VEVENT: the public schedule.ics and the attendees' personal calendars share
+    it, so the UID and SEQUENCE of a panel are the same in both."""
     forum = panel.forum
     event = Event()
     event.add("uid", panel_uid(panel))
@@ -86,7 +88,7 @@ def ics(*, forum, panels, name=None):
     calendar.add("x-wr-calname", name or forum.name)
     calendar.add("x-wr-timezone", forum.timezone)
     for panel in panels:
-        calendar.add_component(_event(panel))
+        calendar.add_component(panel_event(panel))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

@@ -96,7 +96,7 @@ def _snapshot(panel):
 
 
 def _log(*, panel, action, actor, before, after):
-    ScheduleChange.objects.create(
+    return ScheduleChange.objects.create(
         forum_id=panel.forum_id,
         panel=panel,
         panel_title=panel.title_az or panel.title,
@@ -182,6 +182,27 @@ def _save_slot(panel, fields):
             status=409,
             code="schedule_conflict",
         )
+
+
+# Other apps told about changes to panels the public already saw (registration tells the attendees
+# who chose the panel). Panels do not import those apps: they register here from AppConfig.ready.
+_public_change_listeners = []
+
+
+def register_public_change_listener(listener):
+    """``listener(panel=, change=, before=, schedule_change=)`` is called inside the transaction
+    that moved (``change="moved"``), unscheduled or cancelled a published panel, after the panel is
+    saved and the change logged. ``before`` is what the public saw: ``{"when": text, "room": Room}``.
+    Whatever it queues commits or rolls back with the change."""
+    if listener not in _public_change_listeners:
+        _public_change_listeners.append(listener)
+    return listener
+
+
+def _announce_public_change(*, panel, change, before, schedule_change):
+    _notify_speakers(panel=panel, change=change, before=before)
+    for listener in _public_change_listeners:
+        listener(panel=panel, change=change, before=before, schedule_change=schedule_change)
 
 
 def _notify_speakers(*, panel, change, before):
@@ -394,9 +415,9 @@ def _place(*, panel, room, start, end, actor, action, allowed_statuses, new_stat
     panel.status = new_status or (panel.status if panel.status in HOLDING_STATUSES else Panel.Status.SCHEDULED)
     panel.sequence += 1
     _save_slot(panel, ["room", "start", "end", "status", "sequence"])
-    _log(panel=panel, action=action, actor=actor, before=before, after=_snapshot(panel))
+    logged = _log(panel=panel, action=action, actor=actor, before=before, after=_snapshot(panel))
     if was_public:
-        _notify_speakers(panel=panel, change="moved", before=public_before)
+        _announce_public_change(panel=panel, change="moved", before=public_before, schedule_change=logged)
     return Placement(panel=panel, warnings=[w.as_dict() for w in warnings])
 
 
@@ -443,9 +464,11 @@ def unschedule_panel(*, panel, actor=None):
     panel.status = Panel.Status.DRAFT
     panel.sequence += 1
     panel.save(update_fields=["start", "end", "status", "sequence", "updated_at"])
-    _log(panel=panel, action=ScheduleChange.Action.UNSCHEDULED, actor=actor, before=before, after=_snapshot(panel))
+    logged = _log(
+        panel=panel, action=ScheduleChange.Action.UNSCHEDULED, actor=actor, before=before, after=_snapshot(panel)
+    )
     if was_public:
-        _notify_speakers(panel=panel, change="unscheduled", before=public_before)
+        _announce_public_change(panel=panel, change="unscheduled", before=public_before, schedule_change=logged)
     return panel
 
 
@@ -510,9 +533,11 @@ def cancel_panel(*, panel, actor=None):
     panel.status = Panel.Status.CANCELLED
     panel.sequence += 1
     panel.save(update_fields=["status", "sequence", "updated_at"])
-    _log(panel=panel, action=ScheduleChange.Action.CANCELLED, actor=actor, before=before, after=_snapshot(panel))
+    logged = _log(
+        panel=panel, action=ScheduleChange.Action.CANCELLED, actor=actor, before=before, after=_snapshot(panel)
+    )
     if was_public:
-        _notify_speakers(panel=panel, change="cancelled", before=public_before)
+        _announce_public_change(panel=panel, change="cancelled", before=public_before, schedule_change=logged)
     return panel
 
 

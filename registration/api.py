@@ -3,8 +3,8 @@
 * ``POST registrations/`` public sign-up (throttle scope "registration"), the same service and
   answer as the form: 202 whether the address was new or already registered.
 * ``GET registrations/?forum=<slug>`` organizers' list with the page's filters.
-* ``GET registration-manage/<token>/``, ``POST .../confirm/``, ``POST .../cancel/``: the person's
-  own registration through their personal link.
+* ``GET registration-manage/<token>/``, ``PATCH`` (the panels of interest), ``POST .../confirm/``,
+  ``POST .../cancel/``: the person's own registration through their personal link.
 * ``POST checkins/`` scanner apps at the door: ``{"forum": slug, "code": badge code}``.
 """
 
@@ -85,6 +85,28 @@ class OwnRegistrationSerializer(RegistrationSerializer):
 
     def get_waitlist_position(self, registration) -> int | None:
         return selectors.waitlist_position(registration=registration)
+
+
+class PanelChoiceSerializer(serializers.Serializer):
+    panel_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=services.MAX_PANELS_OF_INTEREST,
+        help_text="Ids of panels in the edition's public program; the list replaces the earlier choice "
+        "(an empty list clears it).",
+    )
+
+
+PANELS_EXAMPLE = OpenApiExample("Choose panels", value={"panel_ids": [42, 57]}, request_only=True)
+UNKNOWN_PANELS_EXAMPLE = OpenApiExample(
+    "Not in the program",
+    value={
+        "code": "unknown_panels",
+        "detail": "These panels are not in the public program of NCF 2026: 99.",
+        "fields": {"panels": ["These panels are not in the public program of NCF 2026: 99."]},
+    },
+    response_only=True,
+    status_codes=["400"],
+)
 
 
 class RegistrationFilter(filters.FilterSet):
@@ -231,7 +253,7 @@ class ManageViewSet(viewsets.ViewSet):
 
     def get_throttles(self):
         # Writes by link are public writes: the "registration" scope, like sign-up.
-        if self.action in {"confirm", "cancel"}:
+        if self.action in {"confirm", "cancel", "partial_update"}:
             return [ScopedThrottle()]
         return super().get_throttles()
 
@@ -251,6 +273,30 @@ class ManageViewSet(viewsets.ViewSet):
     )
     def retrieve(self, request, token=None):
         return Response(OwnRegistrationSerializer(self._registration(token)).data)
+
+    @extend_schema(
+        summary="Choose my panels",
+        description="Replace the panels of interest with `panel_ids`. Every id must be a panel of the edition's "
+        "public program (published, or cancelled after publication), otherwise nothing changes and the answer is "
+        "400 `unknown_panels`. Sending the same list again changes nothing. A cancelled registration answers 409. "
+        "The chosen panels appear on the manage page's agenda and in the personal calendar file, and the person is "
+        "emailed when one of them moves or is cancelled. Throttled (scope `registration`).",
+        request=PanelChoiceSerializer,
+        responses={
+            200: OwnRegistrationSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="A panel outside the public program."),
+            404: OpenApiResponse(ErrorSerializer, description="Unknown link."),
+            409: OpenApiResponse(ErrorSerializer, description="The registration is cancelled."),
+            410: OpenApiResponse(ErrorSerializer, description="Link expired."),
+        },
+        examples=[PANELS_EXAMPLE, UNKNOWN_PANELS_EXAMPLE],
+    )
+    def partial_update(self, request, token=None):
+        self._registration(token)  # an unknown or expired link answers 404/410 whatever the body
+        serializer = PanelChoiceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = services.set_panels_of_interest(token=token, panel_ids=serializer.validated_data["panel_ids"])
+        return Response(OwnRegistrationSerializer(registration).data)
 
     @extend_schema(
         summary="Confirm my registration",

@@ -45,8 +45,15 @@ def badge_attachment(*, registration_id):
 
 
 def ics_bytes(registration):
-    """One calendar event per forum day, in the forum's time zone (RFC 5545)."""
+    """One calendar event per forum day, in the forum's time zone (RFC 5545), and one per panel the
+    person chose that the public program shows. The panels' events are the public schedule.ics's
+    own (same builder: same UID and SEQUENCE), so a calendar subscribed to both shows each once and
+    a moved or cancelled panel updates in place."""
     import icalendar
+
+    from panels.exports import panel_event
+
+    from .selectors import agenda_panels
 
     forum = registration.forum
     language = registration.language
@@ -76,6 +83,10 @@ def ics_bytes(registration):
             event.add("location", location)
         event.add("description", f"{registration.full_name} · {registration.badge_code_display}")
         calendar.add_component(event)
+    with translation.override(language):  # titles, rooms and themes in the person's language
+        for panel in agenda_panels(registration=registration, speakers=True):
+            calendar.add_component(panel_event(panel))
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from forum.models import Forum
@@ -108,3 +108,43 @@ def registration_counts(*, forum):
         return {row[field]: row["n"] for row in base.values(field).annotate(n=Count("id")).order_by("-n", field)}
 
     return {"status": grouped("status"), "category": grouped("category"), "country": grouped("country")}
+
+
+# --- the personal agenda -----------------------------------------------------------------------
+
+
+def _moved_at():
+    """When the panel last moved after it was first published (None when it has not): what the
+    agenda marks as "Moved". Moves of a panel the public had not seen yet do not count."""
+    from panels.models import ScheduleChange
+
+    moves = ScheduleChange.objects.filter(
+        panel=OuterRef("pk"), action=ScheduleChange.Action.MOVED, created_at__gte=OuterRef("published_at")
+    ).order_by("-created_at")
+    return Subquery(moves.values("created_at")[:1])
+
+
+def agenda_panels(*, registration, speakers=False):
+    """The panels the person chose that the public program shows (published, or cancelled after
+    publication and shown as cancelled), in time order, with forum, room and theme loaded and
+    ``moved_at`` annotated. One query; with ``speakers`` (for calendar entries) two."""
+    from panels.selectors import public_panels
+
+    panels = public_panels(forum=registration.forum).filter(interested_registrations=registration)
+    if not speakers:
+        panels = panels.prefetch_related(None)
+    return list(panels.annotate(moved_at=_moved_at()))
+
+
+def program_with_choices(*, registration):
+    """The edition's whole public program in time order, each panel with ``chosen`` (the person
+    picked it) and ``moved_at``, in one query: the manage page's agenda is the chosen ones, its
+    form offers the published ones (and keeps a chosen panel that was cancelled since)."""
+    from panels.selectors import public_panels
+
+    chosen = Registration.panels.through.objects.filter(registration_id=registration.pk, panel_id=OuterRef("pk"))
+    return list(
+        public_panels(forum=registration.forum)
+        .prefetch_related(None)
+        .annotate(chosen=Exists(chosen), moved_at=_moved_at())
+    )

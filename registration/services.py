@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -93,7 +93,7 @@ def confirm_url(token):
 
 LINK_KINDS = (
     "registration_confirm_email", "registration_waitlisted", "registration_confirmed", "registration_promoted",
-    "registration_day_before",
+    "registration_day_before", "registration_panel_changed",
 )  # fmt: skip
 LINK_KEYS = ("manage_url", "confirm_url")
 
@@ -643,6 +643,142 @@ def send_day_before_reminders(*, now=None):
             with transaction.atomic():
                 _send(registration, kind="registration_day_before", dedupe_key=keys[registration.pk], now=now)
             queued += 1
+    return queued
+
+
+# --- panels of interest and the personal agenda ------------------------------------------------
+
+MAX_PANELS_OF_INTEREST = 200
+
+
+def _parse_panel_ids(values):
+    """A set of panel ids from a list of numbers (or digit strings, as a form posts them)."""
+    message = _("Choose panels from the list.")
+    if values is None:
+        values = ()
+    elif isinstance(values, str | int):
+        values = [values]
+    elif not isinstance(values, list | tuple | set | frozenset):
+        raise RegistrationError(message, code="invalid", fields={"panels": [message]})
+    ids = set()
+    for value in values:
+        try:
+            if isinstance(value, bool | float):
+                raise TypeError("not a panel id")
+            number = int(value)
+            if not 0 < number < 2**31:  # what the id column holds; beyond it the database would fail
+                raise ValueError("out of range")
+            ids.add(number)
+        except (TypeError, ValueError):
+            raise RegistrationError(message, code="invalid", fields={"panels": [message]}) from None
+    if len(ids) > MAX_PANELS_OF_INTEREST:
+        message = _("Choose at most %(limit)d panels.") % {"limit": MAX_PANELS_OF_INTEREST}
+        raise RegistrationError(message, code="invalid", fields={"panels": [message]})
+    return ids
+
+
+def set_panels_of_interest(*, token, panel_ids, now=None):
+    """Replace the panels a person chose with ``panel_ids`` (every one must be in the edition's
+    public program: published, or cancelled after publication). All or nothing: one unknown id
+    refuses the whole choice and nothing is written. Setting the same choice again changes
+    nothing. Cancelled registrations keep their choice as it was."""
+    from panels.models import Panel
+    from panels.selectors import public_panel_filter
+
+    now = _now(now)
+    access = _access(token, now)
+    ids = _parse_panel_ids(panel_ids)
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=access.registration_id)
+        if registration.anonymized_at:
+            raise RegistrationError(_("This link is not valid."), code="unknown_link", status=404)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(
+                _("This registration is cancelled, so its panels can no longer be changed."),
+                code="cancelled",
+                status=409,
+            )
+        if ids:
+            found = set(
+                Panel.objects.filter(public_panel_filter(), forum_id=registration.forum_id, pk__in=ids).values_list(
+                    "pk", flat=True
+                )
+            )
+            unknown = sorted(ids - found)
+            if unknown:
+                message = _("These panels are not in the public program of %(forum)s: %(ids)s.") % {
+                    "forum": registration.forum.name,
+                    "ids": ", ".join(str(pk) for pk in unknown),
+                }
+                raise RegistrationError(message, code="unknown_panels", fields={"panels": [message]})
+        current = set(registration.panels.values_list("pk", flat=True))
+        if current != ids:
+            registration.panels.set(ids)
+            registration.save(update_fields=["updated_at"])
+    return registration
+
+
+# Registrations told about a change to a panel they chose: those that hold or may hold a seat.
+PANEL_CHANGE_STATUSES = (Status.CONFIRMED, Status.PENDING)
+
+
+def panel_changed_url(panel):
+    return settings.SITE_URL + reverse("panels:detail", kwargs={"slug": panel.forum.slug, "panel_id": panel.pk})
+
+
+def _panel_change_texts(panel, change, before, language):
+    """What the message says about the panel, in one language (titles and rooms are translated)."""
+    from panels.conflicts import local_when
+
+    forum = panel.forum
+    with translation.override(language):
+        after = None
+        if change == "moved":
+            after = {"when": local_when(panel.start, panel.end, forum.tz), "room": panel.room.name}
+        room = before.get("room")
+        return {
+            "change": change,
+            "panel_id": panel.pk,
+            "title": panel.title,
+            "before": {"when": before.get("when"), "room": room.name if room else None},
+            "after": after,
+            "timezone": forum.timezone,
+            "panel_url": panel_changed_url(panel),
+        }
+
+
+def notify_panel_change(*, panel, change, before, schedule_change, now=None):
+    """Queue one 'registration_panel_changed' message to each active attendee who chose ``panel``
+    (confirmed or pending, not anonymized), in their language, in the caller's transaction.
+
+    Registered with ``panels.services.register_public_change_listener``: panels call it when a
+    published panel is moved, taken out of the program or cancelled. ``change`` is "moved",
+    "unscheduled" or "cancelled"; ``before`` what the public saw. The dedupe key names the
+    registration, the panel and the schedule change, so each change reaches each person once and
+    a second change is a second message. Returns the number of messages queued."""
+    now = _now(now)
+    registrations = list(
+        Registration.objects.filter(panels=panel, status__in=PANEL_CHANGE_STATUSES, anonymized_at__isnull=True)
+        .select_related("forum")
+        .order_by("id")
+    )
+    texts = {}
+    queued = 0
+    for registration in registrations:
+        key = f"registration:{registration.pk}:panel_changed:{panel.pk}:{schedule_change.pk}"
+        language = registration.language if registration.language in settings.LANGUAGE_CODES else "en"
+        if language not in texts:
+            texts[language] = _panel_change_texts(panel, change, before, language)
+        token = _mint_token(registration, now)
+        enqueue(
+            kind="registration_panel_changed",
+            recipient=registration.email,
+            language=language,
+            context={**_person_context(registration), **texts[language], "manage_url": manage_url(token)},
+            dedupe_key=key,
+            related=registration,
+        )
+        queued += 1
     return queued
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("registration/<str:token>/badge.pdf", views.badge, name="badge"),
     path("registration/<str:token>/calendar.ics", views.calendar, name="calendar"),
     path("registration/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("registration/<str:token>/panels/", views.panels, name="panels"),
     path("organizer/forums/<slug:slug>/registrations/", views.organizer_list, name="organizer_list"),
     path("organizer/forums/<slug:slug>/registrations/export.csv", views.organizer_export, name="organizer_export"),
     path(

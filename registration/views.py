@@ -22,6 +22,8 @@ from django_ratelimit.decorators import ratelimit
 
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
+from panels import selectors as panel_selectors
+from panels.models import Panel
 
 from . import badges, selectors, services
 from .errors import RegistrationError
@@ -46,8 +48,6 @@ def _private(response):
 
 
 def _public_panels(forum):
-    from panels.models import Panel
-
     return list(Panel.objects.filter(forum=forum, status=Panel.Status.PUBLISHED).order_by("start", "id"))
 
 
@@ -166,6 +166,29 @@ def _registration_or_error(request, token):
     return access.registration, None
 
 
+def _manage_page(request, token, registration, *, error=None, chosen_ids=None):
+    forum = registration.forum
+    program = selectors.program_with_choices(registration=registration)
+    if chosen_ids is None:  # a refused choice is shown again as the person ticked it
+        chosen_ids = {panel.pk for panel in program if panel.chosen}
+    can_edit = registration.status != Registration.Status.CANCELLED
+    choices = [panel for panel in program if panel.status == Panel.Status.PUBLISHED or panel.chosen]
+    context = {
+        "registration": registration,
+        "forum": forum,
+        "token": token,
+        "position": selectors.waitlist_position(registration=registration),
+        "hold_until": services.local_time(forum, registration.hold_expires_at) if registration.hold_expires_at else "",
+        "can_cancel": registration.status != Registration.Status.CANCELLED and not registration.checked_in_at,
+        "agenda": [panel for panel in program if panel.chosen],
+        "can_edit_panels": can_edit,
+        "panel_days": panel_selectors.group_by_day(choices) if can_edit else [],
+        "chosen_ids": chosen_ids,
+        "panels_error": error,
+    }
+    return _private(render(request, "registration/manage.html", context, status=error.status if error else 200))
+
+
 @never_cache
 @require_GET
 @link_rate_limit
@@ -173,18 +196,25 @@ def manage(request, token):
     registration, error = _registration_or_error(request, token)
     if error:
         return error
-    context = {
-        "registration": registration,
-        "forum": registration.forum,
-        "token": token,
-        "position": selectors.waitlist_position(registration=registration),
-        "hold_until": services.local_time(registration.forum, registration.hold_expires_at)
-        if registration.hold_expires_at
-        else "",
-        "can_cancel": registration.status != Registration.Status.CANCELLED and not registration.checked_in_at,
-        "panels": list(registration.panels.all()),
-    }
-    return _private(render(request, "registration/manage.html", context))
+    return _manage_page(request, token, registration)
+
+
+@never_cache
+@require_POST
+@link_rate_limit
+def panels(request, token):
+    """Save the person's choice of panels (the form on the manage page; no JavaScript needed)."""
+    panel_ids = request.POST.getlist("panels")
+    try:
+        services.set_panels_of_interest(token=token, panel_ids=panel_ids)
+    except RegistrationError as error:
+        registration = selectors.registration_for_token(token=token)
+        if registration is None or error.status in (404, 410):
+            return _error_page(request, error)
+        chosen = {int(value) for value in panel_ids if str(value).isdigit()}
+        return _manage_page(request, token, registration, error=error, chosen_ids=chosen)
+    messages.success(request, _("Your choice of panels is saved."))
+    return redirect(reverse("registration:manage", kwargs={"token": token}) + "#agenda")
 
 
 @never_cache

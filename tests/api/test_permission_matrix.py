@@ -43,7 +43,7 @@ POLICIES = {
     "theme": {"list": "public", "retrieve": "public"},
     "room": {"list": "public", "retrieve": "public"},
     "registration": {"list": "organizer", "create": "open"},
-    "registration-manage": {"retrieve": "token", "confirm": "token", "cancel": "token"},
+    "registration-manage": {"retrieve": "token", "partial_update": "token", "confirm": "token", "cancel": "token"},
     "checkin": {"create": "organizer"},
     "panel": {
         "list": "public",

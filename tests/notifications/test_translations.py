@@ -30,7 +30,8 @@ def _msgids(path):
 def test_the_email_templates_are_found():
     names = {path.name for path in TEMPLATES}
     for kind in ("registration_cancelled", "registration_cancelled_by_organizer", "registration_hold_expired",
-                 "registration_confirmed", "speaker_invitation", "organizer_digest"):  # fmt: skip
+                 "registration_confirmed", "registration_panel_changed", "speaker_invitation",
+                 "organizer_digest"):  # fmt: skip
         assert {f"{kind}.subject.txt", f"{kind}.txt", f"{kind}.html"} <= names
     assert _msgids(ROOT / "registration/templates/notifications/email/registration_cancelled.subject.txt") == [
         "Your registration is cancelled: %(forum_name)s"

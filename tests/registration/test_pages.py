@@ -288,6 +288,7 @@ def test_the_confirmation_email_is_delivered_with_badge_and_calendar(settings):
         "registration_cancelled",
         "registration_cancelled_by_organizer",
         "registration_hold_expired",
+        "registration_panel_changed",
     ],
 )
 def test_every_registration_email_renders_in_every_language(kind, language):
@@ -304,6 +305,12 @@ def test_every_registration_email_renders_in_every_language(kind, language):
         "hold_expires_at": "01.10.2030 12:00",
         "register_url": "https://x/r/",
         "contact_email": "team@example.org",
+        "change": "moved",
+        "title": "Threat intelligence",
+        "before": {"when": "01.10.2030 10:00–11:00", "room": "Hall A"},
+        "after": {"when": "01.10.2030 15:00–16:00", "room": "Hall B"},
+        "timezone": "Asia/Baku",
+        "panel_url": "https://x/p/",
     }
     subject, text, html = render_message(message)
     name = getattr(forum, f"name_{language}")

@@ -46,6 +46,7 @@ PAGES = [
     ("get", "/registration/{fake}/badge.pdf"),
     ("get", "/registration/{fake}/calendar.ics"),
     ("post", "/registration/{fake}/cancel/"),
+    ("post", "/registration/{fake}/panels/"),
 ]
 
 

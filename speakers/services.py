@@ -494,6 +494,20 @@ def organizer_recipients():
     return sorted(set(emails))
 
 
+def _tell_organizers(*, kind, context, dedupe_key, related):
+    """One message of ``kind`` to each organizer, in the default language; ``dedupe_key`` is
+    suffixed with the recipient so each of them hears it once."""
+    for recipient in organizer_recipients():
+        enqueue(
+            kind=kind,
+            recipient=recipient,
+            language=settings.LANGUAGE_CODE,
+            context=context,
+            dedupe_key=f"{dedupe_key}:{recipient}",
+            related=related,
+        )
+
+
 def _notify_organizers(invitation, kind):
     language = settings.LANGUAGE_CODE
     context = _message_context(
@@ -504,15 +518,9 @@ def _notify_organizers(invitation, kind):
         speaker_organization=invitation.speaker.organization,
         speaker_country=invitation.speaker.country.name,
     )
-    for recipient in organizer_recipients():
-        enqueue(
-            kind=kind,
-            recipient=recipient,
-            language=language,
-            context=context,
-            dedupe_key=f"{kind}:{invitation.pk}:{invitation.answer_version}:{recipient}",
-            related=invitation,
-        )
+    _tell_organizers(
+        kind=kind, context=context, dedupe_key=f"{kind}:{invitation.pk}:{invitation.answer_version}", related=invitation
+    )
 
 
 def _send_schedule(invitation):
@@ -966,16 +974,8 @@ def _notify_availability_conflict(invitation, session, windows):
         speaker_country=speaker.country.name,
     )
     kind = "speaker_availability_conflict"
-    digest = _windows_digest(windows)
-    for recipient in organizer_recipients():
-        enqueue(
-            kind=kind,
-            recipient=recipient,
-            language=language,
-            context=context,
-            dedupe_key=f"{kind}:{speaker.pk}:{panel.pk}:{digest}:{recipient}",
-            related=invitation,
-        )
+    key = f"{kind}:{speaker.pk}:{panel.pk}:{_windows_digest(windows)}"
+    _tell_organizers(kind=kind, context=context, dedupe_key=key, related=invitation)
 
 
 def visa_letter_problems(invitation):

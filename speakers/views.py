@@ -20,7 +20,7 @@ from forum.selectors import forum_for_visitor
 from panels.conflicts import local_when
 from panels.models import Panel
 
-from . import selectors, services
+from . import attachments, selectors, services
 from .errors import SpeakerError
 from .forms import AvailabilityForm, ImportForm, InviteForm, OfferPanelForm, ProfileForm, RespondForm, TravelForm
 from .models import Invitation, VisaLetterLog
@@ -230,6 +230,17 @@ def rsvp_letter(request, invitation, token):
         messages.error(request, exc.message)
         return redirect("speakers:rsvp", token=token)
     return _pdf_response(letter, pdf)
+
+
+@never_cache
+@require_GET
+@_with_invitation
+def rsvp_calendar(request, invitation, token):
+    """The expert's own sessions (the same calendar the thanks message carries)."""
+    filename, body, content_type = attachments.speaker_schedule_ics(invitation_id=invitation.pk)
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _pdf_response(letter, pdf):

@@ -168,6 +168,30 @@ def test_accepting_with_panel_answers_creates_participations(client, forum):
     assert not Participation.objects.filter(speaker=invitation.speaker).exists()
 
 
+def test_the_expert_downloads_their_own_sessions_as_a_calendar(client, forum):
+    keynote = make_panel(forum, title="Opening keynote", hour=10)
+    other = make_panel(forum, title="Somebody else's panel", hour=14)
+    invitation, token = sent_invitation(forum)
+    services.offer_panel(invitation=invitation, panel=keynote, role=Participation.Role.KEYNOTE)
+    client.post(f"/rsvp/{token}/", {"action": "respond", "attend": "yes", f"panel_{keynote.pk}": "yes"})
+    page = client.get(f"/rsvp/{token}/").content.decode()
+    assert f"/rsvp/{token}/schedule.ics" in page
+    assert f'href="/forums/{forum.slug}/panels/{keynote.pk}/"' in page
+    response = client.get(f"/rsvp/{token}/schedule.ics")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert response["Cache-Control"].startswith("no-store") or "no-cache" in response["Cache-Control"]
+    body = response.content.decode()
+    assert "Opening keynote" in body and other.title not in body
+    assert "DTSTART;TZID=Asia/Baku:" in body
+
+
+def test_the_calendar_link_of_a_wrong_token_gets_the_same_friendly_page(client, forum):
+    sent_invitation(forum)
+    response = client.get("/rsvp/not-a-real-token-at-all/schedule.ics")
+    assert response.status_code == client.get("/rsvp/not-a-real-token-at-all/").status_code
+    assert "text/calendar" not in response["Content-Type"]
+
+
 def _accepted(client, forum, **speaker):
     invitation, token = sent_invitation(forum, **speaker)
     client.post(f"/rsvp/{token}/", {"action": "respond", "attend": "yes"})

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -36,7 +34,7 @@ class ForumAdmin(TranslationAdmin):
     def copy_to_next_year(self, request, queryset):
         for forum in queryset:
             try:
-                copy = services.copy_forum(source=forum, start_date=_same_weekday_next_year(forum.start_date))
+                copy = services.copy_to_next_year(source=forum)
             except DomainError as exc:
                 self.message_user(request, f"{forum}: {exc.message}", messages.ERROR)
             else:
@@ -46,10 +44,6 @@ class ForumAdmin(TranslationAdmin):
     def publish(self, request, queryset):
         for forum in queryset:
             services.set_forum_status(forum=forum, status=Forum.Status.PUBLISHED)
-
-
-def _same_weekday_next_year(day):
-    return day + datetime.timedelta(weeks=52)
 
 
 @admin.register(Room)

@@ -148,6 +148,16 @@ def copy_forum(*, source, start_date, slug=None, edition=None, name=None):
     return target
 
 
+def next_year_start(day):
+    """The same weekday a year later (52 weeks on), where next year's edition starts by default."""
+    return day + datetime.timedelta(weeks=52)
+
+
+def copy_to_next_year(*, source):
+    """Copy ``source`` to next year: same weekday 52 weeks later, default slug and edition number."""
+    return copy_forum(source=source, start_date=next_year_start(source.start_date))
+
+
 _copy_hooks = []
 
 

@@ -69,7 +69,7 @@ DIGEST_SOURCES = {
 }
 
 
-def _count_in_window(app_label, model_name, fields, since, until):
+def _count_in_window(app_label, model_name, fields, since, until, forum=None):
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:
@@ -79,14 +79,19 @@ def _count_in_window(app_label, model_name, fields, since, until):
             model._meta.get_field(field)
         except FieldDoesNotExist:
             continue
-        return model._default_manager.filter(**{f"{field}__gte": since, f"{field}__lt": until}).count()
+        rows = model._default_manager.filter(**{f"{field}__gte": since, f"{field}__lt": until})
+        if forum is not None:
+            rows = rows.filter(forum=forum)
+        return rows.count()
     return None
 
 
-def digest_counts(*, since, until):
-    """Counts for the organizer digest. A source whose app is not installed counts as None."""
+def digest_counts(*, since, until, forum=None):
+    """Counts for the organizer digest. A source whose app is not installed counts as None.
+    With ``forum``, registrations and invitation answers are those of that edition (the outbox
+    counts stay global: messages belong to no edition)."""
     counts = {
-        key: _count_in_window(app_label, model_name, fields, since, until)
+        key: _count_in_window(app_label, model_name, fields, since, until, forum)
         for key, (app_label, model_name, fields) in DIGEST_SOURCES.items()
     }
     failed = OutboxMessage.objects.filter(state=State.FAILED)

@@ -3,7 +3,7 @@
 import datetime
 from itertools import groupby
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from forum.models import Forum, Room, Theme
@@ -141,6 +141,18 @@ def current_conflicts(*, forum, panels):
         if reasons:
             found[panel.pk] = reasons
     return found
+
+
+def panel_status_counts(*, forum):
+    """``{status: count}`` of the forum's panels (every status, zeros included) and ``unscheduled``:
+    the panels the grid lists as not in the schedule (not scheduled or published with a slot).
+    One query."""
+    holding = Q(status__in=HOLDING_STATUSES, start__isnull=False)
+    counts = Panel.objects.filter(forum=forum).aggregate(
+        unscheduled=Count("pk", filter=~holding),
+        **{status: Count("pk", filter=Q(status=status)) for status in Panel.Status.values},
+    )
+    return counts
 
 
 def conflicted_panel_count(*, forum):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from forum.models import Forum
 
-from .models import AccessToken, Registration
+from .models import AccessToken, Category, CategoryQuota, Registration
 
 
 def hash_token(raw):
@@ -100,14 +100,82 @@ def organizer_registrations(*, forum, search="", status="", category="", country
     return queryset.order_by("created_at", "id")
 
 
-def registration_counts(*, forum):
-    """Counts of an edition's registrations by status, category and country (three queries)."""
+def registration_counts(*, forum, fields=("status", "category", "country")):
+    """Counts of an edition's registrations by each of ``fields`` (status, category, country), one
+    query per field."""
     base = Registration.objects.filter(forum=forum).order_by()
 
     def grouped(field):
         return {row[field]: row["n"] for row in base.values(field).annotate(n=Count("id")).order_by("-n", field)}
 
-    return {"status": grouped("status"), "category": grouped("category"), "country": grouped("country")}
+    return {field: grouped(field) for field in fields}
+
+
+def checkin_counts(*, forum):
+    """``{"confirmed", "present"}``: confirmed registrations and how many of them checked in (one
+    query)."""
+    return Registration.objects.filter(forum=forum, status=Registration.Status.CONFIRMED).aggregate(
+        confirmed=Count("id"), present=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def category_quotas(*, forum):
+    """``{category: seats}`` of the edition's category quotas (one query)."""
+    return dict(CategoryQuota.objects.filter(forum=forum).order_by().values_list("category", "seats"))
+
+
+def registration_window(*, forum, now=None):
+    """Where the edition's registration window stands: ``state`` is "open", "upcoming" (opens
+    later), "closed" or "unset" (no opening time), with ``opens_at`` and ``closes_at`` (the closing
+    time defaults to the forum's first doors, as in ``registration_is_open``)."""
+    now = now or timezone.now()
+    opens = forum.registration_opens_at
+    closes = forum.registration_closes_at or forum.starts_at
+    if opens is None:
+        state = "unset"
+    elif registration_is_open(forum=forum, now=now):
+        state = "open"
+    elif now < opens:
+        state = "upcoming"
+    else:
+        state = "closed"
+    return {"state": state, "opens_at": opens, "closes_at": closes}
+
+
+def registration_overview(*, forum, now=None):
+    """The organizers' overview of an edition's registrations (five queries at any size): counts
+    by status, seats held by pending registrations, checked in, seats left, and per category the
+    registrations, the seats taken and the quota where one is set."""
+    now = now or timezone.now()
+    counts = registration_counts(forum=forum, fields=("status", "category"))
+    taken, taken_by_category = seat_usage(forum=forum, now=now)
+    checkin = checkin_counts(forum=forum)
+    quotas = category_quotas(forum=forum)
+    by_status = counts["status"]
+    categories = [
+        {
+            "category": value,
+            "label": label,
+            "registrations": counts["category"].get(value, 0),
+            "taken": taken_by_category.get(value, 0),
+            "quota": quotas.get(value),
+        }
+        for value, label in Category.choices
+        if counts["category"].get(value) or value in quotas
+    ]
+    return {
+        "confirmed": by_status.get(Registration.Status.CONFIRMED, 0),
+        "pending": by_status.get(Registration.Status.PENDING, 0),
+        "held": taken - checkin["confirmed"],
+        "waitlisted": by_status.get(Registration.Status.WAITLISTED, 0),
+        "cancelled": by_status.get(Registration.Status.CANCELLED, 0),
+        "total": sum(by_status.values()),
+        "checked_in": checkin["present"],
+        "taken": taken,
+        "capacity": forum.capacity,
+        "seats_left": max(forum.capacity - taken, 0),
+        "categories": categories,
+    }
 
 
 # --- the personal agenda -----------------------------------------------------------------------

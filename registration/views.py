@@ -390,15 +390,13 @@ def organizer_checkin(request, slug):
             status = 400
     else:
         form = BadgeCodeForm()
-    confirmed = forum.registrations.filter(status=Registration.Status.CONFIRMED)
     context = {
         "forum": forum,
         "form": form,
         "result": result,
         "error": error,
         "checked_in_at": services.local_time(forum, result.checked_in_at) if result else "",
-        "present": confirmed.filter(checked_in_at__isnull=False).count(),
-        "confirmed": confirmed.count(),
+        **selectors.checkin_counts(forum=forum),
     }
     return render(request, "registration/organizer/checkin.html", context, status=status)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from panels import conflicts as rules
 
-from .models import Availability, Invitation, InvitationPanel, InvitationToken, Speaker
+from .models import Availability, Invitation, InvitationPanel, InvitationToken, Speaker, VisaLetter
 
 # A hash no token can have: lookups for malformed input still run the same query and comparison.
 _NO_MATCH = "0" * 64
@@ -160,6 +160,24 @@ def invitation_funnel(*, forum):
         withdrawn=Count("pk", filter=Q(state=S.WITHDRAWN)),
     )
     return counts
+
+
+def travel_counts(*, forum):
+    """Counts behind the speakers desk's filters, over the same invitations the filters show (one
+    query): ``foreign`` experts (from outside the host country), ``visa_needed`` (asked for a visa
+    support letter), ``visa_letters`` (of those, the ones with a letter produced) and ``hotel``
+    (a hotel room arranged by the organizers)."""
+    has_letter = Exists(VisaLetter.objects.filter(invitation=OuterRef("pk")))
+    return (
+        Invitation.objects.filter(forum=forum)
+        .annotate(has_letter=has_letter)
+        .aggregate(
+            foreign=Count("pk", filter=~Q(speaker__country=forum.host_country)),
+            visa_needed=Count("pk", filter=Q(needs_visa_letter=True)),
+            visa_letters=Count("pk", filter=Q(needs_visa_letter=True, has_letter=True)),
+            hotel=Count("pk", filter=Q(accommodation=Invitation.Accommodation.HOTEL)),
+        )
+    )
 
 
 def organizer_invitations(*, forum, state=None, foreign=None, needs_visa=None, needs_hotel=None, theme=None, q=None):

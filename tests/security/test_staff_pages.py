@@ -47,8 +47,10 @@ def _client(user=None):
 
 def test_the_list_covers_every_staff_area(forum):
     urls = organizer_urls(forum)
-    for area in ("/schedule/", "/speakers/", "/registrations/", "/checkin/", "/organizer/outbox/", "travel.csv"):
+    areas = ("/schedule/", "/speakers/", "/registrations/", "/checkin/", "/organizer/outbox/", "travel.csv", "/copy/")
+    for area in areas:
         assert any(area in url for url in urls), area
+    assert f"/organizer/forums/{forum.slug}/" in urls  # the edition's overview
     assert len(urls) >= 15
 
 

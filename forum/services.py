@@ -41,7 +41,6 @@ def ensure_standard_themes(*, forum):
         theme = Theme(forum=forum, code=spec["code"], colour=spec["colour"], order=order)
         for attr, value in _translated("name", spec["name"]).items():
             setattr(theme, attr, value)
-        theme.name = spec["name"][settings.LANGUAGE_CODE]
         theme.save()
         created.append(theme)
     return created

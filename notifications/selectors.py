@@ -2,10 +2,8 @@
 
 import logging
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 
 from forum.permissions import ORGANIZERS_GROUP
@@ -62,37 +60,16 @@ def organizer_recipients():
     return [seen[key] for key in sorted(seen)]
 
 
-# (app label, model, candidate datetime fields): the first field the model has is counted.
-DIGEST_SOURCES = {
-    "registrations": ("registration", "Registration", ("created_at", "registered_at")),
-    "invitation_answers": ("speakers", "Invitation", ("responded_at", "answered_at")),
-}
-
-
-def _count_in_window(app_label, model_name, fields, since, until, forum=None):
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-    for field in fields:
-        try:
-            model._meta.get_field(field)
-        except FieldDoesNotExist:
-            continue
-        rows = model._default_manager.filter(**{f"{field}__gte": since, f"{field}__lt": until})
-        if forum is not None:
-            rows = rows.filter(forum=forum)
-        return rows.count()
-    return None
-
-
 def digest_counts(*, since, until, forum=None):
-    """Counts for the organizer digest. A source whose app is not installed counts as None.
-    With ``forum``, registrations and invitation answers are those of that edition (the outbox
-    counts stay global: messages belong to no edition)."""
+    """Counts for the organizer digest. With ``forum``, registrations and invitation answers are
+    those of that edition (the outbox counts stay global: messages belong to no edition)."""
+    # Imported here: both apps queue their mail through this one.
+    from registration.selectors import registrations_between
+    from speakers.selectors import answers_between
+
     counts = {
-        key: _count_in_window(app_label, model_name, fields, since, until, forum)
-        for key, (app_label, model_name, fields) in DIGEST_SOURCES.items()
+        "registrations": registrations_between(since=since, until=until, forum=forum),
+        "invitation_answers": answers_between(since=since, until=until, forum=forum),
     }
     failed = OutboxMessage.objects.filter(state=State.FAILED)
     counts["failed_new"] = failed.filter(updated_at__gte=since, updated_at__lt=until).count()
@@ -114,9 +91,7 @@ def failed_kinds(*, since, until):
 
 
 def schedule_conflicts(*, forum):
-    """How many panels of ``forum`` stand in conflict in the schedule now (None without panels)."""
-    if not apps.is_installed("panels"):
-        return None
+    """How many panels of ``forum`` stand in conflict in the schedule now."""
     from panels.selectors import conflicted_panel_count
 
     return conflicted_panel_count(forum=forum)

@@ -216,3 +216,9 @@ def program_with_choices(*, registration):
         .prefetch_related(None)
         .annotate(chosen=Exists(chosen), moved_at=_moved_at())
     )
+
+
+def registrations_between(*, since, until, forum=None):
+    """How many registrations were made in [since, until), in ``forum`` when given."""
+    rows = Registration.objects.filter(created_at__gte=since, created_at__lt=until)
+    return (rows.filter(forum=forum) if forum is not None else rows).count()

@@ -226,3 +226,10 @@ def organizer_invitations(*, forum, state=None, foreign=None, needs_visa=None, n
 
 def speaker_availability(*, forum, speaker):
     return list(Availability.objects.filter(forum=forum, speaker=speaker).order_by("start"))
+
+
+def answers_between(*, since, until, forum=None):
+    """How many invitations were accepted or declined in [since, until), in ``forum`` when given."""
+    answered = Q(accepted_at__gte=since, accepted_at__lt=until) | Q(declined_at__gte=since, declined_at__lt=until)
+    rows = Invitation.objects.filter(answered)
+    return (rows.filter(forum=forum) if forum is not None else rows).count()

@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 # Session and user, the user's and the group's permissions, the Organizers group (navigation), the
 # edition; registrations 5 (by status, by category, seats taken, check-in, quotas); panels 4 (by
 # status; for the conflicts the panels, their speakers and the speakers' availability); the last
-# day 4 (the edition's registrations, failures new and in all, retrying); invitations 2 (funnel,
-# travel); outbox 1 (per state).
-DASHBOARD_QUERIES = 22
+# day 5 (the edition's registrations and invitation answers, failures new and in all, retrying);
+# invitations 2 (funnel, travel); outbox 1 (per state).
+DASHBOARD_QUERIES = 23
 _numbers = itertools.count(1)
 
 

@@ -24,6 +24,17 @@ def test_new_forum_gets_the_five_standard_themes_named_in_four_languages():
     assert "Turkic States (OTS)" in forum.themes.get(code="ots").name_en
 
 
+@pytest.mark.parametrize("active", ["en", "ru", "tr", "az"])
+def test_theme_names_do_not_depend_on_the_language_active_when_the_forum_is_created(active):
+    from django.utils import translation
+
+    with translation.override(active):
+        forum = ForumFactory()
+    for theme, spec in zip(forum.themes.order_by("order"), STANDARD_THEMES, strict=True):
+        for language in settings.LANGUAGE_CODES:
+            assert getattr(theme, f"name_{language}") == spec["name"][language]
+
+
 def test_ensuring_themes_twice_adds_nothing_and_keeps_edits():
     forum = ForumFactory()
     theme = forum.themes.get(code="startups")

@@ -226,3 +226,27 @@ def test_ui_strings_are_translated():
     for language, expected in [("az", "Poçt qutusu"), ("ru", "Исходящие"), ("tr", "Giden kutusu")]:
         with translation.override(language):
             assert translation.gettext("Outbox") == expected
+
+
+@pytest.mark.django_db
+def test_digest_counts_the_last_day_registrations_and_invitation_answers_per_edition():
+    from speakers.models import Invitation
+    from tests.factories import register_attendee
+    from tests.speakers.conftest import invitation_in_state
+
+    forum, other = ForumFactory(), ForumFactory()
+    for number in range(3):
+        register_attendee(forum, email=f"digest{number}@example.org")
+    register_attendee(other, email="elsewhere@example.org")
+    invitation_in_state(Invitation.State.ACCEPTED, forum)
+    invitation_in_state(Invitation.State.DECLINED, forum)
+    invitation_in_state(Invitation.State.VIEWED, forum)  # no answer yet
+    invitation_in_state(Invitation.State.ACCEPTED, other)
+    now = timezone.now()
+    window = {"since": now - datetime.timedelta(days=1), "until": now + datetime.timedelta(seconds=1)}
+    counts = selectors.digest_counts(**window, forum=forum)
+    assert counts["registrations"] == 3 and counts["invitation_answers"] == 2
+    everywhere = selectors.digest_counts(**window)
+    assert everywhere["registrations"] == 4 and everywhere["invitation_answers"] == 3
+    earlier = selectors.digest_counts(since=now - datetime.timedelta(days=3), until=now - datetime.timedelta(days=2))
+    assert earlier["registrations"] == 0 and earlier["invitation_answers"] == 0

@@ -128,6 +128,7 @@ def test_organizer_pages_and_their_scripts_run_under_the_policy(live_server, wat
     assert_nothing_refused(watched)
 
     for path in (
+        f"/organizer/forums/{forum.slug}/",
         f"/organizer/forums/{forum.slug}/speakers/",
         f"/organizer/forums/{forum.slug}/registrations/",
         "/organizer/outbox/",

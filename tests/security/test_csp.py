@@ -68,6 +68,7 @@ def pages(forum, organizer):
         f"/forums/{forum.slug}/register/": anonymous,
         f"/registration/{attendee.raw_token}/": anonymous,
         f"/rsvp/{rsvp_token}/": anonymous,
+        f"/organizer/forums/{forum.slug}/": staff,
         f"/organizer/forums/{forum.slug}/schedule/": staff,
         f"/organizer/forums/{forum.slug}/checkin/": staff,
         "/organizer/outbox/": staff,

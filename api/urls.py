@@ -1,7 +1,9 @@
 """API routing glue: each app's api.py exposes ``register(router)``; this module collects them."""
 
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from forum import api as forum_api
@@ -12,6 +14,14 @@ from speakers import api as speakers_api
 
 from .views import TokenLoginView
 
+# Hashes of the <style> elements that the Redoc bundle of drf-spectacular-sidecar (pinned in
+# requirements.txt) inserts as it loads: an empty one, and perfect-scrollbar's stylesheet. A new
+# sidecar may change them: tests/e2e/test_csp.py then fails with Chromium's message naming the hash.
+REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+]
+
 router = DefaultRouter()
 for module in (forum_api, panels_api, speakers_api, registration_api, notifications_api):
     module.register(router)
@@ -21,6 +31,24 @@ v1_patterns = [path("auth/token/", TokenLoginView.as_view(), name="token-login")
 urlpatterns = [
     path("v1/", include((v1_patterns, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # The split view serves Swagger UI's start-up script from /api/docs/?script= instead of inline,
+    # so the page runs under the site's Content-Security-Policy unchanged.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="swagger-ui",
+    ),
+    # Redoc builds its CSS at run time. The <style> elements it makes once started carry the
+    # request's nonce (handed over by api/static/api/redoc-init.js); two are inserted while its
+    # bundle loads, before it has the nonce, and are allowed by their hashes (see REDOC_STYLE_HASHES).
+    # Its search index runs in a Worker made from a blob: URL. These additions hold on this page
+    # only; scripts stay 'self' as everywhere else. Its footer's logo from Redocly's CDN stays
+    # refused: the docs make no request to another site.
+    path(
+        "redoc/",
+        csp_update({"style-src-elem": [NONCE, *REDOC_STYLE_HASHES], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
 ]

@@ -11,6 +11,7 @@ Two profiles:
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -103,6 +105,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (see below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -342,6 +347,59 @@ LOGGING = {
         # A line per delivered email drowns the demo's console; failures still show.
         "celery.app.trace": {"level": "WARNING"},
     },
+}
+
+# Content-Security-Policy (django-csp), in every profile so that development shows what production
+# would refuse. Scripts, styles, fonts, images and fetches come from the site itself: there is no
+# inline script or event handler anywhere, and no CDN (the API docs are served by the sidecar).
+# The one relaxation is style *attributes*: templates give panels and themes their colour with
+# style="--theme-colour: …" and the grid places cells with style="grid-row: …". style-src-attr
+# allows those attributes only; <style> elements and stylesheets stay 'self' (style-src-elem), so
+# injected markup cannot bring its own stylesheet. img-src allows data: for the QR codes and the
+
+# The check-in camera feeds <video> through srcObject, which media-src does not govern.
+# The API docs pages widen this per view (api/views.py), and only as far as they need.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the check-in desk's camera, on this origin only;
+# every other powerful feature is off, for the site and anything it might ever embed.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
 }
 
 if PRODUCTION:

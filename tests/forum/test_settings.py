@@ -102,3 +102,23 @@ def test_development_derives_a_stable_encryption_key_from_secret_key(tmp_path):
     other = _run(["-c", script], {"SECRET_KEY": "another-dev-secret"}, tmp_path)
     assert first.returncode == 0, first.stderr
     assert first.stdout == again.stdout != other.stdout
+
+
+def test_production_sends_the_content_security_and_permissions_policies(tmp_path):
+    import json
+
+    script = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/no-such-page/', secure=True, HTTP_HOST='forum.example.az'); "
+        "print(json.dumps({'status': r.status_code, 'csp': r.headers.get('Content-Security-Policy'), "
+        "'permissions': r.headers.get('Permissions-Policy')}))"
+    )
+    result = _run(["-c", script], PRODUCTION_ENV, tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["status"] == 404
+    csp = dict(part.strip().split(" ", 1) for part in values["csp"].split(";"))
+    assert csp["default-src"] == csp["script-src"] == "'self'"
+    assert csp["object-src"] == csp["frame-ancestors"] == "'none'"
+    assert "camera=(self)" in values["permissions"]
+    assert "microphone=()" in values["permissions"]

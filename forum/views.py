@@ -1,16 +1,12 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health, selectors, services
+from .decorators import organizer_required
 from .errors import ForumError
 
 
@@ -63,24 +59,6 @@ def healthz(request):
 
 
 # --- organizers ----------------------------------------------------------------------------
-
-
-def organizer_required(permission):
-    """Staff pages: visitors go to the login page; accounts that are not staff, or staff without
-    ``permission`` (outside the Organizers group), get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _organizer_forum(request, slug):

@@ -1,34 +1,16 @@
 """Organizer page of the outbox: counts per state, the newest messages, resend and cancel."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from forum.decorators import organizer_required
+
 from . import selectors, services
 from .errors import NotificationError
 from .models import OutboxMessage
-
-
-def staff_only(view):
-    """Organizers are staff: visitors go to the login page, other accounts get 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
 
 ACTIONS = {
     "resend": (services.resend_one, _("The message was queued again.")),
@@ -36,9 +18,8 @@ ACTIONS = {
 }
 
 
-@staff_only
+@organizer_required("notifications.view_outboxmessage")
 @require_GET
-@permission_required("notifications.view_outboxmessage", raise_exception=True)
 def outbox(request):
     state = request.GET.get("state")
     state = state if state in OutboxMessage.State.values else None
@@ -54,9 +35,8 @@ def outbox(request):
     return render(request, "notifications/organizer/outbox.html", context)
 
 
-@staff_only
+@organizer_required("notifications.change_outboxmessage")
 @require_POST
-@permission_required("notifications.change_outboxmessage", raise_exception=True)
 def outbox_action(request, pk, action):
     service, done = ACTIONS[action]
     try:

@@ -3,8 +3,6 @@
 import hashlib
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +12,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
 
+from forum.decorators import organizer_required
 from forum.permissions import sees_drafts
 from forum.selectors import forum_for_visitor
 
@@ -201,24 +200,20 @@ def _render_grid(request, forum, *, failed=None, status=200):
     return render(request, "panels/organizer_schedule.html", context, status=status)
 
 
-@staff_member_required
+@organizer_required("panels.view_panel")
 @require_GET
 def organizer_schedule(request, slug):
-    if not request.user.has_perm("panels.view_panel"):  # staff outside the Organizers group
-        raise PermissionDenied
     return _render_grid(request, _organizer_forum(request, slug))
 
 
 ACTIONS = {"schedule", "move", "unschedule", "publish", "cancel"}
 
 
-@staff_member_required
+@organizer_required("panels.change_panel")
 @require_POST
 def organizer_panel_action(request, slug, panel_id, action):
     if action not in ACTIONS:
         raise Http404(_("Unknown action."))
-    if not request.user.has_perm("panels.change_panel"):
-        raise PermissionDenied
     forum = _organizer_forum(request, slug)
     panel = get_object_or_404(Panel.objects.select_related("forum", "room"), forum=forum, pk=panel_id)
     form = SlotForm(request.POST, forum=forum, prefix=f"p{panel.pk}")
@@ -256,11 +251,9 @@ def organizer_panel_action(request, slug, panel_id, action):
     return redirect(reverse("panels:organizer-schedule", kwargs={"slug": forum.slug}) + f"#panel-{panel.pk}")
 
 
-@staff_member_required
+@organizer_required("panels.change_panel")
 @require_POST
 def organizer_publish_all(request, slug):
-    if not request.user.has_perm("panels.change_panel"):
-        raise PermissionDenied
     forum = _organizer_forum(request, slug)
     try:
         published = services.publish_panels(forum=forum, actor=request.user)

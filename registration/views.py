@@ -2,13 +2,10 @@
 organizers' list and check-in desk. Views parse input and call services/selectors."""
 
 import csv
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
+from forum.decorators import organizer_required
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
 from panels import selectors as panel_selectors
@@ -259,21 +257,6 @@ def cancel(request, token):
 
 
 # --- organizers --------------------------------------------------------------------------------
-
-
-def organizer_required(permission):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _organizer_forum(slug):

@@ -5,8 +5,6 @@ import functools
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from forum.decorators import organizer_required
 from forum.selectors import forum_for_visitor
 from panels.conflicts import local_when
 from panels.models import Panel
@@ -253,20 +252,8 @@ def _pdf_response(letter, pdf):
 # --- organizers --------------------------------------------------------------------------------
 
 
-def organizer_required(permission="speakers.view_invitation"):
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), "admin:login")
-            needed = permission if request.method in {"GET", "HEAD"} else "speakers.change_invitation"
-            if not (request.user.is_staff and request.user.has_perm(needed)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+# Organizers read the desk with view_invitation and act on it with change_invitation.
+speakers_desk = organizer_required("speakers.view_invitation", write_permission="speakers.change_invitation")
 
 
 def _staff_forum(request, slug):
@@ -293,7 +280,7 @@ def _filters(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@organizer_required()
+@speakers_desk
 def organizer_speakers(request, slug):
     forum = _staff_forum(request, slug)
     if request.method == "POST":
@@ -369,7 +356,7 @@ def _csv_safe(value):
 
 @never_cache
 @require_GET
-@organizer_required()
+@speakers_desk
 def organizer_travel_csv(request, slug):
     forum = _staff_forum(request, slug)
     invitations = selectors.organizer_invitations(forum=forum, **_filters(request)).prefetch_related("visa_letters")
@@ -394,7 +381,7 @@ def organizer_travel_csv(request, slug):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@organizer_required()
+@speakers_desk
 def organizer_import(request, slug):
     forum = _staff_forum(request, slug)
     result = None
@@ -431,7 +418,7 @@ def organizer_import(request, slug):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@organizer_required()
+@speakers_desk
 def organizer_invitation(request, slug, pk):
     forum = _staff_forum(request, slug)
     invitation = get_object_or_404(Invitation.objects.select_related("speaker", "forum"), forum=forum, pk=pk)
@@ -492,7 +479,7 @@ def organizer_invitation(request, slug, pk):
 
 @never_cache
 @require_GET
-@organizer_required()
+@speakers_desk
 def organizer_letter(request, slug, pk):
     forum = _staff_forum(request, slug)
     invitation = get_object_or_404(Invitation, forum=forum, pk=pk)

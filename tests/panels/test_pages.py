@@ -151,7 +151,12 @@ def test_grid_sends_visitors_to_the_admin_login(client, forum):
 
 def test_grid_refuses_a_logged_in_non_staff_user(client, forum):
     client.force_login(UserFactory())
-    assert client.get(grid_url(forum)).status_code == 302
+    assert client.get(grid_url(forum)).status_code == 403
+
+
+def test_grid_sends_anonymous_visitors_to_the_login_page(client, forum):
+    response = client.get(grid_url(forum))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def test_grid_shows_days_rooms_and_unscheduled_panels(organizer_client, forum, program):

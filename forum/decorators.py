@@ -1,0 +1,31 @@
+"""The guard of every organizer page (/organizer/...), shared by all apps."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+READ_METHODS = {"GET", "HEAD"}
+
+
+def organizer_required(permission, *, write_permission=None):
+    """Visitors go to the login page; accounts that are not staff, or staff without the
+    permission (outside the Organizers group), get 403. ``write_permission``, when given, is what
+    other methods than GET and HEAD need instead."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            needed = permission
+            if write_permission and request.method not in READ_METHODS:
+                needed = write_permission
+            if not (request.user.is_staff and request.user.has_perm(needed)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

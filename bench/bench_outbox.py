@@ -6,12 +6,17 @@ Needs PostgreSQL and Redis. Environment (defaults in brackets):
   the database is created when missing and migrated; its outbox is emptied first.
 * ``BENCH_BROKER_URL`` or ``CELERY_BROKER_URL`` [redis://127.0.0.1:6379/7]: flushed first.
 * ``BENCH_MESSAGES`` [10000], ``BENCH_CONCURRENCY`` [2]: messages and worker pool processes.
+* ``BENCH_REUSE`` [both]: ``1`` delivers with ``NOTIFICATIONS_REUSE_SMTP_CONNECTION`` on (each pool
+  process keeps its SMTP session), ``0`` with a connection per message, ``both`` runs the two back to
+  back (off first) with the same number of messages.
 
 The clock starts when the sweeper begins handing the queued rows to Redis and stops when the last
-row is ``sent``. Results go to ``bench/results/outbox.json`` and a line in ``bench/results/README.md``.
+row is ``sent``. Results go to ``bench/results/outbox.json`` (one entry per variant, ``reuse_off``
+and ``reuse_on``) and a line per variant in ``bench/results/README.md``.
 """
 
 import datetime
+import json
 import os
 import platform
 import signal
@@ -36,6 +41,18 @@ class CountingHandler:
     def __init__(self):
         self.lock = threading.Lock()
         self.ids = {}
+        self.sessions = 0
+
+    def reset(self):
+        with self.lock:
+            self.ids = {}
+            self.sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self.lock:
+            self.sessions += 1
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         outbox_id = None
@@ -68,6 +85,9 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+VARIANTS = {"0": [False], "1": [True], "both": [False, True]}
+
+
 def main():
     database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/forum_bench"
@@ -75,6 +95,9 @@ def main():
     broker_url = os.environ.get("BENCH_BROKER_URL") or os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/7")
     total = int(os.environ.get("BENCH_MESSAGES", "10000"))
     concurrency = int(os.environ.get("BENCH_CONCURRENCY", "2"))
+    choice = os.environ.get("BENCH_REUSE", "both").strip().lower()
+    if choice not in VARIANTS:
+        raise SystemExit(f"BENCH_REUSE must be 0, 1 or both, not {choice!r}")
 
     from aiosmtpd.controller import Controller
 
@@ -105,15 +128,54 @@ def main():
     import django
 
     django.setup()
-    import redis
     from django.core.management import call_command
     from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    results = {}
+    try:
+        for reuse in VARIANTS[choice]:
+            handler.reset()
+            results["reuse_on" if reuse else "reuse_off"] = _run(
+                reuse=reuse, total=total, concurrency=concurrency, env=env, broker_url=broker_url, handler=handler
+            )
+    finally:
+        smtp.stop()
+        connection.close()
+
+    path = RESULTS / "outbox.json"
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        saved = {}
+    if not set(saved) <= {"reuse_off", "reuse_on"}:  # an older single-run file
+        saved = {}
+    saved.update(results)
+    lines = []
+    for result in results.values():
+        lines.append(
+            f"| {result['date'][:10]} | outbox | {total} messages, 1 worker x{concurrency}, {os.cpu_count()} CPUs, "
+            f"SMTP connection {'reused' if result['reuse_smtp_connection'] else 'per message'} | "
+            f"{result['messages_per_second']} msg/s | drained in {result['drain_seconds']} s | "
+            f"{result['smtp_received']} received, {result['smtp_duplicates']} duplicates, "
+            f"{result['smtp_sessions']} SMTP sessions |\n"
+        )
+    record("outbox.json", saved, lines)
+    failed = [name for name, r in results.items() if r["sent"] != total or r["smtp_duplicates"]]
+    if failed:
+        raise SystemExit(f"outbox benchmark ({', '.join(failed)}): not every message was delivered exactly once")
+    return results
+
+
+def _run(*, reuse, total, concurrency, env, broker_url, handler):
+    """Queue ``total`` messages, start a worker, dispatch them all and wait until every one is sent."""
+    import django
+    import redis
     from django.utils import timezone
 
     from notifications import services
     from notifications.models import OutboxMessage
 
-    call_command("migrate", verbosity=0, interactive=False)
     redis.Redis.from_url(broker_url).flushdb()
     OutboxMessage.objects.all().delete()
 
@@ -160,7 +222,7 @@ def main():
             "--loglevel=INFO",
         ],
         cwd=REPO,
-        env={**env, "LOG_LEVEL": "INFO"},
+        env={**env, "LOG_LEVEL": "INFO", "NOTIFICATIONS_REUSE_SMTP_CONNECTION": "true" if reuse else "false"},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -196,16 +258,16 @@ def main():
             worker.wait()
         log.close()
         (WORKER_LOG).unlink(missing_ok=True)
-        smtp.stop()
-        connection.close()
 
     with handler.lock:
         received = sum(handler.ids.values())
         duplicates = sum(1 for n in handler.ids.values() if n > 1)
+        sessions = handler.sessions
     states = dict(OutboxMessage.objects.values_list("state").annotate(n=django.db.models.Count("pk")))
     result = {
         "scenario": "outbox: queued messages delivered through one Celery worker to a local aiosmtpd",
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "reuse_smtp_connection": reuse,
         "messages": total,
         "worker_concurrency": concurrency,
         "cpu_count": os.cpu_count(),
@@ -217,16 +279,10 @@ def main():
         "sent": sent,
         "smtp_received": received,
         "smtp_duplicates": duplicates,
+        "smtp_sessions": sessions,
         "states": states,
     }
-    line = (
-        f"| {result['date'][:10]} | outbox | {total} messages, 1 worker x{concurrency}, {os.cpu_count()} CPUs | "
-        f"{result['messages_per_second']} msg/s | drained in {result['drain_seconds']} s | "
-        f"{received} received, {duplicates} duplicates |\n"
-    )
-    record("outbox.json", result, [line])
-    if sent != total or duplicates:
-        raise SystemExit("outbox benchmark: not every message was delivered exactly once")
+    print(json.dumps(result, indent=2))
     return result
 
 

@@ -289,6 +289,14 @@ NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=500)
 # After a failed publish, requests skip the broker for this many seconds (the sweeper sends).
 NOTIFICATIONS_BROKER_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BROKER_BACKOFF_SECONDS", default=15)
 NOTIFICATIONS_DIGEST_LANGUAGE = env.str("NOTIFICATIONS_DIGEST_LANGUAGE", default="az")
+# A worker thread keeps its SMTP connection open from one message to the next (see
+# notifications/mailconnection.py); off opens and closes one per message.
+NOTIFICATIONS_REUSE_SMTP_CONNECTION = env.bool("NOTIFICATIONS_REUSE_SMTP_CONNECTION", default=True)
+# A connection idle at least this long must answer NOOP before it carries another message.
+NOTIFICATIONS_SMTP_IDLE_CHECK_SECONDS = env.float("NOTIFICATIONS_SMTP_IDLE_CHECK_SECONDS", default=5)
+# Connections are recycled after this many messages or seconds.
+NOTIFICATIONS_SMTP_MAX_MESSAGES_PER_CONNECTION = env.int("NOTIFICATIONS_SMTP_MAX_MESSAGES_PER_CONNECTION", default=100)
+NOTIFICATIONS_SMTP_MAX_CONNECTION_AGE_SECONDS = env.float("NOTIFICATIONS_SMTP_MAX_CONNECTION_AGE_SECONDS", default=60)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ForumAutoSchema",

@@ -13,10 +13,13 @@ Exactly once. A worker claims a row under a row lock (``SELECT … FOR UPDATE SK
 only while it is ``queued`` or ``retrying``; the claim commits ``sending`` before any SMTP traffic.
 A second task for the same row (a duplicate dispatch, an ``acks_late`` redelivery, a racing worker)
 finds it locked or no longer claimable and does nothing. A ``sent`` row is never claimed again.
+A worker keeps its SMTP connection for the next message, but one that saw any error is closed and
+never reused, and the message that failed is never resent on the spot: it waits for its retry.
 
 The one window left is inherent to SMTP (RFC 1047): the server has accepted the message but the
 worker dies before it records ``sent``. We keep it to the time between the server's "250" and one
-``UPDATE`` (the SMTP connection is closed only after the row says ``sent``). A row left in
+``UPDATE`` (the SMTP connection is closed, or handed to the next message, only after the row says
+``sent``; see ``notifications.mailconnection`` for when a connection is reused). A row left in
 ``sending`` is reclaimed by the sweeper after ``NOTIFICATIONS_SENDING_TIMEOUT`` and sent again, so
 that rare crash yields a second copy rather than a lost visa letter; both copies carry the same
 ``Message-ID`` and ``X-Outbox-Id`` so mail systems and people can recognise the duplicate.
@@ -35,7 +38,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -45,6 +48,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from . import mailconnection
 from .errors import NotificationError, PermanentDeliveryError
 from .models import OutboxMessage
 
@@ -184,18 +188,27 @@ def deliver(*, message_id):
         email_message = build_email(message)
     except PermanentDeliveryError as exc:
         return _fail(message, str(exc))
-    connection = get_connection(fail_silently=False)
+    connection = None
     try:
-        connection.open()
+        connection = mailconnection.acquire()
         sent = connection.send_messages([email_message])
         if not sent:
             raise PermanentDeliveryError("The mail server took no recipient for this message")
     except Exception as exc:
-        _close_quietly(connection)
+        if connection is not None:
+            mailconnection.discard(connection)  # never reused after an error; never resent here
         return _after_send_error(message, exc)
+    except BaseException:  # interrupted mid-transaction: that session must not carry another message
+        if connection is not None:
+            mailconnection.discard(connection)
+        raise
     # Accepted by the server: record it before anything else (see the module docstring).
-    _mark_sent(message)
-    _close_quietly(connection)
+    try:
+        _mark_sent(message)
+    except BaseException:
+        mailconnection.discard(connection)
+        raise
+    mailconnection.release(connection)
     return message
 
 
@@ -229,13 +242,6 @@ def _mark_sent(message):
         logger.warning("Outbox message %s was sent after its claim was reclaimed", message.pk)
     message.state, message.sent_at, message.last_error = State.SENT, now, ""
     return message
-
-
-def _close_quietly(connection):
-    try:
-        connection.close()
-    except Exception:  # the message is already recorded; a failing QUIT changes nothing
-        logger.debug("Closing the mail connection failed", exc_info=True)
 
 
 def _fail(message, error):

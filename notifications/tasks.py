@@ -1,8 +1,9 @@
 """Celery tasks of the outbox: thin, they take ids and call a service."""
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
 
-from . import services
+from . import mailconnection, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -21,3 +22,10 @@ def sweep_outbox():
 def send_organizer_digest():
     """Daily: queue the organizer digest (idempotent per day and organizer)."""
     return len(services.send_organizer_digest())
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def close_mail_connections(**kwargs):
+    """A stopping worker (pool child or main process) ends its SMTP sessions with QUIT."""
+    mailconnection.close_all()

@@ -89,3 +89,13 @@ def organizer(db):
 def organizer_client(client, organizer):
     client.force_login(organizer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_mail_connection():
+    """Each test starts without an SMTP connection kept by an earlier one (its server is gone)."""
+    from notifications import mailconnection
+
+    mailconnection.close_all()
+    yield
+    mailconnection.close_all()

@@ -1,7 +1,9 @@
 """A real SMTP server for tests (aiosmtpd) that records what it accepts.
 
 It can answer a scripted reply per recipient (``451`` then ``250``, or ``550`` forever) and hold
-DATA replies on request, so a test can kill a worker while SMTP transactions are in flight.
+DATA replies on request, so a test can kill a worker while SMTP transactions are in flight. It counts
+sessions (EHLOs), NOOPs and QUITs, can answer NOOP with another reply, and can hang up on every
+client (``SMTPServer.disconnect``), as a server restarting or timing out idle clients does.
 """
 
 import asyncio
@@ -28,9 +30,41 @@ class RecordingHandler:
         self.scripts = {}  # recipient -> list of replies to give before accepting ("550 ..." repeats)
         self.holding = False
         self.waiting = 0  # DATA commands currently held
+        self.sessions = 0  # EHLOs seen: one per SMTP session a client opened
+        self.noops = 0
+        self.quits = 0
+        self.noop_reply = None  # e.g. "421 4.4.2 Closing idle connection"; None answers 250
+        self.clients = []  # the server side of every session still connected
 
     def script(self, recipient, *replies):
         self.scripts[recipient.lower()] = list(replies)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # what aiosmtpd does itself when there is no hook
+        with self.lock:
+            self.sessions += 1
+            self.clients = [client for client in self.clients if client.transport is not None]
+            self.clients.append(server)
+        return responses
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        with self.lock:
+            self.noops += 1
+            reply = self.noop_reply
+        return reply or "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope):
+        with self.lock:
+            self.quits += 1
+        return "221 Bye"
+
+    def hang_up(self):
+        """Close every client connection from the server side (run in the server's loop)."""
+        with self.lock:
+            clients, self.clients = self.clients, []
+        for client in clients:
+            if client.transport is not None:
+                client.transport.close()
 
     async def handle_DATA(self, server, session, envelope):
         recipients = [address.lower() for address in envelope.rcpt_tos]
@@ -85,8 +119,28 @@ class SMTPServer:
         self.controller.start()
         return self
 
+    def disconnect(self):
+        """Hang up on every connected client, as a server timing out idle sessions does."""
+        loop = self.controller.loop
+        done = threading.Event()
+
+        def hang_up():
+            self.handler.hang_up()
+            loop.call_soon(done.set)
+
+        loop.call_soon_threadsafe(hang_up)
+        done.wait(5)
+
     def stop(self):
+        # Hang up first: stopping the loop alone would leave the clients' sockets open, unread.
+        self.disconnect()
         self.controller.stop()
+
+    def restart(self):
+        """Stop (dropping every client) and listen again on the same port with the same handler."""
+        self.stop()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        return self.start()
 
 
 def wait_for(predicate, *, timeout, interval=0.1, message="condition"):

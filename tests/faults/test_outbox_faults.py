@@ -96,6 +96,19 @@ def test_worker_killed_mid_batch_and_restarted_delivers_everything_once(spawn, s
     assert reclaimed.count() == 2 and all(m.last_error == "" for m in reclaimed)
 
 
+def test_a_worker_reuses_its_smtp_sessions_and_quits_them_when_it_stops(spawn, smtp, broker):
+    ids = enqueue_batch(40)
+    worker = spawn("worker")  # two pool processes: at most one session each
+    wait_all_sent(40, timeout=120)
+    broker.wait_drained()
+    assert_each_delivered_once(smtp, ids)
+    assert 1 <= smtp.handler.sessions <= 2
+    assert smtp.handler.quits == 0
+
+    worker.stop()  # SIGTERM: each pool process says QUIT on its way out
+    wait_for(lambda: smtp.handler.quits == smtp.handler.sessions, timeout=30, message="a QUIT per session")
+
+
 WEB_REQUEST = textwrap.dedent(
     """
     import json, time

@@ -1,5 +1,7 @@
 """Filter backends shared by every list."""
 
+import django_filters
+from django import forms
 from rest_framework.filters import OrderingFilter
 
 
@@ -14,3 +16,19 @@ class StableOrderingFilter(OrderingFilter):
         if not any(key.lstrip("-") in {"pk", "id"} for key in ordering):
             ordering = [*ordering, "pk"]
         return queryset.order_by(*ordering)
+
+
+# The largest key both PostgreSQL (bigint) and SQLite can hold; anything beyond is refused by the
+# form field (400 naming the parameter) instead of reaching the database driver.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An exact match on a whole-number id: ``1.5``, ``-1`` or a number beyond any key is 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.filters import IdFilter
 from api.permissions import PublicReadOrganizerWrite
 from api.schema import ErrorSerializer
 from forum.models import Forum
@@ -215,7 +216,7 @@ PLACEMENT_RESPONSES = {
 class PanelFilter(filters.FilterSet):
     forum = filters.CharFilter(field_name="forum__slug")
     theme = filters.CharFilter(field_name="theme__code")
-    room = filters.NumberFilter(field_name="room_id")
+    room = IdFilter(field_name="room_id")
     language = filters.ChoiceFilter(choices=settings.LANGUAGES)
     day = filters.DateFilter(method="filter_day", help_text="A forum-local date, YYYY-MM-DD.")
     status = filters.ChoiceFilter(choices=Panel.Status.choices, method="filter_status")

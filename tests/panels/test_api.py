@@ -86,6 +86,13 @@ def test_public_filters(api, forum, side_room, panels, key, value, expected):
     assert ids(api.get(LIST, params)) == {panels[name].pk for name in expected}
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999", "1.5", "-1", "0", "x"])
+def test_a_room_that_is_no_id_is_a_400_naming_the_parameter(api, panels, value):
+    response = api.get(LIST, {"room": value})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "room" in response.json()["fields"]
+
+
 def test_other_forum_filter_excludes(api, panels):
     other = RoomFactory().forum
     assert ids(api.get(LIST, {"forum": other.slug})) == set()

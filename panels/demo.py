@@ -1,4 +1,5 @@
-"""Demo program: about twenty published panels over the five themes, two days and three rooms.
+"""Demo program: about twenty published panels over the five themes, two days and three rooms,
+and two draft proposals waiting for a slot.
 
 Idempotent: panels are found by their English title, so a second run changes nothing. Speakers
 come from the speakers app's demo when it has run; otherwise a handful are created here.
@@ -119,6 +120,21 @@ def _speaker_pool(stdout):
     return list(Speaker.objects.filter(email__endswith=DEMO_EMAIL_DOMAIN).order_by("id"))
 
 
+# Proposals not yet placed: the grid lists them beside the schedule, ready to be dragged into a slot.
+DRAFTS = [
+    ("cii", "workshop", "en",
+     {"az": "Seminar: SCADA şəbəkələrində anomaliyaların aşkarlanması",
+      "en": "Workshop: spotting anomalies in SCADA networks",
+      "ru": "Семинар: поиск аномалий в сетях SCADA",
+      "tr": "Atölye: SCADA ağlarında anormallikleri tespit etmek"}),
+    ("ots", "panel", "ru",
+     {"az": "TDT ölkələrində kibertəhlükəsizlik üzrə kadr mübadiləsi",
+      "en": "Exchanging cyber security talent across the OTS",
+      "ru": "Обмен кадрами в сфере кибербезопасности в странах ОТГ",
+      "tr": "TDT ülkeleri arasında siber güvenlik yetenek değişimi"}),
+]  # fmt: skip
+
+
 def _clock(value):
     hours, minutes = map(int, value.split(":"))
     return datetime.time(hours, minutes)
@@ -126,6 +142,7 @@ def _clock(value):
 
 def seed(*, forum, stdout=None):
     existing = set(Panel.objects.filter(forum=forum).values_list("title_en", flat=True))
+    _seed_drafts(forum, existing)
     todo = [entry for entry in PROGRAM if entry[-1]["en"] not in existing]
     if not todo:
         return []
@@ -178,3 +195,10 @@ def seed(*, forum, stdout=None):
     if stdout:
         stdout.write(f"Demo program: {len(created)} panels published.")
     return created
+
+
+def _seed_drafts(forum, existing):
+    themes = {theme.code: theme for theme in forum.themes.all()}
+    for theme, format_, language, titles in DRAFTS:
+        if titles["en"] not in existing:
+            services.create_panel(forum=forum, title=titles, theme=themes.get(theme), format=format_, language=language)

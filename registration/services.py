@@ -719,7 +719,8 @@ def set_panels_of_interest(*, token, panel_ids, now=None):
 
 
 # Registrations told about a change to a panel they chose: those that hold or may hold a seat.
-PANEL_CHANGE_STATUSES = (Status.CONFIRMED, Status.PENDING)
+# Everyone who may still come: the waitlisted too, since a seat may free up for them.
+PANEL_CHANGE_STATUSES = (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)
 
 
 def panel_changed_url(panel):
@@ -749,7 +750,8 @@ def _panel_change_texts(panel, change, before, language):
 
 def notify_panel_change(*, panel, change, before, schedule_change, now=None):
     """Queue one 'registration_panel_changed' message to each active attendee who chose ``panel``
-    (confirmed or pending, not anonymized), in their language, in the caller's transaction.
+    (confirmed, pending or waitlisted; not anonymized), in their language, in the caller's
+    transaction.
 
     Registered with ``panels.services.register_public_change_listener``: panels call it when a
     published panel is moved, taken out of the program or cancelled. ``change`` is "moved",
@@ -766,7 +768,7 @@ def notify_panel_change(*, panel, change, before, schedule_change, now=None):
     queued = 0
     for registration in registrations:
         key = f"registration:{registration.pk}:panel_changed:{panel.pk}:{schedule_change.pk}"
-        language = registration.language if registration.language in settings.LANGUAGE_CODES else "en"
+        language = registration.language if registration.language in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
         if language not in texts:
             texts[language] = _panel_change_texts(panel, change, before, language)
         token = _mint_token(registration, now)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.models import Forum
 from notifications.models import OutboxMessage
 from notifications.services import REDACTED_LINK, deliver, render_message, resend_one
 from panels import services as panel_services
@@ -319,10 +320,13 @@ def test_moving_a_published_panel_tells_each_interested_active_attendee_once(for
     anonymized = attendee(forum, [panel])
     Registration.objects.filter(pk=anonymized.pk).update(anonymized_at=timezone.now())
     attendee(forum, [program["late"]])  # chose another panel
+    Forum.objects.filter(pk=forum.pk).update(capacity=Registration.objects.exclude(status="cancelled").count())
+    waiting = attendee(forum, [panel], confirm=False, language="az")
+    assert Registration.objects.get(pk=waiting.pk).status == Registration.Status.WAITLISTED
     panel_services.move_panel(panel=panel, room=program["side"], start=at(forum, 0, "15:00"), end=at(forum, 0, "16:00"))
     messages = _sent()
     assert sorted((m.recipient, m.language) for m in messages) == sorted(
-        [(confirmed.email, "ru"), (pending.email, "tr")]
+        [(confirmed.email, "ru"), (pending.email, "tr"), (waiting.email, "az")]
     )
     message = next(m for m in messages if m.recipient == confirmed.email)
     assert message.context["change"] == "moved"

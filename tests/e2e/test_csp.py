@@ -1,6 +1,6 @@
 """The Content-Security-Policy and Permissions-Policy in a real browser: every kind of page, its
 scripts and the API docs run under the policy without a single refusal, and what JavaScript adds
-(the grid's drag and drop, the check-in camera, Swagger UI, Redoc) still works."""
+(the grid's drag and drop and its keyboard way, the check-in camera, Swagger UI, Redoc) still works."""
 
 import json
 import re
@@ -125,6 +125,13 @@ def test_organizer_pages_and_their_scripts_run_under_the_policy(live_server, wat
     expect(watched.locator(".grid-cell").first).to_be_attached()
     draft = Panel.objects.get(forum=forum, title_az="Qaralama")
     expect(watched.locator(f"#panel-{draft.pk}")).to_have_attribute("draggable", "true")
+    # Its keyboard way too: the cursor cell is laid out, moved and read out, then put away.
+    watched.locator(f"#panel-{draft.pk} button.move-start").click()
+    expect(watched.locator(".grid-cursor")).to_be_focused()
+    watched.keyboard.press("ArrowDown")
+    expect(watched.locator("#schedule-move-status")).not_to_be_empty()
+    watched.keyboard.press("Escape")
+    expect(watched.locator(".grid-cursor")).to_have_count(0)
     assert_nothing_refused(watched)
 
     for path in (

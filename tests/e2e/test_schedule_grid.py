@@ -1,6 +1,7 @@
 """The organizer's schedule grid: a move into a clash is refused with its reason and changes
-nothing; a free slot moves the panel in the grid. Dragging a panel onto a cell sends the same form;
-without JavaScript the forms do the work."""
+nothing; a free slot moves the panel in the grid. Dragging a panel onto a cell sends the same form,
+and so does the keyboard's way (a "Move…" button, a cursor cell moved with the keys); without
+JavaScript the forms do the work."""
 
 import re
 
@@ -174,6 +175,118 @@ def test_dropping_a_panel_where_the_room_is_booked_shows_the_conflict_and_change
     expect(grid_cell(page, "Süni intellekt və təhlükələr").locator(".grid-time")).to_have_text("12:00–13:30")
 
 
+def test_a_panel_is_moved_to_another_room_with_the_keyboard_alone(live_server, page, organizer):
+    forum = ForumFactory()
+    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
+    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    placed(forum, hall, 0, "10:00", "11:00", title={"az": "Açılış paneli"})
+    ai = placed(forum, side, 0, "12:00", "13:00", title={"az": "Süni intellekt və təhlükələr"})
+    changes_before = ScheduleChange.objects.count()
+
+    page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/")
+    log_in(page, organizer)
+    card = page.locator(f"#panel-{ai.pk}")
+    move = card.locator("button.move-start")
+    expect(move).to_be_visible()
+    # From the card's own "Move" button of the form, Tab reaches "Move…"; Enter starts the move.
+    card.locator("form.slot-form button[type=submit]").focus()
+    page.keyboard.press("Tab")
+    expect(move).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # The cursor is on the panel's slot, lit like a drop target, and the place is read out.
+    cursor = page.locator(".grid-cursor")
+    expect(cursor).to_be_focused()
+    expect(cursor).to_have_class(re.compile(r"\bis-target\b"))
+    expect(cursor).to_have_attribute("data-room", str(side.pk))
+    expect(cursor).to_have_attribute("data-time", "12:00")
+    expect(cursor).to_have_accessible_description(page.locator("#schedule-move-keys").text_content().strip())
+    status = page.locator("#schedule-move-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_contain_text("Kiçik zal")
+    expect(status).to_contain_text("12:00–13:00")
+
+    page.keyboard.press("ArrowLeft")  # into the hall
+    expect(status).to_contain_text("Böyük zal")
+    expect(status).to_contain_text("12:00–13:00")
+    assert cursor.evaluate("element => getComputedStyle(element).gridColumnStart") == column_of(page, "Böyük zal")
+    page.keyboard.press("PageUp")  # an hour earlier, over the opening panel
+    expect(status).to_contain_text("11:00–12:00")
+    for _ in range(6):  # and half an hour later, after it
+        page.keyboard.press("ArrowDown")
+    expect(status).to_contain_text("Böyük zal")
+    expect(status).to_contain_text("11:30–12:30")
+    expect(cursor).to_have_attribute("data-time", "11:30")
+    expect(page.locator(".grid-cell.is-target")).to_have_count(1)
+    assert ScheduleChange.objects.count() == changes_before
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(rf"/organizer/forums/{forum.slug}/schedule/#panel-{ai.pk}$"))
+    expect(page.locator(".messages li.success")).to_be_visible()
+    block = grid_cell(page, "Süni intellekt və təhlükələr")
+    expect(block.locator(".grid-time")).to_have_text("11:30–12:30")
+    assert block.evaluate("element => getComputedStyle(element).gridColumnStart") == column_of(page, "Böyük zal")
+    ai.refresh_from_db()
+    assert (ai.room_id, ai.start, ai.end) == (hall.pk, at(forum, 0, "11:30"), at(forum, 0, "12:30"))
+    assert ScheduleChange.objects.filter(panel=ai, action="moved").count() == 1
+    assert ScheduleChange.objects.count() == changes_before + 1
+
+
+def test_escape_leaves_everything_as_it_was_and_another_day_is_a_key_away(live_server, page, organizer):
+    forum = ForumFactory()
+    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
+    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    placed(forum, hall, 0, "09:00", "10:00", title={"az": "Açılış paneli"})
+    draft = PanelFactory(forum=forum, title={"az": "Bulud təhlükəsizliyi"})
+    changes_before = ScheduleChange.objects.count()
+
+    page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/")
+    log_in(page, organizer)
+    url = page.url
+    move = page.locator(f"#panel-{draft.pk} button.move-start")
+    move.focus()
+    page.keyboard.press("Enter")
+
+    # A panel without a time starts on the first free cell of the first day, with an hour.
+    cursor = page.locator(".grid-cursor")
+    status = page.locator("#schedule-move-status")
+    expect(cursor).to_be_focused()
+    expect(page.locator(".day-grid").first.locator(".grid-cursor")).to_have_attribute("data-room", str(side.pk))
+    expect(cursor).to_have_attribute("data-time", "09:00")
+    expect(status).to_contain_text("Kiçik zal")
+    expect(status).to_contain_text("09:00–10:00")
+    first_day = status.text_content()
+
+    page.keyboard.press("]")  # the next day, same room and time
+    expect(page.locator(".day-grid").nth(1).locator(".grid-cursor")).to_be_focused()
+    expect(status).not_to_have_text(first_day)
+    expect(status).to_contain_text("09:00–10:00")
+    page.keyboard.press("End")
+    expect(status).to_contain_text("17:55–")
+    page.keyboard.press("Escape")
+
+    expect(page.locator(".grid-cursor")).to_have_count(0)
+    expect(page.locator(".grid-cell.is-target")).to_have_count(0)
+    expect(move).to_be_focused()
+    assert page.url == url
+    draft.refresh_from_db()
+    assert (draft.room_id, draft.start, draft.status) == (None, None, Panel.Status.DRAFT)
+    assert ScheduleChange.objects.count() == changes_before
+
+    # Again, on to the second day at the first free time, and Enter schedules it there.
+    page.keyboard.press("Enter")
+    expect(cursor).to_be_focused()
+    page.keyboard.press("Control+ArrowDown")
+    expect(page.locator(".day-grid").nth(1).locator(".grid-cursor")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(rf"/organizer/forums/{forum.slug}/schedule/#panel-{draft.pk}$"))
+    expect(page.locator(".messages li.success")).to_contain_text("Bulud təhlükəsizliyi")
+    draft.refresh_from_db()
+    assert (draft.room_id, draft.start, draft.end) == (side.pk, at(forum, 1, "09:00"), at(forum, 1, "10:00"))
+    assert ScheduleChange.objects.filter(panel=draft, action="scheduled").count() == 1
+
+
 @pytest.mark.browser_context_args(java_script_enabled=False)
 def test_without_javascript_the_grid_offers_the_forms_only(live_server, page, organizer):
     forum = ForumFactory()
@@ -185,6 +298,9 @@ def test_without_javascript_the_grid_offers_the_forms_only(live_server, page, or
     card = page.locator(f"#panel-{draft.pk}")
     assert card.get_attribute("draggable") is None
     assert page.locator("#schedule-drag-help").get_attribute("hidden") is not None
+    # The keyboard's "Move…" and its keys need the script: hidden without it.
+    expect(card.locator("button.move-start")).to_be_hidden()
+    assert page.locator("#schedule-move-keys").get_attribute("hidden") is not None
     card.locator(f"#id_p{draft.pk}-start").fill("14:00")
     card.locator(f"#id_p{draft.pk}-end").fill("15:00")
     card.locator(f"#id_p{draft.pk}-room").select_option(str(hall.pk))

@@ -189,6 +189,14 @@ def test_grid_cells_carry_the_day_room_and_time_a_drop_fills_in(organizer_client
     assert f'id="panel-{program["draft"].pk}" data-panel="{program["draft"].pk}" data-minutes="60"' in html
     assert 'src="/static/panels/schedule-grid.js" defer' in html
     assert 'id="schedule-drag-help" class="visually-hidden" hidden' in html
+    # The keyboard's way: each form gets a "Move…" button and the keys, both hidden until the
+    # script runs; the words it reads out come from the page, in the organizer's language.
+    assert f'class="move-start" data-panel="{long_one.pk}"' in html and "Move…</button>" in html
+    assert 'id="schedule-move-keys" hidden' in html
+    assert 'id="schedule-move-status" aria-live="polite"' in html
+    assert 'data-move-position="{room}, {day}, {start}–{end}"' in html
+    assert f'data-room="{side_room.pk}" data-start="16:00" data-end="17:30"' in html
+    assert 'data-name="Main Hall"' in html
 
 
 def test_scheduling_through_the_grid_form_works_without_javascript(organizer_client, organizer, forum, program, hall):

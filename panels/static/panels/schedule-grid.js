@@ -74,6 +74,7 @@
     }
     source.addEventListener("dragstart", function (event) {
       if (event.target !== source) return;
+      stopMoving(false);
       dragged = { source: source, card: card };
       event.dataTransfer.effectAllowed = "move";
       event.dataTransfer.setData("application/x-forum-panel", card.dataset.panel);
@@ -122,6 +123,186 @@
     grid.appendChild(cells);
   }
 
+  // The keyboard's way to do the same (WCAG 2.1.1, 2.5.7): a panel's "Move…" button puts a cursor
+  // cell on the grid, at the panel's slot or the first free cell of the first day. Arrow keys move
+  // it by room and by row, Page Up and Page Down by an hour, Home and End to the day's first and
+  // last row, [ and ] (or Ctrl with Up and Down) to the previous and next day; a live region reads
+  // out where it is. Enter sends the panel's form as a drop on that cell would; Escape cancels and
+  // gives the focus back to the button. The words come from the page, in the organizer's language.
+  var HOUR_ROWS = 12; // five-minute rows
+  var moving = null; // {card, button, grid, room, row, cursor} while a panel is moved by keyboard
+  var layout = null; // {container, grids, times, firstRow}
+
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
+
+  function roomsOf(grid) {
+    return grid.querySelectorAll(".grid-room[data-room]");
+  }
+
+  function rowOf(clock) {
+    var index = layout.times.indexOf(clock);
+    return index < 0 ? layout.times.length : index;
+  }
+
+  // The first cell of the first day that no panel's block covers, rows before rooms.
+  function firstFree(grid) {
+    var rooms = roomsOf(grid);
+    var taken = {};
+    Array.prototype.forEach.call(grid.querySelectorAll("a.grid-panel[data-room]"), function (block) {
+      for (var row = rowOf(block.dataset.start); row < rowOf(block.dataset.end); row++) {
+        taken[block.dataset.room + " " + row] = true;
+      }
+    });
+    for (var row = 0; row < layout.times.length; row++) {
+      for (var room = 0; room < rooms.length; room++) {
+        if (!taken[rooms[room].dataset.room + " " + row]) return { grid: grid, room: room, row: row };
+      }
+    }
+    return { grid: grid, room: 0, row: 0 };
+  }
+
+  function startingCell(card) {
+    var block = document.querySelector('a.grid-panel[data-panel="' + card.dataset.panel + '"]');
+    var grid = block && block.closest(".day-grid[data-day]");
+    if (grid) {
+      var rooms = Array.prototype.map.call(roomsOf(grid), function (room) {
+        return room.dataset.room;
+      });
+      var room = rooms.indexOf(block.dataset.room);
+      var row = layout.times.indexOf(block.dataset.start);
+      if (room >= 0 && row >= 0) return { grid: grid, room: room, row: row };
+    }
+    return firstFree(layout.grids[0]);
+  }
+
+  function announce(text) {
+    var status = document.getElementById("schedule-move-status");
+    if (status) status.textContent = text;
+  }
+
+  function showMoveBar(shown) {
+    var bar = document.getElementById("schedule-move");
+    if (bar) bar.classList.toggle("visually-hidden", !shown);
+  }
+
+  // Puts the cursor where ``moving`` says, in its day's grid, and reads the place out.
+  function showCursor() {
+    var grid = moving.grid;
+    var room = roomsOf(grid)[moving.room];
+    var time = layout.times[moving.row];
+    var cursor = moving.cursor;
+    if (!cursor || cursor.parentNode !== grid) {
+      cursor = document.createElement("div");
+      cursor.className = "grid-cell grid-cursor is-target";
+      cursor.tabIndex = 0;
+      cursor.setAttribute("role", "application");
+      cursor.setAttribute("aria-label", fill(layout.container.dataset.moveLabel, { title: moving.card.dataset.title }));
+      cursor.setAttribute("aria-describedby", "schedule-move-keys");
+      cursor.addEventListener("keydown", onMoveKey);
+      cursor.addEventListener("blur", onCursorBlur);
+      grid.appendChild(cursor);
+      var old = moving.cursor;
+      moving.cursor = cursor; // before the focus moves, so that the old cursor's blur is ignored
+      cursor.focus();
+      if (old) old.remove();
+    }
+    cursor.dataset.room = room.dataset.room;
+    cursor.dataset.time = time;
+    cursor.style.gridArea = layout.firstRow + moving.row + " / " + room.dataset.column;
+    cursor.scrollIntoView({ block: "nearest", inline: "nearest" });
+    var heading = grid.closest(".grid-day").querySelector("h2");
+    announce(
+      fill(layout.container.dataset.movePosition, {
+        room: room.dataset.name,
+        day: heading ? heading.textContent.trim() : grid.dataset.day,
+        start: time,
+        end: later(time, Number(moving.card.dataset.minutes)),
+      })
+    );
+  }
+
+  function stopMoving(restoreFocus) {
+    if (!moving) return;
+    var state = moving;
+    moving = null;
+    showMoveBar(false);
+    if (state.cursor) state.cursor.remove();
+    if (restoreFocus) state.button.focus();
+  }
+
+  function onCursorBlur(event) {
+    // Focus gone elsewhere (Tab, a click): the move is dropped quietly.
+    if (moving && !moving.sent && event.target === moving.cursor) stopMoving(false);
+  }
+
+  function clamp(value, low, high) {
+    return Math.max(low, Math.min(high, value));
+  }
+
+  function onMoveKey(event) {
+    if (!moving || event.target !== moving.cursor || event.altKey || event.metaKey) return;
+    var lastRow = layout.times.length - 1;
+    var lastRoom = roomsOf(moving.grid).length - 1;
+    var day = Array.prototype.indexOf.call(layout.grids, moving.grid);
+    var key = event.key;
+    var dayStep = 0;
+    if (key === "[" || event.code === "BracketLeft" || (event.ctrlKey && key === "ArrowUp")) dayStep = -1;
+    else if (key === "]" || event.code === "BracketRight" || (event.ctrlKey && key === "ArrowDown")) dayStep = 1;
+    if (moving.sent) {
+      event.preventDefault();
+      return;
+    }
+    if (dayStep) {
+      var next = layout.grids[clamp(day + dayStep, 0, layout.grids.length - 1)];
+      moving.grid = next;
+      moving.room = clamp(moving.room, 0, roomsOf(next).length - 1);
+    } else if (event.ctrlKey) {
+      return;
+    } else if (key === "ArrowLeft") moving.room = clamp(moving.room - 1, 0, lastRoom);
+    else if (key === "ArrowRight") moving.room = clamp(moving.room + 1, 0, lastRoom);
+    else if (key === "ArrowUp") moving.row = clamp(moving.row - 1, 0, lastRow);
+    else if (key === "ArrowDown") moving.row = clamp(moving.row + 1, 0, lastRow);
+    else if (key === "PageUp") moving.row = clamp(moving.row - HOUR_ROWS, 0, lastRow);
+    else if (key === "PageDown") moving.row = clamp(moving.row + HOUR_ROWS, 0, lastRow);
+    else if (key === "Home") moving.row = 0;
+    else if (key === "End") moving.row = lastRow;
+    else if (key === "Escape") {
+      event.preventDefault();
+      announce(layout.container.dataset.moveCancelled);
+      stopMoving(true);
+      return;
+    } else if (key === "Enter") {
+      event.preventDefault();
+      moving.sent = true;
+      place(moving.card, moving.cursor);
+      return;
+    } else return;
+    event.preventDefault();
+    showCursor();
+  }
+
+  function startMoving(card, button) {
+    stopMoving(false);
+    finish();
+    var start = startingCell(card);
+    moving = { card: card, button: button, grid: start.grid, room: start.room, row: start.row, cursor: null };
+    showMoveBar(true);
+    showCursor();
+  }
+
+  function moveButton(card) {
+    var button = card.querySelector("button.move-start");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      startMoving(card, button);
+    });
+  }
+
   function init() {
     var days = document.querySelector(".schedule-days[data-times]");
     var grids = document.querySelectorAll(".day-grid[data-day]");
@@ -131,8 +312,11 @@
     Array.prototype.forEach.call(grids, function (grid) {
       layOutCells(grid, times, firstRow);
     });
+    layout = { container: days, grids: grids, times: times, firstRow: firstRow };
     Array.prototype.forEach.call(document.querySelectorAll("article.org-panel[data-panel]"), function (card) {
-      if (formOf(card)) draggable(card, card);
+      if (!formOf(card)) return;
+      draggable(card, card);
+      moveButton(card);
     });
     Array.prototype.forEach.call(document.querySelectorAll("a.grid-panel[data-panel]"), function (block) {
       var card = cardOf(block);
@@ -141,6 +325,8 @@
     Array.prototype.forEach.call(grids, dropTarget);
     var help = document.getElementById("schedule-drag-help");
     if (help) help.hidden = false;
+    var keys = document.getElementById("schedule-move-keys");
+    if (keys) keys.hidden = false;
   }
 
   document.addEventListener("DOMContentLoaded", init);

@@ -199,6 +199,23 @@ def test_grid_cells_carry_the_day_room_and_time_a_drop_fills_in(organizer_client
     assert 'data-name="Main Hall"' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "button", "cancelled"),
+    [
+        ("az", "Köçür…", "Köçürmə ləğv edildi."),
+        ("ru", "Перенести…", "Перенос отменён."),
+        ("tr", "Taşı…", "Taşıma iptal edildi."),
+    ],
+)
+@pytest.mark.usefixtures("program")
+def test_the_keyboard_move_speaks_the_organizers_language(organizer_client, forum, language, button, cancelled):
+    organizer_client.cookies["django_language"] = language
+    html = organizer_client.get(grid_url(forum)).content.decode()
+    assert f"{button}</button>" in html
+    assert f'data-move-cancelled="{cancelled}"' in html
+    assert "Page Up" in html and "Arrow keys" not in html
+
+
 def test_scheduling_through_the_grid_form_works_without_javascript(organizer_client, organizer, forum, program, hall):
     draft = program["draft"]
     response = organizer_client.post(

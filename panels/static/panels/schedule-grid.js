@@ -235,8 +235,9 @@
   }
 
   function onCursorBlur(event) {
-    // Focus gone elsewhere (Tab, a click): the move is dropped quietly.
-    if (moving && !moving.sent && event.target === moving.cursor) stopMoving(false);
+    // Focus gone elsewhere (Tab, a click, a field the browser finds wrong): the move is dropped
+    // quietly.
+    if (moving && event.target === moving.cursor) stopMoving(false);
   }
 
   function clamp(value, low, high) {

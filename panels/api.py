@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -30,7 +30,7 @@ from forum.models import Forum
 from forum.permissions import sees_drafts
 
 from . import selectors, services
-from .models import Panel, Participation
+from .models import Panel, Participation, ScheduleChange
 
 
 class SpeakerOnPanelSerializer(serializers.ModelSerializer):
@@ -365,6 +365,106 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self._result(services.cancel_panel(panel=self._panel(pk), actor=request.user))
 
 
+# --- the public changelog of the program ------------------------------------------------------
+
+
+class ScheduleSlotSerializer(serializers.Serializer):
+    start = serializers.SerializerMethodField()
+    end = serializers.SerializerMethodField()
+    room = serializers.CharField(allow_null=True, help_text="The room's name in the requested language.")
+
+    @extend_schema_field(NULLABLE_DATETIME)
+    def get_start(self, slot):
+        return slot.start.isoformat() if slot.start else None
+
+    @extend_schema_field(NULLABLE_DATETIME)
+    def get_end(self, slot):
+        return slot.end.isoformat() if slot.end else None
+
+
+class ScheduleChangeSerializer(serializers.Serializer):
+    """A change to a panel the public had seen: never who made it."""
+
+    id = serializers.IntegerField()
+    forum = serializers.CharField(source="forum.slug")
+    kind = serializers.ChoiceField(
+        choices=["moved", "cancelled", "unscheduled"],
+        help_text="`moved` (new time or room), `cancelled`, or `unscheduled` (taken out of the program).",
+    )
+    changed_at = serializers.SerializerMethodField()
+    panel = serializers.IntegerField(
+        source="panel_id", allow_null=True, help_text="The panel's id while the public can still open it."
+    )
+    title = serializers.CharField()
+    before = ScheduleSlotSerializer(help_text="Where and when the panel was, forum-local.")
+    after = ScheduleSlotSerializer(allow_null=True, help_text="Where and when it is now (moves only).")
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "format": "date-time"})
+    def get_changed_at(self, change):
+        return change.changed_at.isoformat()
+
+    def get_url(self, change) -> str:
+        return f"/forums/{change.forum.slug}/program/changes/#change-{change.id}"
+
+
+class ScheduleChangeFilter(filters.FilterSet):
+    forum = filters.CharFilter(field_name="forum__slug", help_text="An edition's slug.")
+    since = filters.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gt",
+        help_text="Only changes made after this moment (ISO 8601; without an offset it is UTC).",
+    )
+
+    class Meta:
+        model = ScheduleChange
+        fields = ["forum", "since"]
+
+
+SCHEDULE_CHANGE_EXAMPLE = OpenApiExample(
+    "A panel moved to another room and hour",
+    value={
+        "count": 1, "next": None, "previous": None,
+        "results": [{
+            "id": 318, "forum": "ncf-2026", "kind": "moved", "changed_at": "2026-10-02T16:45:12.504211+04:00",
+            "panel": 42, "title": "Securing the energy grid",
+            "before": {"start": "2026-10-14T10:00:00+04:00", "end": "2026-10-14T11:00:00+04:00", "room": "Hall A"},
+            "after": {"start": "2026-10-14T15:00:00+04:00", "end": "2026-10-14T16:00:00+04:00", "room": "Hall B"},
+            "url": "/forums/ncf-2026/program/changes/#change-318",
+        }],
+    },
+    response_only=True,
+    status_codes=["200"],
+)  # fmt: skip
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List changes to the published program",
+        description="What changed since the program was first announced, newest first: panels the public had "
+        "seen that were moved (`before` and `after`, forum-local), cancelled or taken out of the program. "
+        "Only public editions; never who made a change. Filter by `forum` (slug) and `since` (ISO 8601: only "
+        "changes made after it, so a client can ask for what is new since its last visit).",
+        examples=[SCHEDULE_CHANGE_EXAMPLE],
+    ),
+)
+class ScheduleChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ScheduleChangeSerializer
+    filterset_class = ScheduleChangeFilter
+    permission_classes = [permissions.AllowAny]
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.public_schedule_change_queryset()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        entries = selectors.describe_schedule_changes(page)
+        return self.get_paginated_response(self.get_serializer(entries, many=True).data)
+
+
 def register(router):
     """Add this app's viewsets to the v1 router (themes and rooms are read through forum's API)."""
     router.register("panels", PanelViewSet, basename="panel")
+    router.register("schedule-changes", ScheduleChangeViewSet, basename="schedule-change")

@@ -30,7 +30,7 @@ from .selectors import schedule_last_modified
 logger = logging.getLogger(__name__)
 
 # Bump when a cached template or an export format changes, so copies in the old shape are skipped.
-FORMAT = 1
+FORMAT = 2
 
 
 def timeout():

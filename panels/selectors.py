@@ -1,6 +1,7 @@
 """Reads of panels that the pages, the exports and the API share."""
 
 import datetime
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
@@ -8,12 +9,12 @@ from django.db.models.functions import Coalesce, Greatest
 
 from forum.models import Forum, Room, Theme
 from forum.permissions import sees_drafts
-from forum.selectors import visible_forums
+from forum.selectors import public_forums, visible_forums
 from speakers import selectors as speaker_selectors
 from speakers.models import Speaker
 
 from . import conflicts as rules
-from .models import HOLDING_STATUSES, Panel, Participation
+from .models import HOLDING_STATUSES, Panel, Participation, ScheduleChange
 
 GRID_STEP_MINUTES = 5
 
@@ -212,3 +213,125 @@ def grid(*, forum, panels):
 
 def _minutes_from(origin, time):
     return (time.hour * 60 + time.minute) - (origin.hour * 60 + origin.minute)
+
+
+# --- the public changelog of the program ---------------------------------------------------
+
+# The logged actions that change what the public saw, when the panel was published just before.
+PUBLIC_CHANGE_ACTIONS = (
+    ScheduleChange.Action.MOVED,
+    ScheduleChange.Action.CANCELLED,
+    ScheduleChange.Action.UNSCHEDULED,
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where and when a panel was (or is), forum-local; any part may be missing."""
+
+    start: datetime.datetime | None
+    end: datetime.datetime | None
+    room: str | None
+
+
+@dataclass(frozen=True)
+class PublicChange:
+    """One change to a panel the public had seen. Built from the schedule log without the actor,
+    the internal status or anything else not public."""
+
+    id: int
+    forum: Forum
+    kind: str  # "moved", "cancelled" or "unscheduled"
+    changed_at: datetime.datetime  # forum-local
+    title: str
+    panel_id: int | None  # the panel when the public can still open it, else None
+    before: Slot
+    after: Slot | None  # only for moves
+
+    @property
+    def kind_label(self):
+        from django.utils.translation import gettext
+
+        return {
+            "moved": gettext("Moved"),
+            "cancelled": gettext("Cancelled"),
+            "unscheduled": gettext("Taken out of the program"),
+        }[self.kind]
+
+
+def public_schedule_change_queryset(*, forum=None, since=None, panel=None):
+    """The log rows behind ``public_schedule_changes``, newest first: moves, cancellations and
+    withdrawals of panels that were published just before. Only public editions when ``forum`` is
+    None (a page looks its forum up with the visitor's rights first)."""
+    changes = ScheduleChange.objects.filter(action__in=PUBLIC_CHANGE_ACTIONS, before__status=Panel.Status.PUBLISHED)
+    changes = changes.filter(forum__in=public_forums()) if forum is None else changes.filter(forum=forum)
+    if since is not None:
+        changes = changes.filter(created_at__gt=since)
+    if panel is not None:
+        changes = changes.filter(panel=panel)
+    # The actor is never joined nor shown; the entries carry only public facts.
+    return changes.select_related("forum", "panel").order_by("-created_at", "-id")
+
+
+def _local(value, tz):
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(tz) if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _slot(snapshot, tz, rooms):
+    room = rooms.get(snapshot.get("room_id"))
+    return Slot(
+        start=_local(snapshot.get("start"), tz),
+        end=_local(snapshot.get("end"), tz),
+        room=room.name if room is not None else snapshot.get("room"),
+    )
+
+
+def describe_schedule_changes(changes):
+    """The public entries of log rows from ``public_schedule_change_queryset`` (one query for the
+    rooms' names in the active language, whatever the number of rows)."""
+    changes = list(changes)
+    room_ids = {
+        snapshot.get("room_id") for change in changes for snapshot in (change.before, change.after) if snapshot
+    } - {None}
+    rooms = Room.objects.in_bulk([pk for pk in room_ids if isinstance(pk, int)]) if room_ids else {}
+    entries = []
+    for change in changes:
+        tz = change.forum.tz
+        panel = change.panel
+        public_now = panel is not None and panel.is_public
+        entries.append(
+            PublicChange(
+                id=change.pk,
+                forum=change.forum,
+                kind=change.action,
+                changed_at=change.created_at.astimezone(tz),
+                # The title as the public knows it: in the visitor's language while the panel is
+                # public; once withdrawn, the title it had when it was (its draft may change since).
+                title=panel.title if public_now else change.panel_title,
+                panel_id=panel.pk if public_now else None,
+                before=_slot(change.before or {}, tz, rooms),
+                after=_slot(change.after or {}, tz, rooms) if change.action == ScheduleChange.Action.MOVED else None,
+            )
+        )
+    return entries
+
+
+def public_schedule_changes(*, forum, since=None, panel=None):
+    """What changed in ``forum``'s published program, newest first: panels the public had seen
+    that were moved (old and new forum-local time and room), cancelled, or taken out of the
+    program. Never who made the change. Two queries, whatever the number of changes.
+
+    Panels added to the program after its first publication are not listed: the log cannot tell
+    them apart from the first publication itself (each panel of a batch is logged on its own, at
+    its own instant), nor tell whether the edition was public when a panel was published."""
+    return describe_schedule_changes(public_schedule_change_queryset(forum=forum, since=since, panel=panel))
+
+
+def public_schedule_change_count(*, forum):
+    return public_schedule_change_queryset(forum=forum).count()

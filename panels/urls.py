@@ -6,6 +6,8 @@ app_name = "panels"
 
 urlpatterns = [
     path("forums/<slug:slug>/program/", views.program, name="program"),
+    path("forums/<slug:slug>/program/changes/", views.changes, name="changes"),
+    path("forums/<slug:slug>/program/changes.atom", views.changes_feed, name="changes-feed"),
     path("forums/<slug:slug>/panels/<int:panel_id>/", views.panel_detail, name="detail"),
     path("forums/<slug:slug>/panels/<int:panel_id>.ics", views.panel_ics, name="panel-ics"),
     path("forums/<slug:slug>/schedule.ics", views.schedule_ics, name="schedule-ics"),

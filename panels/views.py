@@ -59,7 +59,14 @@ def _program_content(forum, form, days=(), filtered=False, count=0):
     # and the navigation depends on the visitor, so the whole page must never be cached. This
     # fragment (heading, filters, export links, the days) depends only on the forum's data, the
     # language and the filters, and cannot reach the token, the user or the messages.
-    context = {"forum": forum, "form": form, "days": days, "filtered": filtered, "count": count}
+    context = {
+        "forum": forum,
+        "form": form,
+        "days": days,
+        "filtered": filtered,
+        "count": count,
+        "change_count": selectors.public_schedule_change_count(forum=forum),
+    }
     return render_to_string("panels/_program_content.html", context)
 
 
@@ -96,7 +103,30 @@ def panel_detail(request, slug, panel_id):
     panel = selectors.public_panel(forum=forum, panel_id=panel_id, user=request.user)
     if panel is None:
         raise Http404(_("No such panel in the program."))
-    return render(request, "panels/panel_detail.html", {"forum": forum, "panel": panel})
+    changes = selectors.public_schedule_changes(forum=forum, panel=panel) if panel.is_public else []
+    return render(request, "panels/panel_detail.html", {"forum": forum, "panel": panel, "changes": changes})
+
+
+@require_GET
+@conditional
+def changes(request, slug):
+    """What changed in the published program since it was first announced, newest first."""
+    forum = _forum(request, slug)
+    entries = selectors.public_schedule_changes(forum=forum)
+    return render(request, "panels/changes.html", {"forum": forum, "changes": entries})
+
+
+@require_GET
+@conditional
+def changes_feed(request, slug):
+    """The same changes as an Atom feed (entries in the visitor's language)."""
+    from .feeds import ScheduleChangesFeed
+
+    response = ScheduleChangesFeed()(request, forum=_forum(request, slug))
+    # The feed would date itself by its newest entry (or by now when it has none); the program's
+    # stamp is what the ETag follows, so Last-Modified says the same (set by ``conditional``).
+    del response["Last-Modified"]
+    return response
 
 
 def _attachment(content, content_type, filename, inline=False):

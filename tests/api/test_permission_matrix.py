@@ -51,6 +51,7 @@ POLICIES = {
         "create": "organizer",
         **dict.fromkeys(["schedule", "move", "unschedule", "publish", "cancel"], "organizer"),
     },
+    "schedule-change": {"list": "public"},
     "speaker": {"list": "public", "retrieve": "public"},
     "organizer-speaker": dict.fromkeys(
         ["list", "create", "retrieve", "update", "partial_update", "destroy"], "organizer"

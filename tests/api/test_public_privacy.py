@@ -12,11 +12,12 @@ from django.test import Client
 from django.urls import reverse
 
 from api.urls import router
+from panels import services as panel_services
 from panels.models import Participation
 from speakers import services as speaker_services
 from tests.api.test_permission_matrix import POLICIES
 from tests.api.test_query_counts import FORUM, LIST_QUERIES
-from tests.factories import register_attendee
+from tests.factories import OrganizerFactory, register_attendee
 from tests.speakers.conftest import make_panel, sent_invitation
 
 SECRETS = {
@@ -27,6 +28,8 @@ SECRETS = {
     "diet": "secret-diet-gluten",
     "attendee email": "nigar.private@secret.example",
     "attendee phone": "+994 50 222 44 66",
+    "organizer email": "vusal.scheduler@secret.example",
+    "organizer username": "vusal-scheduler-77",
 }
 
 # basename -> the object a public detail route is read with
@@ -57,6 +60,10 @@ def data(forum):
         dietary_needs=SECRETS["diet"],
     )
     register_attendee(forum, email=SECRETS["attendee email"], phone=SECRETS["attendee phone"], panel_ids=[panel.pk])
+    # An organizer moves the published panel: the public change list shows the move, never who made it.
+    organizer = OrganizerFactory(username=SECRETS["organizer username"], email=SECRETS["organizer email"])
+    shorter = panel.end - datetime.timedelta(minutes=15)
+    panel_services.move_panel(panel=panel, start=panel.start, end=shorter, actor=organizer)
     return {"forum": forum, "panel": panel, "speaker": invitation.speaker}
 
 
@@ -88,3 +95,4 @@ def test_no_public_api_answer_carries_personal_data(data):
     # The crawl saw the speaker and the panel, so absence of secrets means something.
     assert any(data["speaker"].last_name.lower() in text for _url, text in crawled)
     assert any("securing the energy grid" in text for _url, text in crawled)
+    assert any("/schedule-changes/" in url and '"moved"' in text for url, text in crawled)

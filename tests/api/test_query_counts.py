@@ -5,7 +5,8 @@ The list operations are read from the router, so a new list endpoint without a r
 called anonymously, the others as a superuser (the policy comes from the permission matrix),
 once per row of query parameters (``FORUM`` stands for the measured edition's slug).
 
-Data is built through the factories and services: published panels with speakers, invitations
+Data is built through the factories and services: published panels with speakers (each then
+moved, so the program has public changes), invitations
 (sent, accepted, offered a panel), registrations (confirmed, checked in), and the outbox rows
 those services queue. Growing adds rows to the measured edition and two more editions.
 """
@@ -43,6 +44,7 @@ LIST_QUERIES = {
     "theme": [{}, {"forum": FORUM}],
     "room": [{}, {"forum": FORUM}],
     "panel": [{}, {"forum": FORUM}],
+    "schedule-change": [{}, {"forum": FORUM}, {"forum": FORUM, "since": "2000-01-01T00:00:00Z"}],
     "speaker": [{}, {"forum": FORUM}],
     "organizer-speaker": [{}, {"ordering": "-created_at"}],
     "organizer-invitation": [{}, {"forum": FORUM}],
@@ -81,6 +83,8 @@ def populate(forum, count):
         speaker = SpeakerFactory(publish_consent=True)
         panel_services.add_participant(panel=panel, speaker=speaker, role="panelist")
         panel_services.publish_panel(panel=panel)
+        # A published panel that moves is a public change (and tells its speaker).
+        panel_services.move_panel(panel=panel, room=room, start=start, end=start + datetime.timedelta(minutes=45))
 
         invited = SpeakerFactory(publish_consent=True)
         invitation = InvitationFactory(forum=forum, speaker=invited)

@@ -57,10 +57,21 @@ def _keep_test_connection_open():
 
 @pytest.fixture
 def published_data(db):
-    from tests.factories import ForumFactory, RoomFactory
+    """A public edition with a room, and a published panel that moved (so the public lists of panels
+    and of schedule changes answer with real entries)."""
+    import datetime
+
+    from panels import services as panel_services
+    from tests.factories import ForumFactory, PanelFactory, RoomFactory
 
     forum = ForumFactory(slug="demo")
-    RoomFactory(forum=forum)
+    RoomFactory(forum=forum, order=1)
+    panel = PanelFactory(forum=forum)
+    start = forum.local_datetime(forum.start_date, datetime.time(14, 0))
+    room = RoomFactory(forum=forum, order=2)
+    panel_services.schedule_panel(panel=panel, room=room, start=start, end=start + datetime.timedelta(hours=1))
+    panel_services.publish_panel(panel=panel)
+    panel_services.move_panel(panel=panel, room=room, start=start, end=start + datetime.timedelta(minutes=45))
     return forum
 
 

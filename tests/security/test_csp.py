@@ -63,6 +63,7 @@ def pages(forum, organizer):
         "/": anonymous,
         f"/forums/{forum.slug}/": anonymous,
         f"/forums/{forum.slug}/program/": anonymous,
+        f"/forums/{forum.slug}/program/changes/": anonymous,
         f"/forums/{forum.slug}/panels/{panel.pk}/": anonymous,
         f"/forums/{forum.slug}/speakers/": anonymous,
         f"/forums/{forum.slug}/register/": anonymous,

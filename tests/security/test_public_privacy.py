@@ -16,12 +16,13 @@ from django.core.management import call_command
 from django.test import Client
 
 from forum.models import Forum
-from panels.models import Panel, Participation
+from panels import services as panel_services
+from panels.models import Panel, Participation, ScheduleChange
 from registration import services as registration_services
 from registration.models import Registration
 from speakers import services as speaker_services
 from speakers.models import Invitation, Speaker
-from tests.factories import register_attendee
+from tests.factories import OrganizerFactory, register_attendee
 from tests.speakers.conftest import sent_invitation
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,9 @@ KNOWN = {
     "attendee phone": "+994 50 123 45 67",
     "attendee surname": "Zərdabiqulov",
     "attendee organization": "Secret Registrant LLC",
+    "organizer name": "Təhminə Cədvəlqurucu",
+    "organizer username": "tahmina-schedules",
+    "organizer email": "tahmina.schedules@private.example",
 }
 SKIP_PREFIXES = (
     "/admin",
@@ -89,6 +93,16 @@ def demo():
         panel_ids=[panel.pk],
     )
     registration_services.confirm(token=registration.raw_token)
+    # An organizer moves a published panel: the program's public changes show it, never who did it.
+    organizer = OrganizerFactory(
+        first_name="Təhminə",
+        last_name="Cədvəlqurucu",
+        username=KNOWN["organizer username"],
+        email=KNOWN["organizer email"],
+    )
+    panel_services.move_panel(
+        panel=panel, start=panel.start, end=panel.end - datetime.timedelta(minutes=15), actor=organizer
+    )
     return forum
 
 
@@ -150,6 +164,8 @@ def test_no_public_page_export_or_api_answer_shows_personal_data(demo):
         f"/forums/{slug}/register/", f"/forums/{slug}/register/sent/",
         f"/forums/{slug}/schedule.ics", f"/forums/{slug}/schedule.xml", f"/forums/{slug}/schedule.json",
         f"/forums/{slug}/program.csv", "/healthz", "/api/v1/", "/api/schema/",
+        f"/forums/{slug}/program/changes/", f"/forums/{slug}/program/changes.atom",
+        f"/api/v1/schedule-changes/?forum={slug}",
         *[f"/forums/{slug}/panels/{pk}/" for pk in panel_ids],
         *[f"/forums/{slug}/panels/{pk}.ics" for pk in panel_ids],
         *[f"/forums/{slug}/speakers/{pk}/" for pk in speaker_ids],  # 404 unless public
@@ -166,6 +182,10 @@ def test_no_public_page_export_or_api_answer_shows_personal_data(demo):
     assert len(read) > 60, sorted(pages)
     for must in ("schedule.xml", "schedule.json", "program.csv", "schedule.ics", "/register/", "/api/v1/speakers/"):
         assert any(must in url for url in read), must
+    # The changes page, its feed and the API list were read, and the move is in them.
+    moved = ScheduleChange.objects.filter(forum=forum, action=ScheduleChange.Action.MOVED).latest("id")
+    for must in ("/program/changes/", "/program/changes.atom", "/api/v1/schedule-changes/"):
+        assert any(must in url and f"change-{moved.pk}" in text for url, text in read.items()), must
     known = Speaker.objects.get(email=KNOWN["speaker email"])
     assert "Belkacemova" in read[f"en /forums/{slug}/speakers/{known.pk}/"]
     assert any("Belkacemova" in text for url, text in read.items() if "schedule.json" in url)

@@ -19,7 +19,6 @@ import datetime
 import json
 import os
 import platform
-import signal
 import subprocess
 import sys
 import threading
@@ -27,7 +26,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bench import RESULTS, record
+from bench import RESULTS, record, stop_process_group
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -250,14 +249,7 @@ def _run(*, reuse, total, concurrency, env, broker_url, handler):
             sent = OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count()
         drain_seconds = time.monotonic() - started
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        log.close()
-        (WORKER_LOG).unlink(missing_ok=True)
+        stop_process_group(worker, log, WORKER_LOG)
 
     with handler.lock:
         received = sum(handler.ids.values())

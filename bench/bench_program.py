@@ -19,7 +19,6 @@ import datetime
 import http.client
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench import RESULTS, record
+from bench import RESULTS, record, stop_process_group
 from bench.bench_outbox import _ensure_database, _free_port
 
 HERE = Path(__file__).resolve().parent
@@ -119,14 +118,7 @@ def _serve(env, port, workers):
 
 
 def _stop(server, log):
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-    log.close()
-    SERVER_LOG.unlink(missing_ok=True)
+    stop_process_group(server, log, SERVER_LOG)
 
 
 def main():

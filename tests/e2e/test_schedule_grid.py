@@ -31,10 +31,15 @@ def column_of(page, room_name):
     return header.evaluate("element => getComputedStyle(element).gridColumnStart")
 
 
-def test_a_clashing_move_is_refused_with_its_reason_and_a_free_one_is_made(live_server, page, organizer):
+def _forum_with_two_rooms():
     forum = ForumFactory()
     hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
     side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    return forum, hall, side
+
+
+def test_a_clashing_move_is_refused_with_its_reason_and_a_free_one_is_made(live_server, page, organizer):
+    forum, hall, side = _forum_with_two_rooms()
     leyla = SpeakerFactory(first_name="Leyla", last_name="Aliyeva")
     opening = placed(forum, hall, 0, "10:00", "11:00", speakers=[leyla], title={"az": "Açılış paneli"})
     ai = placed(forum, side, 0, "12:00", "13:00", speakers=[leyla], title={"az": "Süni intellekt və təhlükələr"})
@@ -96,9 +101,7 @@ def test_a_clashing_move_is_refused_with_its_reason_and_a_free_one_is_made(live_
 
 
 def test_dragging_an_unscheduled_panel_onto_a_free_cell_schedules_it_there(live_server, page, organizer):
-    forum = ForumFactory()
-    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
-    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    forum, hall, side = _forum_with_two_rooms()
     placed(forum, hall, 0, "10:00", "11:00", title={"az": "Açılış paneli"})
     draft = PanelFactory(forum=forum, title={"az": "Bulud təhlükəsizliyi"})
     changes_before = ScheduleChange.objects.count()
@@ -146,9 +149,7 @@ def test_dragging_an_unscheduled_panel_onto_a_free_cell_schedules_it_there(live_
 
 
 def test_dropping_a_panel_where_the_room_is_booked_shows_the_conflict_and_changes_nothing(live_server, page, organizer):
-    forum = ForumFactory()
-    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
-    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    forum, hall, side = _forum_with_two_rooms()
     placed(forum, hall, 0, "10:00", "11:00", title={"az": "Açılış paneli"})
     ai = placed(forum, side, 0, "12:00", "13:30", title={"az": "Süni intellekt və təhlükələr"})
     changes_before = ScheduleChange.objects.count()
@@ -176,9 +177,7 @@ def test_dropping_a_panel_where_the_room_is_booked_shows_the_conflict_and_change
 
 
 def test_a_panel_is_moved_to_another_room_with_the_keyboard_alone(live_server, page, organizer):
-    forum = ForumFactory()
-    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
-    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    forum, hall, side = _forum_with_two_rooms()
     placed(forum, hall, 0, "10:00", "11:00", title={"az": "Açılış paneli"})
     ai = placed(forum, side, 0, "12:00", "13:00", title={"az": "Süni intellekt və təhlükələr"})
     changes_before = ScheduleChange.objects.count()
@@ -233,9 +232,7 @@ def test_a_panel_is_moved_to_another_room_with_the_keyboard_alone(live_server, p
 
 
 def test_escape_leaves_everything_as_it_was_and_another_day_is_a_key_away(live_server, page, organizer):
-    forum = ForumFactory()
-    hall = RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, order=1)
-    side = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Side Room"}, order=2)
+    forum, hall, side = _forum_with_two_rooms()
     placed(forum, hall, 0, "09:00", "10:00", title={"az": "Açılış paneli"})
     draft = PanelFactory(forum=forum, title={"az": "Bulud təhlükəsizliyi"})
     changes_before = ScheduleChange.objects.count()

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.permissions import organizers_to_notify
 from forum.selectors import current_forum
 from notifications import selectors as outbox
 from notifications.services import enqueue
@@ -42,5 +43,5 @@ def send_organizer_digest(*, now=None):
             context=context,
             dedupe_key=f"organizer_digest:{day.isoformat()}:{address.lower()}",
         )
-        for address in outbox.organizer_recipients()
+        for address in organizers_to_notify()
     ]

@@ -5,9 +5,9 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.decorators import organizer_required
 from forum import selectors as forums
 from forum import services as forum_services
-from forum.decorators import organizer_required
 from forum.errors import ForumError
 
 from . import selectors

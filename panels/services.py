@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from forum.models import Room, Theme
 from notifications import services as notifications
-from speakers import selectors as speaker_selectors
 
 from . import conflicts as rules
+from . import selectors
 from .errors import PanelError
 from .models import HOLDING_STATUSES, Panel, Participation, ScheduleChange
 
@@ -161,7 +161,7 @@ def check_slot(*, panel, room, start, end, speakers=None):
         others=_clashing_panels(panel_id=panel.pk, room=room, start=start, end=end, speaker_ids=speaker_ids),
     )
     if speaker_ids:
-        unavailable = speaker_selectors.speakers_unavailable(forum=forum, speaker_ids=speaker_ids, start=start, end=end)
+        unavailable = selectors.speakers_unavailable(forum=forum, speaker_ids=speaker_ids, start=start, end=end)
         reasons += rules.availability_conflicts(
             forum=forum, speakers=speakers, unavailable_ids=unavailable, start=start, end=end
         )
@@ -340,7 +340,7 @@ def add_participant(*, panel, speaker, role=Participation.Role.PANELIST, order=N
             forum=panel.forum, panel_id=panel.pk, room=None, start=panel.start, end=panel.end,
             speakers=[speaker], others=others,
         )  # fmt: skip
-        unavailable = speaker_selectors.speakers_unavailable(
+        unavailable = selectors.speakers_unavailable(
             forum=panel.forum, speaker_ids=[speaker.pk], start=panel.start, end=panel.end
         )
         reasons += rules.availability_conflicts(

@@ -26,6 +26,7 @@ from core.rest.schema import ErrorSerializer
 from core.rest.throttles import ScopedThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
+from panels import selectors as panel_selectors
 from panels.models import Panel, Participation
 
 from . import selectors, services
@@ -425,7 +426,7 @@ class RsvpSerializer(serializers.ModelSerializer):
     def get_availability(self, invitation):
         return [
             {"start": w.start.isoformat(), "end": w.end.isoformat()}
-            for w in selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker)
+            for w in panel_selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker)
         ]
 
 

@@ -25,13 +25,13 @@ from core.tokens import new_token
 from forum import crypto
 from notifications.services import enqueue
 from panels import conflicts as rules
-from panels.models import Panel, Participation
+from panels import selectors as panel_selectors
+from panels.models import Availability, Panel, Participation
 from panels.services import lock_forum_schedule
 
 from . import selectors
 from .errors import SpeakerError
 from .models import (
-    Availability,
     Invitation,
     InvitationPanel,
     InvitationToken,
@@ -912,7 +912,7 @@ def set_availability(*, invitation, windows, now=None):
     Availability.objects.bulk_create(
         Availability(forum=forum, speaker=invitation.speaker, start=start, end=end) for start, end in merged
     )
-    outside = selectors.sessions_outside_availability(forum=forum, speaker=invitation.speaker, windows=merged)
+    outside = panel_selectors.sessions_outside_availability(forum=forum, speaker=invitation.speaker, windows=merged)
     for session in outside:
         _notify_availability_conflict(invitation, session, merged)
     return AvailabilityChange(windows=merged, outside=outside)

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from panels.models import Participation
+from panels.models import Availability, Participation
 from speakers import services
-from speakers.models import Availability, Invitation, Speaker
+from speakers.models import Invitation, Speaker
 from tests.factories import SpeakerFactory, UserFactory
 from tests.speakers.conftest import make_panel, sent_invitation
 

@@ -199,7 +199,10 @@ class SpeakerSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="One speaker (organizers)", description="Everything about a speaker."),
     update=extend_schema(summary="Replace a speaker's details", description="Every field; through the service."),
     partial_update=extend_schema(summary="Change a speaker's details", description="Only the fields given."),
-    destroy=extend_schema(summary="Delete a speaker", description="Remove a speaker record."),
+    destroy=extend_schema(
+        summary="Delete a speaker",
+        description="Remove a speaker record with their invitations and places on panels; logged and announced.",
+    ),
 )
 class SpeakerViewSet(viewsets.ModelViewSet):
     permission_classes = [IsOrganizer]
@@ -207,6 +210,9 @@ class SpeakerViewSet(viewsets.ModelViewSet):
     queryset = Speaker.objects.order_by("last_name", "first_name", "pk")
     filterset_fields = ["country", "publish_consent", "preferred_language"]
     ordering_fields = ["last_name", "created_at"]
+
+    def perform_destroy(self, instance):
+        services.delete_speaker(speaker=instance, by=self.request.user)
 
 
 class OfferSerializer(serializers.ModelSerializer):

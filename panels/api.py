@@ -30,6 +30,7 @@ from core.rest.schema import ErrorSerializer
 from forum.models import Forum
 
 from . import selectors, services
+from .links import panel_path
 from .models import Panel, Participation, ScheduleChange
 
 
@@ -103,7 +104,7 @@ class PanelSerializer(serializers.ModelSerializer):
         return panel.local_end.isoformat() if panel.end else None
 
     def get_url(self, panel) -> str:
-        return f"/forums/{panel.forum.slug}/panels/{panel.pk}/"
+        return panel_path(panel)
 
 
 class PanelCreateSerializer(serializers.Serializer):

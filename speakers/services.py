@@ -27,6 +27,7 @@ from forum import crypto
 from notifications.services import enqueue
 from panels import conflicts as rules
 from panels import selectors as panel_selectors
+from panels.links import panel_ics_url, panel_url
 from panels.models import Availability, Panel, Participation
 from panels.services import lock_forum_schedule
 
@@ -986,7 +987,6 @@ def notify_schedule_change(*, panel, change, before):
     the caller's transaction (the receiver of ``panels.signals.public_panel_changed``). ``change``
     is "moved", "unscheduled" or "cancelled"; ``before`` what the public saw."""
     forum = panel.forum
-    site = settings.SITE_URL
     for participation in panel.participations.select_related("speaker"):
         speaker = participation.speaker
         language = speaker.preferred_language if speaker.preferred_language in settings.LANGUAGE_CODES else "en"
@@ -1004,8 +1004,8 @@ def notify_schedule_change(*, panel, change, before):
                 "before": {"when": before.get("when"), "room": old_room},
                 "after": after,
                 "timezone": forum.timezone,
-                "url": f"{site}/forums/{forum.slug}/panels/{panel.pk}/",
-                "ics_url": f"{site}/forums/{forum.slug}/panels/{panel.pk}.ics",
+                "url": panel_url(panel),
+                "ics_url": panel_ics_url(panel),
             }
         enqueue(
             kind="schedule_changed",

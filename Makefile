@@ -40,8 +40,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.created
 setup: $(VENV)/.runtime
 setup-dev: $(VENV)/.dev system-deps
 
-# Chromium drives the browser tests; installed from Debian when missing and we may.
+# Chromium drives the browser tests and pdftoppm (poppler-utils) renders visa letters to images in
+# their tests; installed from Debian when missing and we may.
 system-deps:
+	@if ! command -v pdftoppm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing poppler-utils for the visa letter tests"; \
+			(apt-get install -y -qq poppler-utils >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)); \
+		else echo "pdftoppm not found: letter rendering tests will be skipped (CI=true fails them)"; fi; \
+	fi
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "Installing chromium for browser tests"; \

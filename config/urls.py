@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("forum.urls")),
     path("", include("panels.urls")),
     path("", include("speakers.urls")),
+    path("", include("visas.urls")),
     path("", include("registration.urls")),
     path("", include("notifications.urls")),
 ]

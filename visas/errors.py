@@ -1,0 +1,5 @@
+from forum.errors import DomainError
+
+
+class VisaError(DomainError):
+    pass

@@ -4,7 +4,8 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
+# "python -m pip": a copied virtualenv keeps the old path in the pip script's first line.
+PIP := $(PY) -m pip
 # The newest Python 3.11+ on the machine.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then command -v $$p; break; fi; done)

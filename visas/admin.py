@@ -1,8 +1,9 @@
 """Organizers set up the inviting organization and its signatories here (group Organizers)."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
-from .models import CostCoverage, InvitingOrganization, Signatory, VisaLetter
+from .models import ArrivalInfo, CostCoverage, InvitingOrganization, Signatory, VisaLetter
 
 
 class SignatoryInline(admin.StackedInline):
@@ -39,3 +40,8 @@ class VisaLetterAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return ["reference", "invitation", "issued_at", "signatory_name", "arrival_date", "departure_date",
                 "superseded_by", "revoked_at", "revoked_reason"]  # fmt: skip
+
+
+@admin.register(ArrivalInfo)
+class ArrivalInfoAdmin(TranslationAdmin):
+    list_display = ["forum", "hotel_name", "updated_at"]

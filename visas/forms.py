@@ -24,7 +24,10 @@ class DateInput(forms.DateInput):
 
 
 class ApplicantForm(forms.Form):
-    """The passport data a letter needs; the rules live in visas/rules.py (the service checks them)."""
+    """The passport data a letter needs; the rules live in visas/rules.py (the service checks them).
+    Prefixed: the travel step on the same page has fields of the same names."""
+
+    prefix = "visa"
 
     surname = forms.CharField(
         label=_("Surname as in the passport"),

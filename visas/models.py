@@ -176,3 +176,28 @@ class VisaLetter(models.Model):
         if self.superseded_by_id:
             return "superseded"
         return "valid"
+
+
+class ArrivalInfo(models.Model):
+    """What organizers tell accepted speakers about getting there: venue, hotel, arrival, contact.
+    Shown as the last step of the speaker's page; the texts are stored per language."""
+
+    forum = models.OneToOneField(
+        "forum.Forum", on_delete=models.CASCADE, related_name="arrival_info", verbose_name=_("forum")
+    )
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    hotel_name = models.CharField(_("hotel"), max_length=200, blank=True)
+    hotel_address = models.CharField(_("hotel address"), max_length=300, blank=True)
+    hotel_phone = models.CharField(_("hotel phone"), max_length=40, blank=True)
+    arrival_instructions = models.TextField(
+        _("arrival instructions"), blank=True, help_text=_("Airport transfer, badge pick-up, what to bring.")
+    )
+    contact_phone = models.CharField(_("phone for arriving speakers"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("arrival information")
+        verbose_name_plural = _("arrival information")
+
+    def __str__(self):
+        return str(self.forum)

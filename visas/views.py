@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from forum.decorators import organizer_required
 from forum.selectors import forum_for_visitor
 from speakers.models import Invitation
+from speakers.views import with_invitation
 
 from . import selectors, services
 from .errors import VisaError
@@ -194,7 +196,7 @@ def bulk_download(request, slug):
     letters = selectors.valid_letters(forum=forum, consulate_country=country)
     if not letters:
         messages.error(request, _("No valid letter matches: nothing to download."))
-        return redirect("visas:desk", slug=forum.slug)
+        return desk(request, slug)
     name = f"{forum.slug}-visa-letters{'-' + country.lower() if country else ''}"
     if kind == "zip":
         buffer = io.BytesIO()
@@ -224,3 +226,19 @@ def private_file(request, name):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the speaker's own letter -------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@with_invitation
+def rsvp_letter(request, invitation, token):
+    """The speaker's current letter, from their personal link (the one RSVP guard: rate limit,
+    token check, the same answer for every bad link)."""
+    letter = selectors.valid_letter(invitation) if invitation.state == Invitation.State.ACCEPTED else None
+    if letter is None:
+        messages.error(request, _("Your visa support letter is not ready yet."))
+        return redirect(reverse("speakers:rsvp", kwargs={"token": token}) + "#letter")
+    return _pdf_response(letter.pdf.open("rb").read(), f"visa-letter-{letter.reference}.pdf")

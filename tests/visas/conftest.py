@@ -1,6 +1,7 @@
 """Helpers for the visas tests: private files in a temporary folder, an accepted foreign speaker."""
 
 import pytest
+from django.utils import translation
 
 from speakers import services as speaker_services
 from tests.factories import InvitationFactory, SpeakerFactory, applicant_input, inviting_organization
@@ -10,6 +11,15 @@ from visas import services
 @pytest.fixture(autouse=True)
 def _isolated_private_files(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Messages are read in English: services run under it, and pages get the language cookie
+    (the site's default language is Azerbaijani)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def accepted_invitation(forum, **speaker_fields):

@@ -125,3 +125,9 @@ def test_signatures_and_stamps_are_private(organizer_client, organization, setti
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert organizer_client.get("/organizer/visa-files/visas/../../secret").status_code == 404
     assert client.get(f"/{settings.MEDIA_URL}{signatory.stamp.name}").status_code == 404
+
+
+def test_bulk_download_with_no_valid_letter_says_so_on_the_desk(organizer_client, forum, organization):
+    response = organizer_client.get(f"{_desk(forum)}download/?format=zip")
+    assert response.status_code == 200
+    assert "nothing to download" in response.content.decode()

@@ -94,12 +94,13 @@ def seed(*, forum, stdout=None):
         if invitation is None:
             return
         letter = selectors.valid_letter(invitation)
-        if letter is None:
-            services.save_applicant(invitation=invitation, **_applicant(invitation))
-            services.set_cost_coverage(
-                invitation=invitation, travel=Payer.SPEAKER, accommodation=Payer.ORGANIZERS, meals=Payer.ORGANIZERS
-            )
-            letter = services.issue_letter(invitation=invitation)
+        if letter is not None:
+            return  # already seeded: a second run mints no link and changes nothing
+        services.save_applicant(invitation=invitation, **_applicant(invitation))
+        services.set_cost_coverage(
+            invitation=invitation, travel=Payer.SPEAKER, accommodation=Payer.ORGANIZERS, meals=Payer.ORGANIZERS
+        )
+        letter = services.issue_letter(invitation=invitation)
     if stdout:
         link = speaker_services.rsvp_url(speaker_services._issue_token(invitation, timezone.now()))
         stdout.write(

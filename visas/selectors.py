@@ -76,7 +76,9 @@ def letters_desk(*, forum, status=None, consulate_country=None):
             row_status = "revoked" if invitation.letters else "ended"
         if status and status != row_status:
             continue
-        rows.append({"invitation": invitation, "current": current, "status": row_status})
+        # hasattr: a missing one-to-one row raises an AttributeError subclass.
+        coverage_set = hasattr(invitation, "cost_coverage")
+        rows.append({"invitation": invitation, "current": current, "status": row_status, "coverage_set": coverage_set})
     return rows
 
 

@@ -27,5 +27,4 @@ def test_demo_has_a_foreign_speaker_whose_letter_is_ready_and_prints_the_link(cl
 
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
-    assert VisaLetter.objects.count() == 1
-    assert letter.reference in again.getvalue()
+    assert VisaLetter.objects.count() == 1  # a second run changes nothing

@@ -131,3 +131,10 @@ def test_bulk_download_with_no_valid_letter_says_so_on_the_desk(organizer_client
     response = organizer_client.get(f"{_desk(forum)}download/?format=zip")
     assert response.status_code == 200
     assert "nothing to download" in response.content.decode()
+
+
+def test_desk_flags_invitations_whose_cost_coverage_is_not_set(organizer_client, forum, ready_invitation):
+    assert "coverage-unset" in organizer_client.get(_desk(forum)).content.decode()
+    services.set_cost_coverage(invitation=ready_invitation, travel="speaker", accommodation="organizers",
+                               meals="organizers")  # fmt: skip
+    assert "coverage-unset" not in organizer_client.get(_desk(forum)).content.decode()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
 from django_ratelimit.core import is_ratelimited
 
-from forum.decorators import organizer_required
+from core.decorators import organizer_required
 from forum.selectors import forum_for_visitor
 from speakers.models import Invitation
 from speakers.views import with_invitation

@@ -29,43 +29,40 @@ def _groups(problem, item, occupied):
     """{reason key: set of candidates it strikes out} and {reason key: reason dict}."""
     tz = problem.forum.tz
     strikes = defaultdict(set)
-    reasons = {}
-    rooms = problem.room_by_id
-    spans = {}
     gap = _gap(problem)
     by_room, by_speaker = defaultdict(list), defaultdict(list)
     for other in occupied:
         by_room[other["room"]].append(other)
         for speaker in other["speakers"]:
             by_speaker[speaker].append(other)
-    for candidate in _candidates(problem, item):
-        room_id, slot = candidate
-        if slot not in spans:
-            spans[slot] = problem.slot_span(slot, item.length)
-        start, end = spans[slot]
+    too_small = {room.id for room in problem.rooms if room.capacity < item.seats}
+    unequipped = {room.id for room in problem.rooms if item.interpretation and not room.interpretation}
+    room_ids = [room.id for room in problem.rooms]
+    for slot in problem.grid_starts(item.length):
+        start, end = problem.slot_span(slot, item.length)
+        whole_slot = [(room_id, slot) for room_id in room_ids]
         if rules.forum_hours_conflicts(forum=problem.forum, start=start, end=end):
-            strikes[("hours",)].add(candidate)
+            strikes[("hours",)].update(whole_slot)
         for speaker in item.speakers:
             if rules.unavailable_speakers(windows=problem.windows, speaker_ids=[speaker], start=start, end=end):
-                strikes[("availability", speaker)].add(candidate)
-        room = rooms[room_id]
-        if room.capacity < item.seats:
-            strikes[("capacity",)].add(candidate)
-        if item.interpretation and not room.interpretation:
-            strikes[("interpretation",)].add(candidate)
-        for index, blocked in enumerate(problem.blocked):
-            if blocked.room_id in (None, room_id) and rules.overlaps(start, end, blocked.start, blocked.end):
-                strikes[("blocked", index)].add(candidate)
-        for other in by_room.get(room_id, ()):
-            if rules.overlaps(start, end, other["start"], other["end"]):
-                strikes[("room_taken", other["id"])].add(candidate)
-        for speaker in item.speakers:
+                strikes[("availability", speaker)].update(whole_slot)
             for other in by_speaker.get(speaker, ()):
                 if rules.overlaps(start, end + gap, other["start"], other["end"] + gap):
-                    strikes[("speaker_busy", speaker, other["id"])].add(candidate)
+                    strikes[("speaker_busy", speaker, other["id"])].update(whole_slot)
+        for index, blocked in enumerate(problem.blocked):
+            if rules.overlaps(start, end, blocked.start, blocked.end):
+                rooms = room_ids if blocked.room_id is None else [blocked.room_id]
+                strikes[("blocked", index)].update((room_id, slot) for room_id in rooms)
+        for room_id in room_ids:
+            if room_id in too_small:
+                strikes[("capacity",)].add((room_id, slot))
+            if room_id in unequipped:
+                strikes[("interpretation",)].add((room_id, slot))
+            for other in by_room.get(room_id, ()):
+                if rules.overlaps(start, end, other["start"], other["end"]):
+                    strikes[("room_taken", other["id"])].add((room_id, slot))
     by_id = {other["id"]: other for other in occupied}
-    for key in strikes:
-        reasons[key] = _reason(problem, item, key, by_id, tz)
+    reasons = {key: _reason(problem, item, key, by_id, tz) for key in strikes}
     return strikes, reasons
 
 
@@ -127,14 +124,49 @@ def _reason(problem, item, key, occupied, tz):
     return {"code": code}
 
 
-def _infeasible(model, assumptions):
-    model.clear_assumptions()
-    model.add_assumptions(assumptions)
+# Constraints that hold whatever else is placed; tried alone first, so a panel that could never fit
+# is explained by them without the other panels.
+STATIC = ("availability", "hours", "capacity", "interpretation", "blocked")
+ORDER = ["availability", "hours", "capacity", "interpretation", "blocked", "room_taken", "speaker_busy"]
+
+
+def _core(candidates, strikes, keys):
+    """A core of ``keys`` from CP-SAT's sufficient assumptions for infeasibility, or None when the
+    constraints of ``keys`` leave some candidate free."""
+    model = cp_model.CpModel()
+    x = {candidate: model.new_bool_var("") for candidate in candidates}
+    model.add_bool_or(list(x.values()))
+    literals = {}
+    for key in keys:
+        literal = model.new_bool_var(str(key))
+        literals[literal.index] = key
+        for candidate in strikes[key]:
+            model.add_implication(literal, ~x[candidate])
+    model.add_assumptions([model.get_bool_var_from_proto_index(index) for index in literals])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5.0
-    status = solver.solve(model)
-    return status == cp_model.INFEASIBLE, solver
+    solver.parameters.max_time_in_seconds = 10.0
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        return None
+    return [literals[index] for index in solver.sufficient_assumptions_for_infeasibility()]
+
+
+def _minimal(candidates, strikes, core):
+    """Deletion: drop each member whose candidates the others still strike out. The test is exact
+    for this model (it is infeasible exactly when every candidate is struck), so the result is
+    irreducible. Members striking the fewest candidates go first: the broad reasons stay."""
+    cover = defaultdict(int)
+    for key in core:
+        for candidate in strikes[key]:
+            cover[candidate] += 1
+    kept = list(core)
+    for key in sorted(core, key=lambda k: (len(strikes[k]), str(k))):
+        if all(cover[candidate] >= 2 for candidate in strikes[key]):
+            kept.remove(key)
+            for candidate in strikes[key]:
+                cover[candidate] -= 1
+    assert all(cover[candidate] >= 1 for candidate in candidates)
+    return kept
 
 
 def blocking_constraints(problem, item, occupied):
@@ -144,32 +176,14 @@ def blocking_constraints(problem, item, occupied):
         return [{"code": "too_long", "minutes": item.minutes}]
     strikes, reasons = _groups(problem, item, occupied)
     candidates = _candidates(problem, item)
-    struck = set().union(*strikes.values()) if strikes else set()
-    if any(candidate not in struck for candidate in candidates):
+    keys = sorted(strikes, key=str)
+    static = [key for key in keys if key[0] in STATIC]
+    core = _core(candidates, strikes, static) or _core(candidates, strikes, keys)
+    if core is None:
         return []
-    model = cp_model.CpModel()
-    x = {candidate: model.new_bool_var("") for candidate in candidates}
-    model.add_bool_or(list(x.values()))
-    literals = {}
-    for key in sorted(strikes, key=str):
-        literal = model.new_bool_var(str(key))
-        literals[literal.index] = (key, literal)
-        for candidate in strikes[key]:
-            model.add_implication(literal, ~x[candidate])
-    everything = [literal for _key, literal in literals.values()]
-    infeasible, solver = _infeasible(model, everything)
-    if not infeasible:
-        return []
-    core = [literals[index][1] for index in solver.sufficient_assumptions_for_infeasibility()]
-    # Deletion: drop each member the rest still blocks without.
-    for literal in list(core):
-        rest = [other for other in core if other is not literal]
-        if rest and _infeasible(model, rest)[0]:
-            core = rest
-    keys = [literals[literal.index][0] for literal in core]
-    order = ["availability", "hours", "capacity", "interpretation", "blocked", "room_taken", "speaker_busy"]
-    keys.sort(key=lambda key: (order.index(key[0]), str(key)))
-    return [reasons[key] for key in keys]
+    kept = _minimal(candidates, strikes, core)
+    kept.sort(key=lambda key: (ORDER.index(key[0]), str(key)))
+    return [reasons[key] for key in kept]
 
 
 def explain(problem, placements):

@@ -36,7 +36,8 @@ def start_proposal(*, forum, params=None, actor=None):
     workers once the transaction commits. Returns the queued proposal."""
     settings_ = SolverParams.from_json(params)
     if settings_.theme is not None and not Theme.objects.filter(forum=forum, pk=settings_.theme).exists():
-        _refuse(_("Unknown theme for this forum."), code="unknown_theme", status=400, fields={"theme": [""]})
+        message = _("Unknown theme for this forum.")
+        _refuse(message, code="unknown_theme", status=400, fields={"theme": [message]})
     if settings_.day is not None and settings_.day not in forum.days:
         message = _("Choose one of the forum's days.")
         _refuse(message, code="unknown_day", status=400, fields={"day": [message]})

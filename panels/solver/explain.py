@@ -25,13 +25,13 @@ def _candidates(problem, item):
     return [(room.id, slot) for slot in problem.grid_starts(item.length) for room in problem.rooms]
 
 
-def _groups(problem, item, occupied):
-    """{reason key: set of candidates it strikes out} and {reason key: reason dict}."""
-    tz = problem.forum.tz
+def _groups(problem, item, occupied=None):
+    """{reason key: set of candidates it strikes out}: the constraints of the panel itself, or with
+    ``occupied`` (the other panels placed) the rooms taken and the speakers busy."""
     strikes = defaultdict(set)
     gap = _gap(problem)
     by_room, by_speaker = defaultdict(list), defaultdict(list)
-    for other in occupied:
+    for other in occupied or ():
         by_room[other["room"]].append(other)
         for speaker in other["speakers"]:
             by_speaker[speaker].append(other)
@@ -41,29 +41,30 @@ def _groups(problem, item, occupied):
     for slot in problem.grid_starts(item.length):
         start, end = problem.slot_span(slot, item.length)
         whole_slot = [(room_id, slot) for room_id in room_ids]
+        if occupied is not None:
+            for speaker in item.speakers:
+                for other in by_speaker.get(speaker, ()):
+                    if rules.overlaps(start, end + gap, other["start"], other["end"] + gap):
+                        strikes[("speaker_busy", speaker, other["id"])].update(whole_slot)
+            for room_id in room_ids:
+                for other in by_room.get(room_id, ()):
+                    if rules.overlaps(start, end, other["start"], other["end"]):
+                        strikes[("room_taken", other["id"])].add((room_id, slot))
+            continue
         if rules.forum_hours_conflicts(forum=problem.forum, start=start, end=end):
             strikes[("hours",)].update(whole_slot)
         for speaker in item.speakers:
             if rules.unavailable_speakers(windows=problem.windows, speaker_ids=[speaker], start=start, end=end):
                 strikes[("availability", speaker)].update(whole_slot)
-            for other in by_speaker.get(speaker, ()):
-                if rules.overlaps(start, end + gap, other["start"], other["end"] + gap):
-                    strikes[("speaker_busy", speaker, other["id"])].update(whole_slot)
         for index, blocked in enumerate(problem.blocked):
             if rules.overlaps(start, end, blocked.start, blocked.end):
                 rooms = room_ids if blocked.room_id is None else [blocked.room_id]
                 strikes[("blocked", index)].update((room_id, slot) for room_id in rooms)
-        for room_id in room_ids:
-            if room_id in too_small:
-                strikes[("capacity",)].add((room_id, slot))
-            if room_id in unequipped:
-                strikes[("interpretation",)].add((room_id, slot))
-            for other in by_room.get(room_id, ()):
-                if rules.overlaps(start, end, other["start"], other["end"]):
-                    strikes[("room_taken", other["id"])].add((room_id, slot))
-    by_id = {other["id"]: other for other in occupied}
-    reasons = {key: _reason(problem, item, key, by_id, tz) for key in strikes}
-    return strikes, reasons
+        for room_id in too_small:
+            strikes[("capacity",)].add((room_id, slot))
+        for room_id in unequipped:
+            strikes[("interpretation",)].add((room_id, slot))
+    return strikes
 
 
 def _gap(problem):
@@ -126,29 +127,38 @@ def _reason(problem, item, key, occupied, tz):
 
 # Constraints that hold whatever else is placed; tried alone first, so a panel that could never fit
 # is explained by them without the other panels.
-STATIC = ("availability", "hours", "capacity", "interpretation", "blocked")
+STATIC = ("availability", "hours", "capacity", "interpretation", "blocked", "too_long")
 ORDER = ["availability", "hours", "capacity", "interpretation", "blocked", "room_taken", "speaker_busy"]
 
 
 def _core(candidates, strikes, keys):
     """A core of ``keys`` from CP-SAT's sufficient assumptions for infeasibility, or None when the
-    constraints of ``keys`` leave some candidate free."""
-    model = cp_model.CpModel()
-    x = {candidate: model.new_bool_var("") for candidate in candidates}
-    model.add_bool_or(list(x.values()))
-    literals = {}
+    constraints of ``keys`` leave some candidate free.
+
+    Candidates struck by exactly the same constraints stand or fall together, so the model has one
+    literal per such class rather than per (room, start)."""
+    struck_by = defaultdict(set)
     for key in keys:
-        literal = model.new_bool_var(str(key))
-        literals[literal.index] = key
         for candidate in strikes[key]:
-            model.add_implication(literal, ~x[candidate])
-    model.add_assumptions([model.get_bool_var_from_proto_index(index) for index in literals])
+            struck_by[candidate].add(key)
+    classes = {frozenset(struck_by.get(candidate, ())) for candidate in candidates}
+    if frozenset() in classes:
+        return None
+    model = cp_model.CpModel()
+    x = {signature: model.new_bool_var("") for signature in classes}
+    model.add_bool_or(list(x.values()))
+    literals = {key: model.new_bool_var(str(key)) for key in keys}
+    for signature, literal in x.items():
+        for key in signature:
+            model.add_implication(literals[key], ~literal)
+    by_index = {literal.index: key for key, literal in literals.items()}
+    model.add_assumptions(list(literals.values()))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10.0
     if solver.solve(model) != cp_model.INFEASIBLE:
         return None
-    return [literals[index] for index in solver.sufficient_assumptions_for_infeasibility()]
+    return [by_index[index] for index in solver.sufficient_assumptions_for_infeasibility()]
 
 
 def _minimal(candidates, strikes, core):
@@ -174,16 +184,19 @@ def blocking_constraints(problem, item, occupied):
     candidate is free after all (the search ran out of time before placing it)."""
     if not problem.grid_starts(item.length):
         return [{"code": "too_long", "minutes": item.minutes}]
-    strikes, reasons = _groups(problem, item, occupied)
     candidates = _candidates(problem, item)
-    keys = sorted(strikes, key=str)
-    static = [key for key in keys if key[0] in STATIC]
-    core = _core(candidates, strikes, static) or _core(candidates, strikes, keys)
+    strikes = _groups(problem, item)
+    # The panel's own constraints first: when they already leave nothing, the others are not needed.
+    core = _core(candidates, strikes, sorted(strikes, key=str))
+    if core is None:
+        strikes.update(_groups(problem, item, occupied))
+        core = _core(candidates, strikes, sorted(strikes, key=str))
     if core is None:
         return []
     kept = _minimal(candidates, strikes, core)
     kept.sort(key=lambda key: (ORDER.index(key[0]), str(key)))
-    return [reasons[key] for key in kept]
+    by_id = {other["id"]: other for other in occupied}
+    return [_reason(problem, item, key, by_id, problem.forum.tz) for key in kept]
 
 
 def explain(problem, placements):

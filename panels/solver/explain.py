@@ -257,6 +257,7 @@ def describe(reason):
             return _("It needs interpretation and no room is equipped for it.")
         return _("It needs interpretation, which only %(rooms)s can offer.") % {"rooms": _names(reason["rooms"])}
     if code == "blocked":
+        reason = {**reason, "label": reason.get("label") or _("a break or ceremony")}
         if reason.get("room"):
             return _("%(room)s is closed for %(label)s at %(when)s.") % reason
         return _("Every room is closed for %(label)s at %(when)s.") % reason

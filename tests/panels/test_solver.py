@@ -136,6 +136,27 @@ def test_breaks_are_left_free(forum, hall, side_room):
     assert {reason["code"] for reason in reasons} == {"blocked", "room_taken"}
 
 
+def test_breaks_come_from_the_programs_selector_when_it_exists(forum, hall, side_room, monkeypatch):
+    from panels import selectors
+    from panels.solver.problem import blocked_intervals
+
+    forum.end_date = forum.start_date
+    forum.day_opens_at, forum.day_closes_at = datetime.time(9), datetime.time(11)
+    forum.save()
+    PanelFactory(forum=forum, planned_minutes=60)
+
+    def program_breaks(*, forum):
+        return [(None, at(forum, 0, "09:00"), at(forum, 0, "10:00"))]  # the program's shape
+
+    monkeypatch.setattr(selectors, "blocked_intervals", program_breaks, raising=False)
+    assert blocked_intervals(forum) == [Blocked(at(forum, 0, "09:00"), at(forum, 0, "10:00"), "", None)]
+    loaded = problem.load(forum=forum, params=SolverParams(**FAST).validated())
+    solution = model.solve(loaded)
+    assert [slot for _room, slot in solution.placements.values()] == [4]  # 10:00, after the break
+    sentence = explain.describe({"code": "blocked", "label": "", "when": "09:00–10:00", "room": None})
+    assert "09:00–10:00" in sentence
+
+
 def test_an_infeasible_edition_names_the_constraints_that_block_each_panel(forum, hall, side_room):
     speaker = SpeakerFactory(first_name="Kamran", last_name="Aliyev")
     window(speaker, forum, 1, "14:00", "15:00")

@@ -100,6 +100,9 @@ def _render_proposal(request, forum, proposal, *, error=None, status=200):
         "solver": result.get("solver", {}),
         "error": error,
         "refresh": not proposal.is_finished,
+        # Something in the schedule changed since: accepting re-checks each panel and says which.
+        "schedule_moved_on": proposal.status == ScheduleProposal.Status.DONE
+        and proposal.base_version != panel_selectors.schedule_last_modified(forum=forum).isoformat(),
     }
     return render(request, "panels/proposal.html", context, status=status)
 

@@ -49,7 +49,10 @@ def test_a_stale_proposal_is_refused_on_the_page_with_the_reason(
 ):
     draft = PanelFactory(forum=forum, planned_minutes=60, title="Moved meanwhile")
     proposal = start(organizer_client, forum, django_capture_on_commit_callbacks)
+    page = reverse("panels:proposal", args=[forum.slug, proposal.pk])
+    assert "conflicts-standing" not in organizer_client.get(page).content.decode()
     services.schedule_panel(panel=draft, room=hall, start=at(forum, 1, "15:00"), end=at(forum, 1, "16:00"))
+    assert "conflicts-standing" in organizer_client.get(page).content.decode()  # a warning before accepting
     url = reverse("panels:proposal-decide", args=[forum.slug, proposal.pk, "accept"])
     response = organizer_client.post(url)
     assert response.status_code == 409

@@ -11,8 +11,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.permissions import IsOrganizer
-from api.schema import ErrorSerializer
+from core.rest.permissions import IsOrganizer
+from core.rest.schema import ErrorSerializer
 from forum.models import Forum
 
 from ..models import ScheduleProposal

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from forum.models import Room
-from speakers import selectors as speaker_selectors
 
 from .. import conflicts as rules
 from .. import selectors
-from ..models import Panel
+from ..models import Panel, Participation
 from .params import DEFAULT_MINUTES
 
 
@@ -218,7 +217,7 @@ def load(*, forum, params, blocked=None):
         .order_by("id")
     )
     audience, pairs = _audience(forum)
-    windows = speaker_selectors.availability_windows(forum=forum)
+    windows = selectors.availability_windows(forum=forum)
     problem = Problem(
         forum=forum,
         params=params,
@@ -292,12 +291,9 @@ def load(*, forum, params, blocked=None):
 
 
 def _speaker_names(problem):
-    from speakers.models import Speaker
-
     ids = {s for item in problem.items for s in item.speakers}
-    problem.speaker_names = {
-        speaker.pk: speaker.full_name for speaker in Speaker.objects.filter(pk__in=ids).order_by("pk")
-    }
+    participations = Participation.objects.filter(speaker_id__in=ids).select_related("speaker").order_by("speaker_id")
+    problem.speaker_names = {p.speaker_id: p.speaker.full_name for p in participations}
 
 
 def room_allowed(item, room):

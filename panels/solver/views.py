@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from forum.decorators import organizer_required
+from core.decorators import organizer_required
 from forum.selectors import forum_for_visitor
 
 from .. import conflicts as rules

@@ -219,9 +219,13 @@ else:
 PROGRAM_CACHE_TIMEOUT = env.int("PROGRAM_CACHE_TIMEOUT", default=300)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "forum.views.ratelimited"
-# Where the client address comes from. Behind a reverse proxy REMOTE_ADDR is the proxy: set this to
-# a header the proxy overwrites (e.g. HTTP_X_REAL_IP), or every visitor shares one limit.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# Where the client address comes from (core/clientip.py), for rate limits, API throttles and logs.
+# Behind a reverse proxy REMOTE_ADDR is the proxy: list the proxies' addresses (or CIDR blocks) in
+# TRUSTED_PROXIES and the header they write in TRUSTED_PROXY_HEADER. The header is believed only
+# from those addresses, so a visitor's own X-Forwarded-For never picks the address that is limited.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
+RATELIMIT_IP_META_KEY = "core.clientip.ratelimit_ip"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

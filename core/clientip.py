@@ -39,6 +39,12 @@ def _trusted(address, networks):
     return any(address in network for network in networks)
 
 
+def is_trusted_proxy(address):
+    """Whether a connection from ``address`` comes from one of ``TRUSTED_PROXIES``."""
+    parsed = _address(address or "")
+    return parsed is not None and _trusted(parsed, trusted_networks())
+
+
 def header_meta_key(header=None):
     """``X-Forwarded-For`` -> ``HTTP_X_FORWARDED_FOR`` (the key in ``request.META``)."""
     name = header or getattr(settings, "TRUSTED_PROXY_HEADER", "X-Forwarded-For")

@@ -94,11 +94,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_celery_beat",
+    "core",
     "forum",
     "panels",
     "speakers",
+    "visas",
     "registration",
     "notifications",
+    "organizer",
     "api",
 ]
 
@@ -201,7 +204,11 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Signatures, stamps and issued visa letters: never under MEDIA_URL; organizers fetch them
+    # through a guarded view (visas/views.py). Point this at a private bucket in production.
+    "private": {"BACKEND": "visas.storage.PrivateStorage"},
 }
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
 # Cache: Redis when configured (shared by all web processes), local memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -299,6 +306,11 @@ NOTIFICATIONS_REDISPATCH_AFTER = env.int("NOTIFICATIONS_REDISPATCH_AFTER", defau
 NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=500)
 # After a failed publish, requests skip the broker for this many seconds (the sweeper sends).
 NOTIFICATIONS_BROKER_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BROKER_BACKOFF_SECONDS", default=15)
+# How long a locked write (seats, the schedule) waits for its lock, and runs, on PostgreSQL.
+LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=10000)
+STATEMENT_TIMEOUT_MS = env.int("STATEMENT_TIMEOUT_MS", default=30000)
+# The forum name and dates in the layout of every email: the outbox asks the forum app for them.
+NOTIFICATIONS_BRANDING = "forum.branding.email_branding"
 NOTIFICATIONS_DIGEST_LANGUAGE = env.str("NOTIFICATIONS_DIGEST_LANGUAGE", default="az")
 # A worker thread keeps its SMTP connection open from one message to the next (see
 # notifications/mailconnection.py); off opens and closes one per message.
@@ -310,18 +322,18 @@ NOTIFICATIONS_SMTP_MAX_MESSAGES_PER_CONNECTION = env.int("NOTIFICATIONS_SMTP_MAX
 NOTIFICATIONS_SMTP_MAX_CONNECTION_AGE_SECONDS = env.float("NOTIFICATIONS_SMTP_MAX_CONNECTION_AGE_SECONDS", default=60)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "api.schema.ForumAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.rest.schema.ForumAutoSchema",
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "api.parsers.FormParser", "api.parsers.MultiPartParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so unauthenticated API calls get 401 with WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.PublicReadOrganizerWrite"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PublicAnonThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.rest.permissions.PublicReadOrganizerWrite"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttles.PublicAnonThrottle"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "api.filters.StableOrderingFilter",
+        "core.rest.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
@@ -460,3 +472,7 @@ VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
 VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
 VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
+# Visas: the public verification page's limit per address, and how many days before the first
+# forum day and after the last one a stay named in a letter may reach.
+VISA_VERIFY_RATE = env.str("VISA_VERIFY_RATE", default="30/m")
+VISA_STAY_WINDOW_DAYS = env.int("VISA_STAY_WINDOW_DAYS", default=7)

@@ -11,6 +11,4 @@ urlpatterns = [
     path("healthz/ready", views.readiness, name="readiness"),
     path("forums/", views.editions, name="editions"),
     path("forums/<slug:slug>/", views.forum_detail, name="detail"),
-    path("organizer/forums/<slug:slug>/", views.organizer_dashboard, name="organizer-dashboard"),
-    path("organizer/forums/<slug:slug>/copy/", views.organizer_copy, name="organizer-copy"),
 ]

@@ -23,14 +23,15 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.filters import IdFilter
-from api.permissions import PublicReadOrganizerWrite
-from api.schema import ErrorSerializer
+from core.permissions import sees_drafts
+from core.rest.filters import IdFilter
+from core.rest.permissions import PublicReadOrganizerWrite
+from core.rest.schema import ErrorSerializer
 from forum.models import Forum
-from forum.permissions import sees_drafts
 
 from . import selectors, services
 from .models import Panel, Participation, ScheduleChange
+from .solver.api import ScheduleProposalViewSet
 
 
 class SpeakerOnPanelSerializer(serializers.ModelSerializer):
@@ -468,3 +469,4 @@ def register(router):
     """Add this app's viewsets to the v1 router (themes and rooms are read through forum's API)."""
     router.register("panels", PanelViewSet, basename="panel")
     router.register("schedule-changes", ScheduleChangeViewSet, basename="schedule-change")
+    router.register("schedule-proposals", ScheduleProposalViewSet, basename="schedule-proposal")

@@ -7,8 +7,8 @@ from itertools import groupby
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
+from core.permissions import sees_drafts
 from forum.models import Forum, Room, Theme
-from forum.permissions import sees_drafts
 from forum.selectors import public_forums, visible_forums
 from speakers import selectors as speaker_selectors
 from speakers.models import Speaker
@@ -116,6 +116,12 @@ def group_by_day(panels):
 def group_by_time(panels):
     """[(start, end, [panels])] for panels sharing a start time: the program's rows."""
     return [(start, list(items)) for start, items in groupby(panels, key=lambda panel: panel.start)]
+
+
+def availability_windows(*, forum):
+    """{speaker id: [(start, end)]} of every speaker's stated availability in ``forum`` (one query);
+    the automatic scheduler reads it here, as the grid does."""
+    return speaker_selectors.availability_windows(forum=forum)
 
 
 def current_conflicts(*, forum, panels):

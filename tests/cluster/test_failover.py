@@ -44,13 +44,11 @@ def test_a_node_killed_in_a_burst_costs_at_most_the_requests_in_flight_and_rejoi
     paths = [(f"/forums/{forum.slug}/", "/", f"/forums/{forum.slug}/program/")[i % 3] for i in range(REQUESTS)]
     nodes = cluster.cluster
     web1 = nodes.node_port("web1")
-    log_before = len(cluster.access_log())
     killed_at = {}
 
     def kill_web1(count):
         if count == REQUESTS // 4 and not killed_at:
             killed_at["count"] = count
-            killed_at["time"] = time.time()
             nodes.kill("web1")
 
     try:
@@ -60,10 +58,16 @@ def test_a_node_killed_in_a_burst_costs_at_most_the_requests_in_flight_and_rejoi
         # In flight when web1 died: at most one request per client. nginx retries a GET that
         # failed on a dead node, so usually none is lost at all.
         assert len(failed) <= CLIENTS, failed
-        after = cluster.access_log()[log_before:]
-        late = [entry for entry in after if entry["time"] and _epoch(entry["time"]) > killed_at["time"] + 1]
-        assert late and web1 not in upstreams(late), "web1 is out of the upstream once dead"
         print(f"{REQUESTS} GETs, web1 killed after {killed_at['count']}: {len(failed)} failed {failed}")
+
+        # With web1 dead, every request is answered by web2; nginx tries web1 again only once
+        # per fail_timeout (3 s), and that try is retried on web2 too.
+        log_before = len(cluster.access_log())
+        statuses = _burst(cluster, [f"/forums/{forum.slug}/"] * 30)
+        assert statuses == [200] * 30
+        after = cluster.access_log()[log_before:]
+        assert web1 not in upstreams(after)
+        assert len([entry for entry in after if f":{web1}" in entry["upstream"]]) <= 3
     finally:
         if not nodes.pid("web1"):
             nodes.start_process("web1")  # waits for its /healthz/ready
@@ -76,9 +80,3 @@ def test_a_node_killed_in_a_burst_costs_at_most_the_requests_in_flight_and_rejoi
     assert statuses == [200] * 40
     served = upstreams(cluster.access_log()[log_before:])
     assert served.count(web1) >= 10, f"web1 takes its share again: {served}"
-
-
-def _epoch(iso):
-    from datetime import datetime
-
-    return datetime.fromisoformat(iso).timestamp()

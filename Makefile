@@ -15,7 +15,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/forum
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format worker beat serve bench setup setup-dev system-deps messages migrate clean \
+.PHONY: help run test lint format worker beat serve bench bench-deps setup setup-dev system-deps messages migrate clean \
 	cluster cluster-stop cluster-deps
 
 help:
@@ -122,7 +122,15 @@ cluster: setup cluster-deps
 cluster-stop:
 	$(PY) -m deploy.cluster stop
 
-bench: setup-dev
+# wrk measures the scale benchmark; installed from Debian when missing and we may.
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			(apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)); \
+		else echo "wrk not found: the scale benchmark needs it (apt-get install wrk)"; fi; \
+	fi
+
+bench: setup-dev bench-deps
 	$(PY) -m bench $(BENCH)
 
 messages: setup

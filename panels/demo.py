@@ -1,5 +1,6 @@
 """Demo program: about twenty published panels over the five themes, two days and three rooms,
-and two draft proposals waiting for a slot.
+two draft proposals waiting for a slot, and the coffee breaks, lunch and registration desk of
+each day.
 
 Idempotent: panels are found by their English title, so a second run changes nothing. Speakers
 come from the speakers app's demo when it has run; otherwise a handful are created here.
@@ -11,7 +12,7 @@ from speakers import selectors as speaker_selectors
 from speakers.models import Speaker
 
 from . import services
-from .models import Panel
+from .models import Panel, ProgramItem
 
 DEMO_EMAIL_DOMAIN = "@demo.forum.example"
 
@@ -135,6 +136,41 @@ DRAFTS = [
 ]  # fmt: skip
 
 
+_BREAK = {"az": "Kofe fasiləsi", "en": "Coffee break", "ru": "Кофе-брейк", "tr": "Kahve arası"}
+_LUNCH = {"az": "Nahar", "en": "Lunch", "ru": "Обед", "tr": "Öğle yemeği"}
+_DESK = {
+    "az": "Qeydiyyat və qarşılama kofesi", "en": "Registration and welcome coffee",
+    "ru": "Регистрация и приветственный кофе", "tr": "Kayıt ve karşılama kahvesi",
+}  # fmt: skip
+_RECEPTION = {
+    "az": "Şəbəkələşmə qəbulu", "en": "Networking reception", "ru": "Нетворкинг-приём", "tr": "Tanışma resepsiyonu",
+}  # fmt: skip
+# (day index, start, end, kind, titles): across all rooms.
+ITEMS = [
+    (0, "09:00", "09:30", "registration", _DESK),
+    (0, "10:15", "10:30", "break", _BREAK),
+    (0, "13:00", "14:00", "lunch", _LUNCH),
+    (0, "15:30", "15:45", "break", _BREAK),
+    (0, "17:00", "18:00", "networking", _RECEPTION),
+    (1, "09:00", "09:30", "registration", _DESK),
+    (1, "10:15", "10:30", "break", _BREAK),
+    (1, "13:15", "14:30", "lunch", _LUNCH),
+    (1, "16:00", "16:15", "break", _BREAK),
+]  # fmt: skip
+
+
+def _seed_items(forum):
+    existing = set(ProgramItem.objects.filter(forum=forum).values_list("start", "kind"))
+    for day, start, end, kind, titles in ITEMS:
+        if day >= len(forum.days):
+            continue
+        start_at = forum.local_datetime(forum.days[day], _clock(start))
+        if (start_at, kind) in existing:
+            continue
+        end_at = forum.local_datetime(forum.days[day], _clock(end))
+        services.place_program_item(forum=forum, kind=kind, title=titles, start=start_at, end=end_at)
+
+
 def _clock(value):
     hours, minutes = map(int, value.split(":"))
     return datetime.time(hours, minutes)
@@ -143,6 +179,7 @@ def _clock(value):
 def seed(*, forum, stdout=None):
     existing = set(Panel.objects.filter(forum=forum).values_list("title_en", flat=True))
     _seed_drafts(forum, existing)
+    _seed_items(forum)
     todo = [entry for entry in PROGRAM if entry[-1]["en"] not in existing]
     if not todo:
         return []

@@ -14,8 +14,15 @@ urlpatterns = [
     path("forums/<slug:slug>/schedule.xml", views.schedule_xml, name="schedule-xml"),
     path("forums/<slug:slug>/schedule.json", views.schedule_json, name="schedule-json"),
     path("forums/<slug:slug>/program.csv", views.program_csv, name="program-csv"),
+    path("forums/<slug:slug>/program.pdf", views.program_pdf, name="program-pdf"),
     path("organizer/forums/<slug:slug>/schedule/", views.organizer_schedule, name="organizer-schedule"),
     path("organizer/forums/<slug:slug>/schedule/publish/", views.organizer_publish_all, name="organizer-publish-all"),
+    path("organizer/forums/<slug:slug>/schedule/items/", views.organizer_item_add, name="organizer-item-add"),
+    path(
+        "organizer/forums/<slug:slug>/schedule/items/<int:item_id>/<slug:action>/",
+        views.organizer_item_action,
+        name="organizer-item-action",
+    ),
     path(
         "organizer/forums/<slug:slug>/schedule/panels/<int:panel_id>/<slug:action>/",
         views.organizer_panel_action,

@@ -219,3 +219,32 @@ class ProgramItem(models.Model):
     @property
     def local_end(self):
         return self.end.astimezone(self.forum.tz)
+
+
+class InfoPage(models.Model):
+    """A page every event site has, written per edition by the organizers in four languages: terms of
+    participation, privacy notice, contact, venue and directions (with accessibility)."""
+
+    class Kind(models.TextChoices):
+        TERMS = "terms", _("Terms of participation")
+        PRIVACY = "privacy", _("Privacy notice")
+        CONTACT = "contact", _("Contact")
+        VENUE = "venue", _("Venue and directions")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="info_pages", verbose_name=_("forum"))
+    kind = models.CharField(_("page"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Plain text; an empty line starts a new paragraph."))
+    accessibility = models.TextField(
+        _("accessibility"), blank=True, help_text=_("Step-free access, lifts, seating, hearing loops, quiet rooms.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["forum", "kind"]
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+        constraints = [models.UniqueConstraint(fields=["forum", "kind"], name="info_page_one_per_kind")]
+
+    def __str__(self):
+        return self.title

@@ -14,7 +14,7 @@ from speakers import selectors as speaker_selectors
 from speakers.models import Speaker
 
 from . import conflicts as rules
-from .models import HOLDING_STATUSES, Panel, Participation, ProgramItem, ScheduleChange
+from .models import HOLDING_STATUSES, InfoPage, Panel, Participation, ProgramItem, ScheduleChange
 
 GRID_STEP_MINUTES = 5
 
@@ -412,3 +412,8 @@ def latest_moves(*, forum, rooms):
         if panel_id is not None and panel_id not in moves:
             moves[panel_id] = _slot(before or {}, forum.tz, rooms)
     return moves
+
+
+def info_page(*, forum, kind):
+    """The edition's page of ``kind`` (terms, privacy, contact, venue) or None when not written yet."""
+    return InfoPage.objects.filter(forum=forum, kind=kind).first()

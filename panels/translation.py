@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Panel, ProgramItem
+from .models import InfoPage, Panel, ProgramItem
 
 
 @register(Panel)
@@ -12,4 +12,10 @@ class PanelTranslationOptions(TranslationOptions):
 @register(ProgramItem)
 class ProgramItemTranslationOptions(TranslationOptions):
     fields = ("title",)
+    required_languages = ("az",)
+
+
+@register(InfoPage)
+class InfoPageTranslationOptions(TranslationOptions):
+    fields = ("title", "body", "accessibility")
     required_languages = ("az",)

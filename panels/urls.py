@@ -7,6 +7,7 @@ app_name = "panels"
 urlpatterns = [
     path("forums/<slug:slug>/program/", views.program, name="program"),
     path("forums/<slug:slug>/program/changes/", views.changes, name="changes"),
+    path("forums/<slug:slug>/about/<slug:kind>/", views.info_page, name="info"),
     path("forums/<slug:slug>/program/changes.atom", views.changes_feed, name="changes-feed"),
     path("forums/<slug:slug>/panels/<int:panel_id>/", views.panel_detail, name="detail"),
     path("forums/<slug:slug>/panels/<int:panel_id>.ics", views.panel_ics, name="panel-ics"),

@@ -22,7 +22,7 @@ from forum.selectors import forum_for_visitor
 from . import agenda, caching, exports, printable, selectors, services, timetable
 from .errors import PanelError
 from .forms import ProgramFilterForm, ProgramItemForm, SlotForm
-from .models import Panel, ProgramItem, ScheduleChange
+from .models import InfoPage, Panel, ProgramItem, ScheduleChange
 
 # --- conditional GET -----------------------------------------------------------------------
 
@@ -193,6 +193,17 @@ def panel_detail(request, slug, panel_id):
         context.update(personal)
     response = render(request, "panels/panel_detail.html", context)
     return _not_shared(response) if personal else response
+
+
+@require_GET
+def info_page(request, slug, kind):
+    """Terms of participation, privacy notice, contact, venue and directions of an edition."""
+    if kind not in InfoPage.Kind.values:
+        raise Http404(_("No such page."))
+    forum = _forum(request, slug)
+    page = selectors.info_page(forum=forum, kind=kind)
+    context = {"forum": forum, "page": page, "kind": kind, "heading": InfoPage.Kind(kind).label}
+    return render(request, "panels/info_page.html", context)
 
 
 @require_GET

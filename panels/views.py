@@ -41,27 +41,37 @@ def _last_modified(request, slug, **kwargs):
     return selectors.schedule_last_modified(forum=_forum(request, slug))
 
 
+def _clock(request, slug):
+    return timetable.in_progress(forum=_forum(request, slug), now=timezone.now())
+
+
 def _public_last_modified(request, slug, **kwargs):
-    """As ``_last_modified``, but None (no conditional answer) for an attendee with an agenda:
-    their stars change without the program's stamp moving."""
-    if agenda.may_have_agenda(request=request, forum=_forum(request, slug)):
+    """As ``_last_modified``, but None (no conditional answer on a date) for an attendee with an
+    agenda, whose stars change without the program's stamp moving, and while the forum runs, when
+    the page follows the clock."""
+    if agenda.may_have_agenda(request=request, forum=_forum(request, slug)) or _clock(request, slug):
         return None
     return _last_modified(request, slug)
 
 
 def _etag(request, slug, **kwargs):
-    """Changes with the data, the language, the filters, whether the visitor sees drafts, and the
-    clock while the forum runs (the program's opening day and its "now and next" follow it)."""
+    """Changes with the data, the language, the filters and whether the visitor sees drafts."""
     stamp = _last_modified(request, slug)
-    clock = timetable.in_progress(forum=_forum(request, slug), now=timezone.now())
-    key = f"{stamp.isoformat()}|{get_language()}|{request.get_full_path()}|{sees_drafts(request.user)}|{clock}"
+    key = f"{stamp.isoformat()}|{get_language()}|{request.get_full_path()}|{sees_drafts(request.user)}"
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 def _public_etag(request, slug, **kwargs):
+    """``_etag`` and the clock while the forum runs (the program's opening day and its "now and
+    next" follow it); none for an attendee with an agenda."""
     if agenda.may_have_agenda(request=request, forum=_forum(request, slug)):
         return None
-    return _etag(request, slug)
+    clock = _clock(request, slug)
+    return (
+        _etag(request, slug)
+        if not clock
+        else hashlib.sha256(f"{_etag(request, slug)}|{clock}".encode()).hexdigest()[:40]
+    )
 
 
 conditional = condition(etag_func=_etag, last_modified_func=_last_modified)

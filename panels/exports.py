@@ -5,7 +5,6 @@ lunch, ceremonies; room loaded) and does no queries of its own, so an export cos
 of queries for 10 panels as for 200.
 """
 
-import csv
 import io
 import json
 import re
@@ -17,6 +16,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
 from icalendar import Calendar, Event
+
+from core import spreadsheets
 
 from .models import Panel, ProgramItem
 
@@ -346,7 +347,7 @@ def program_csv(*, forum, panels, items=()):
     """UTF-8 with a byte-order mark so spreadsheet programs read Azerbaijani and Cyrillic right.
     Program items have an id ``item-<n>``, their kind as the format and no speakers."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_HEADER)
     tz = forum.tz
     for panel in by_start(panels, items):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .solver import views as proposal_views
 
 app_name = "panels"
 
@@ -23,6 +24,17 @@ urlpatterns = [
         "organizer/forums/<slug:slug>/schedule/items/<int:item_id>/<slug:action>/",
         views.organizer_item_action,
         name="organizer-item-action",
+    ),
+    path("organizer/forums/<slug:slug>/schedule/proposals/", proposal_views.proposal_list, name="proposals"),
+    path(
+        "organizer/forums/<slug:slug>/schedule/proposals/<int:proposal_id>/",
+        proposal_views.proposal_detail,
+        name="proposal",
+    ),
+    path(
+        "organizer/forums/<slug:slug>/schedule/proposals/<int:proposal_id>/<slug:decision>/",
+        proposal_views.proposal_decide,
+        name="proposal-decide",
     ),
     path(
         "organizer/forums/<slug:slug>/schedule/panels/<int:panel_id>/<slug:action>/",

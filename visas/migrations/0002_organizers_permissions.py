@@ -4,14 +4,10 @@ from core.permissions import grant_app_permissions_to_organizers
 
 
 def grant(apps, schema_editor):
-    grant_app_permissions_to_organizers(apps, "panels")
+    grant_app_permissions_to_organizers(apps, "visas")
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("panels", "0006_program_items"),
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
-    ]
+    dependencies = [("visas", "0001_visa_letters_with_verification")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

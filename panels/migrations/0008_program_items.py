@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('forum', '0003_room_theme_updated_at'),
-        ('panels', '0005_organizers_permissions'),
+        ('panels', '0007_organizers_proposal_permissions'),
     ]
 
     operations = [

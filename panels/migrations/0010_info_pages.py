@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('forum', '0003_room_theme_updated_at'),
-        ('panels', '0007_organizers_program_item_permissions'),
+        ('panels', '0009_organizers_program_item_permissions'),
     ]
 
     operations = [

@@ -182,7 +182,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
 def organizer_user():
     from django.contrib.auth.models import Group, Permission
 
-    from forum.permissions import ORGANIZERS_GROUP
+    from core.permissions import ORGANIZERS_GROUP
     from tests.factories import UserFactory
 
     group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)

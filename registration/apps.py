@@ -9,9 +9,12 @@ class RegistrationConfig(AppConfig):
     def ready(self):
         # Personal links in outgoing mail are erased from the outbox once sent; a resend mints new ones.
         from notifications.services import register_personal_links
+        from panels.agenda import register_agenda_provider
 
-        from . import receivers, services  # noqa: F401 - receivers connect on import
+        from . import agenda, receivers, services  # noqa: F401 - receivers connect on import
 
         register_personal_links(
             kinds=services.LINK_KINDS, keys=services.LINK_KEYS, refresh=services.fresh_message_links
         )
+        # The program's stars: panels ask whose agenda this browser holds (see registration.agenda).
+        register_agenda_provider(agenda.provider, holds=agenda.holds)

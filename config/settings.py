@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Every request renders and parses date-times in its edition's zone (core/localtime.py).
+    "core.localtime.ForumTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (pages, exports and API lists).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -185,6 +187,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("az", "en")}
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# One way to write dates and times per language (24-hour, day first), in pages, emails and PDFs.
+FORMAT_MODULE_PATH = ["core.formats"]
 FORUM_DEFAULT_TIMEZONE = "Asia/Baku"
 FORUM_DEFAULT_COUNTRY = "AZ"
 

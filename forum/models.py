@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core import localtime
+
 
 def validate_timezone(value):
     if value not in zoneinfo.available_timezones():
@@ -84,6 +86,11 @@ class Forum(models.Model):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Requests find their edition's zone by slug without a query (core.localtime).
+        localtime.remember_zone(slug=self.slug, zone=self.timezone)
 
     def get_absolute_url(self):
         return reverse("forum:detail", kwargs={"slug": self.slug})

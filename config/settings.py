@@ -110,8 +110,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Every request renders and parses date-times in its edition's zone (core/localtime.py).
-    "core.localtime.ForumTimezoneMiddleware",
+    # Every request renders and parses date-times in its edition's zone (forum/timezones.py).
+    "forum.timezones.ForumTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (pages, exports and API lists).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -243,7 +243,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Attendee registration: how long a seat is held while the email confirmation is pending, how long
 # a promoted waitlister has to confirm, and the per-address rate of the public form.
-REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
+# A seat waits a whole day for its confirmation: long enough to register at night and confirm
+# from the morning's mail.
+REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=24 * 60)
 REGISTRATION_PROMOTION_HOLD_MINUTES = env.int("REGISTRATION_PROMOTION_HOLD_MINUTES", default=24 * 60)
 REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="10/h")
 # Per address, over every personal-link page (confirm, manage, badge, calendar, cancel).

@@ -1,27 +1,23 @@
 """Forum-local time, one rule for the whole platform.
 
 Everything is stored in UTC; every edition has a zone (``Forum.timezone``, default Asia/Baku).
-Nothing is rendered or parsed in UTC: ``ForumTimezoneMiddleware`` makes the edition's zone the
+Nothing is rendered or parsed in UTC: ``forum.timezones.ForumTimezoneMiddleware`` makes the edition's zone the
 current zone for every request (pages, personal-link pages, organizer pages, the admin),
 so ``{{ value|date }}``, ``{{ value|time }}`` and form fields read and write forum-local wall
 clocks without any template or form doing it. Work outside a request (emails rendered by the
 outbox, PDFs, exports, periodic jobs) enters ``forum_time(forum)``.
 
-Which edition a request concerns: the ``slug`` in the URL when there is one (its zone is kept in
-memory, refreshed whenever an edition is saved, so a page costs no extra query);
-views that find their edition another way (a personal link's token) call ``use_forum(forum)``.
-Until then, and for requests about no edition, the default forum zone applies.
+The middleware lives in ``forum.timezones`` (it looks editions up; this module knows no app).
+Views that find their edition another way than the URL's slug (a personal link's token) call
+``use_forum(forum)``. Until then, and for requests about no edition, the default zone applies.
 """
 
 import contextlib
 import datetime
-import time
 import zoneinfo
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
-
-API_PREFIX = "/api/"
 
 
 def default_zone():
@@ -48,62 +44,6 @@ def forum_time(forum, language=None):
                 yield
         else:
             yield
-
-
-# --- which edition a request concerns ----------------------------------------------------------
-
-# slug -> (zone name, monotonic expiry). Kept in the process, not in the shared cache, so a page
-# costs no query and no cache round trip, and a cache outage cannot break time rendering. Saving
-# an edition updates it at once in that process; other processes see a changed zone within
-# ZONE_MEMO_SECONDS (a zone is set once per edition and practically never changes).
-ZONE_MEMO_SECONDS = 60
-_zones = {}
-
-
-def remember_zone(*, slug, zone):
-    _zones[slug] = (zone, time.monotonic() + ZONE_MEMO_SECONDS)
-
-
-def zone_for_slug(slug):
-    """The zone of the edition with this slug (one query at most per minute and process)."""
-    name, expires = _zones.get(slug, (None, 0.0))
-    if name is None or expires < time.monotonic():
-        from forum.models import Forum
-
-        name = Forum.objects.filter(slug=slug).values_list("timezone", flat=True).first()
-        if name is None:
-            return default_zone()
-        remember_zone(slug=slug, zone=name)
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return default_zone()
-
-
-class ForumTimezoneMiddleware:
-    """Every page renders and parses times in its edition's zone, never in UTC.
-
-    The API is left in UTC on purpose: it writes ISO 8601 with an explicit offset for programs,
-    and its services read a time without an offset in the edition's zone.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path_info.startswith(API_PREFIX):
-            return self.get_response(request)
-        timezone.activate(default_zone())
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        slug = view_kwargs.get("slug")
-        if isinstance(slug, str) and slug and not request.path_info.startswith(API_PREFIX):
-            timezone.activate(zone_for_slug(slug))
-        return None
 
 
 # --- writing times ------------------------------------------------------------------------------

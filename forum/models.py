@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from core import localtime
-
 
 def validate_timezone(value):
     if value not in zoneinfo.available_timezones():
@@ -89,8 +87,10 @@ class Forum(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # Requests find their edition's zone by slug without a query (core.localtime).
-        localtime.remember_zone(slug=self.slug, zone=self.timezone)
+        # Requests find their edition's zone by slug without a query (forum.timezones).
+        from .timezones import remember_zone
+
+        remember_zone(slug=self.slug, zone=self.timezone)
 
     def get_absolute_url(self):
         return reverse("forum:detail", kwargs={"slug": self.slug})

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core import localtime
 from forum.models import Forum
 from notifications.models import OutboxMessage
 from notifications.services import enqueue
@@ -112,8 +113,14 @@ def fresh_message_links(message, now=None):
 
 
 def local_time(forum, value):
-    """A forum-local wall-clock time for emails and messages (language-neutral digits)."""
-    return value.astimezone(forum.tz).strftime("%d.%m.%Y %H:%M") + f" ({forum.timezone})"
+    """A forum-local date and time with its zone, in the active language's format."""
+    return localtime.format_datetime(value, forum.tz, with_zone=True)
+
+
+def _local_time_for(registration):
+    """The seat-hold deadline written in the attendee's own language and the forum's zone."""
+    with translation.override(registration.language):
+        return local_time(registration.forum, registration.hold_expires_at)
 
 
 def _forum_text(forum, field, language):
@@ -140,7 +147,6 @@ def _person_context(registration):
 
 
 def _message_context(registration, token, now):
-    forum = registration.forum
     context = {
         **_person_context(registration),
         "status": registration.status,
@@ -149,7 +155,7 @@ def _message_context(registration, token, now):
     }
     if registration.status == Status.PENDING:
         context["confirm_url"] = confirm_url(token)
-        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+        context["hold_expires_at"] = _local_time_for(registration)
     if registration.status == Status.WAITLISTED:
         context["waitlist_position"] = waitlist_position(registration=registration)
     return context
@@ -222,7 +228,7 @@ def _send_ended_notice(registration, now):
         "contact_email": contact_email(),
     }
     if kind == "registration_hold_expired" and registration.hold_expires_at:
-        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+        context["hold_expires_at"] = _local_time_for(registration)
     return enqueue(
         kind=kind,
         recipient=registration.email,

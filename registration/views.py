@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
+from core import localtime
+from core.countries import country_name
 from forum.decorators import organizer_required
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
@@ -161,6 +162,7 @@ def _registration_or_error(request, token):
         return None, _error_page(request, RegistrationError(_("This link is not valid."), status=404))
     if access.expires_at <= timezone.now():
         return None, _error_page(request, RegistrationError(_("This link has expired."), status=410))
+    localtime.use_forum(access.registration.forum)  # the page speaks the edition's time
     return access.registration, None
 
 
@@ -300,7 +302,7 @@ def organizer_list(request, slug):
         "categories": Category.choices,
         "by_status": [(status_labels.get(key, key), n) for key, n in counts["status"].items()],
         "by_category": [(category_labels.get(key, key), n) for key, n in counts["category"].items()],
-        "by_country": [(countries.name(key) or key, n) for key, n in counts["country"].items()],
+        "by_country": [(country_name(key) or key, n) for key, n in counts["country"].items()],
         "total": sum(counts["status"].values()),
         "can_cancel": request.user.has_perm("registration.change_registration"),
     }

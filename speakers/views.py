@@ -9,11 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from core import localtime
 from forum.decorators import organizer_required
 from forum.selectors import forum_for_visitor
 from panels.conflicts import local_when
@@ -81,6 +83,7 @@ def _with_invitation(view):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        localtime.use_forum(invitation.forum)  # the page and its forms speak the edition's time
         response = view(request, invitation, token, *args, **kwargs)
         response.headers.setdefault("Cache-Control", "no-store")
         # Not "no-referrer": browsers would then post the page's forms with "Origin: null", which
@@ -312,11 +315,15 @@ def _organizer_post(request, forum):
         if action == "send":
             done, skipped = services.bulk_send(forum=forum, invitation_ids=ids, by=request.user)
             if done:
-                messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(done)})
+                messages.success(
+                    request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", len(done)) % {"n": len(done)}
+                )
         else:
             done, skipped = services.bulk_remind(forum=forum, invitation_ids=ids)
             if done:
-                messages.success(request, _("%(n)s reminder(s) sent.") % {"n": len(done)})
+                messages.success(
+                    request, ngettext("%(n)s reminder sent.", "%(n)s reminders sent.", len(done)) % {"n": len(done)}
+                )
         for name, reason in skipped:
             messages.warning(request, f"{name}: {reason}")
     elif action == "invite":

@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from core import localtime
+from core.permissions import ORGANIZERS_GROUP
 
 from . import services
 from .models import Forum
-from .permissions import ORGANIZERS_GROUP
 
 DEMO_SLUG = "ncf-2"
 DEMO_PASSWORD = "forum-demo"

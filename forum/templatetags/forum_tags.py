@@ -3,7 +3,7 @@
 from django import template
 
 from core.countries import country_name
-from forum.permissions import is_organizer
+from core.permissions import is_organizer
 
 register = template.Library()
 

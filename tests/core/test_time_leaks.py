@@ -35,16 +35,25 @@ def edition(db, organizer):
     forum = ForumFactory()
     assert forum.timezone == "Asia/Baku"
     day = forum.start_date
-    hall, annex = RoomFactory(forum=forum), RoomFactory(forum=forum)
+    # Content in each language, so that any English left on a page is the interface's.
+    hall = RoomFactory(
+        forum=forum, name={"az": "Böyük zal", "en": "Main Hall", "ru": "Большой зал", "tr": "Büyük Salon"}
+    )
+    annex = RoomFactory(forum=forum, name={"az": "Kiçik zal", "en": "Annex", "ru": "Малый зал", "tr": "Küçük Salon"})
     morning = Panel.objects.create(
-        forum=forum, theme=forum.themes.first(), title="Morning keynote", title_en="Morning keynote", room=hall,
+        forum=forum, theme=forum.themes.first(), title_az="Səhər açılışı", title_en="Morning keynote",
+        title_ru="Утреннее открытие", title_tr="Sabah açılışı", room=hall,
         start=_at(day, 5, 10), end=_at(day, 6, 25), status=Panel.Status.PUBLISHED,
     )  # fmt: skip
     late = Panel.objects.create(
-        forum=forum, theme=forum.themes.first(), title="Midnight drill", title_en="Midnight drill", room=annex,
+        forum=forum, theme=forum.themes.first(), title_az="Gecə təlimi", title_en="Midnight drill",
+        title_ru="Ночные учения", title_tr="Gece tatbikatı", room=annex,
         start=_at(day, 20, 30), end=_at(day, 21, 15), status=Panel.Status.PUBLISHED,
     )  # fmt: skip
-    speaker = SpeakerFactory(preferred_language="en", email="expert@example.org")
+    speaker = SpeakerFactory(
+        preferred_language="en", email="expert@example.org", first_name="Aygün", last_name="Əliyeva",
+        organization="ADA Universiteti", position="Professor",
+    )  # fmt: skip
     invitation = speaker_services.create_invitation(
         forum=forum, speaker=speaker, response_deadline=_at(day - datetime.timedelta(days=10), 19, 40)
     )

@@ -381,6 +381,8 @@ def render_message(message):
     with translation.override(message.language):
         forum = forum_context(message.context)
         context = {
+            # Every message says where the organizers are reached (a context may name another).
+            "contact_email": email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
             **message.context,
             "message": message,
             "forum": forum,

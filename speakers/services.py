@@ -404,6 +404,7 @@ def _message_context(invitation, language, **extra):
         ]
         context = {
             "invitation_id": invitation.pk,
+            "forum_id": forum.pk,  # brands the layout with this edition
             "speaker_name": speaker.full_name,
             "speaker_salutation": (
                 f"{speaker.get_honorific_display()} {speaker.last_name}" if speaker.honorific else speaker.full_name

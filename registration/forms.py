@@ -54,3 +54,9 @@ class RegistrationForm(forms.Form):
 
 class BadgeCodeForm(forms.Form):
     code = forms.CharField(label=_("Badge code"), max_length=32)
+
+
+class LinkAgainForm(forms.Form):
+    """ "Email me my link again": the address the link goes to, if it is on file."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)

@@ -95,7 +95,7 @@ def confirm_url(token):
 
 LINK_KINDS = (
     "registration_confirm_email", "registration_waitlisted", "registration_confirmed", "registration_promoted",
-    "registration_day_before", "registration_panel_changed",
+    "registration_day_before", "registration_panel_changed", "registration_link",
 )  # fmt: skip
 LINK_KEYS = ("manage_url", "confirm_url")
 
@@ -863,3 +863,38 @@ def anonymize_registrations(*, forum, now=None):
             related_type=ContentType.objects.get_for_model(Registration), related_id__in=[str(pk) for pk in ids]
         ).update(recipient="anonymized@invalid.invalid", context={})
     return len(ids)
+
+
+# --- "email me my link again" --------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_link_again(*, forum, email, now=None):
+    """Email a fresh personal link to the attendee registered for ``forum`` with ``email``.
+
+    Says nothing about whether the address is known (the caller answers the same either way);
+    at most one such message per registration and hour. Returns the message or None.
+    """
+    now = now or timezone.now()
+    address = (email or "").strip()
+    registration = (
+        Registration.objects.select_related("forum")
+        .filter(forum=forum, email__iexact=address, anonymized_at__isnull=True)
+        .exclude(status=Status.CANCELLED)
+        .order_by("-pk")
+        .first()
+    )
+    if registration is None:
+        return None
+    key = f"registration_link:{registration.pk}:{now:%Y%m%d%H}"
+    if OutboxMessage.objects.filter(dedupe_key=key).exists():
+        return None
+    token = _mint_token(registration, now)
+    return enqueue(
+        kind="registration_link",
+        recipient=registration.email,
+        language=registration.language,
+        context={**_person_context(registration), "manage_url": manage_url(token)},
+        dedupe_key=key,
+        related=registration,
+    )

@@ -26,7 +26,7 @@ from panels.models import Panel
 
 from . import badges, selectors, services
 from .errors import RegistrationError
-from .forms import BadgeCodeForm, RegistrationForm
+from .forms import BadgeCodeForm, LinkAgainForm, RegistrationForm
 from .models import Category, Registration
 
 
@@ -94,6 +94,24 @@ def register(request, slug):
         form = RegistrationForm(initial={"language": request.LANGUAGE_CODE}, panels=panels)
     context["form"] = form
     return render(request, "registration/register.html", context, status=status)
+
+
+def _link_again_rate(group, request):
+    return settings.LINK_AGAIN_RATE
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate=_link_again_rate, group="link-again", method="POST", block=False)
+@ratelimit(key="post:email", rate=_link_again_rate, group="link-again-address", method="POST", block=False)
+def link_again(request, slug):
+    """ "Email me my link again": the same answer whether or not the address is registered."""
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404("No such forum edition.")
+    form = LinkAgainForm(request.POST)
+    if form.is_valid() and not getattr(request, "limited", False):
+        services.send_link_again(forum=forum, email=form.cleaned_data["email"])
+    return render(request, "registration/link_sent.html", {"forum": forum})
 
 
 @require_GET

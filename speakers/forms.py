@@ -219,3 +219,9 @@ class ImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is too large: at most 5 MB."))
         return upload
+
+
+class LinkAgainForm(forms.Form):
+    """ "Email me my link again": the address the link goes to, if it is on file."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)

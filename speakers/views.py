@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
 
 from core import localtime, spreadsheets
 from core.decorators import organizer_required
@@ -23,7 +24,16 @@ from panels.models import Panel
 
 from . import attachments, selectors, services
 from .errors import SpeakerError
-from .forms import AvailabilityForm, ImportForm, InviteForm, OfferPanelForm, ProfileForm, RespondForm, TravelForm
+from .forms import (
+    AvailabilityForm,
+    ImportForm,
+    InviteForm,
+    LinkAgainForm,
+    OfferPanelForm,
+    ProfileForm,
+    RespondForm,
+    TravelForm,
+)
 from .models import Invitation, VisaLetterLog
 
 # --- public ------------------------------------------------------------------------------------
@@ -65,7 +75,22 @@ def _rsvp_rate(group, request):
 
 def _invalid_link(request):
     """The one answer for every link that does not open an invitation."""
-    return render(request, "speakers/rsvp_invalid.html", status=404)
+    return render(request, "speakers/rsvp_invalid.html", {"link_form": LinkAgainForm()}, status=404)
+
+
+def _link_again_rate(group, request):
+    return settings.LINK_AGAIN_RATE
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate=_link_again_rate, group="link-again", method="POST", block=False)
+@ratelimit(key="post:email", rate=_link_again_rate, group="link-again-address", method="POST", block=False)
+def link_again(request):
+    """ "Email me my link again": the same answer whether or not the address is known."""
+    form = LinkAgainForm(request.POST)
+    if form.is_valid() and not getattr(request, "limited", False):
+        services.send_link_again(email=form.cleaned_data["email"])
+    return render(request, "speakers/link_sent.html")
 
 
 def _with_invitation(view):

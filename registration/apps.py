@@ -31,5 +31,6 @@ class RegistrationConfig(AppConfig):
                 "registration_cancelled_by_organizer": _("Registration cancelled by the organizers"),
                 "registration_day_before": _("The forum starts tomorrow"),
                 "registration_panel_changed": _("A chosen panel changed"),
+                "registration_link": _("An attendee's personal link, sent again"),
             }
         )

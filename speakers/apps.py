@@ -25,5 +25,6 @@ class SpeakersConfig(AppConfig):
                 "speaker_schedule": _("A speaker's schedule"),
                 "speaker_day_before": _("A speaker's schedule, the day before"),
                 "speaker_availability_conflict": _("A speaker's availability conflicts with a panel"),
+                "speaker_link": _("A speaker's personal link, sent again"),
             }
         )

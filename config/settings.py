@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "forum",
     "panels",
     "speakers",
+    "visas",
     "registration",
     "notifications",
     "organizer",
@@ -205,7 +206,11 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Signatures, stamps and issued visa letters: never under MEDIA_URL; organizers fetch them
+    # through a guarded view (visas/views.py). Point this at a private bucket in production.
+    "private": {"BACKEND": "visas.storage.PrivateStorage"},
 }
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
 # Cache: Redis when configured (shared by all web processes), local memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -296,6 +301,9 @@ NOTIFICATIONS_REDISPATCH_AFTER = env.int("NOTIFICATIONS_REDISPATCH_AFTER", defau
 NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=500)
 # After a failed publish, requests skip the broker for this many seconds (the sweeper sends).
 NOTIFICATIONS_BROKER_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BROKER_BACKOFF_SECONDS", default=15)
+# How long a locked write (seats, the schedule) waits for its lock, and runs, on PostgreSQL.
+LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=10000)
+STATEMENT_TIMEOUT_MS = env.int("STATEMENT_TIMEOUT_MS", default=30000)
 # The forum name and dates in the layout of every email: the outbox asks the forum app for them.
 NOTIFICATIONS_BRANDING = "forum.branding.email_branding"
 NOTIFICATIONS_DIGEST_LANGUAGE = env.str("NOTIFICATIONS_DIGEST_LANGUAGE", default="az")
@@ -440,3 +448,7 @@ VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
 # "Email me my link again", per address and per client address.
 LINK_AGAIN_RATE = env.str("LINK_AGAIN_RATE", default="5/h")
+# Visas: the public verification page's limit per address, and how many days before the first
+# forum day and after the last one a stay named in a letter may reach.
+VISA_VERIFY_RATE = env.str("VISA_VERIFY_RATE", default="30/m")
+VISA_STAY_WINDOW_DAYS = env.int("VISA_STAY_WINDOW_DAYS", default=7)

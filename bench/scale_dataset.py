@@ -155,8 +155,8 @@ def _panels(forum, rooms, count, rng):
 
 @transaction.atomic
 def _speakers(forum, panels, rng):
-    from panels.models import Participation
-    from speakers.models import Availability, Invitation, Speaker
+    from panels.models import Availability, Participation
+    from speakers.models import Invitation, Speaker
 
     now = timezone.now()
     speakers = [

@@ -24,7 +24,7 @@ from . import conflicts as rules
 from . import selectors
 from .errors import PanelError
 from .models import HOLDING_STATUSES, Panel, Participation, ProgramItem, ScheduleChange
-from .signals import public_panel_changed
+from .signals import panel_published, public_panel_changed
 
 # First key of the two-key advisory lock; the second is the forum id. Keeps our locks apart from
 # other apps' advisory locks.
@@ -143,7 +143,7 @@ def check_slot(*, panel, room, start, end, speakers=None):
     clash with the current schedule, or None when the slot is free.
     """
     forum = panel.forum
-    invalid = rules.interval_errors(start=start, end=end)
+    invalid = rules.interval_errors(start=start, end=end, tz=forum.tz)
     if room is not None and room.forum_id != forum.pk:
         invalid.append(
             rules.Reason(
@@ -450,6 +450,8 @@ def _publish_locked(panel, actor):
         panel.published_at = timezone.now()
     panel.save(update_fields=["status", "published_at", "updated_at"])
     _log(panel=panel, action=ScheduleChange.Action.PUBLISHED, actor=actor, before=before, after=_snapshot(panel))
+    # The speakers learn their time when the public does (and again after an unscheduling).
+    panel_published.send(sender=Panel, panel=panel)
     return []
 
 

@@ -27,6 +27,10 @@ from forum.models import Forum, Room, Theme
 from .models import Panel, Participation, ProgramItem
 
 public_panel_changed = Signal()
+# Sent (sender: Panel) inside the publishing transaction each time a panel is published: on its
+# first publication and again after an unscheduling. Argument: ``panel``. Speakers tell its
+# speakers their time.
+panel_published = Signal()
 
 
 def touch_forum(**lookup):

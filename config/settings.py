@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies in another charset than UTF-8 and control characters in any input: a 400 before
+    # anything reads them (core/middleware.py, core/text.py).
+    "core.middleware.RefuseUnreadableInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (pages, exports and API lists).
     "django.middleware.http.ConditionalGetMiddleware",

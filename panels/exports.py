@@ -17,6 +17,8 @@ from django.utils import translation
 from django.utils.text import slugify
 from icalendar import Calendar, Event
 
+from core.text import printable, printable_deep
+
 from .models import Panel
 
 GENERATOR = "cyberforum"
@@ -62,19 +64,20 @@ def panel_event(panel):
     event.add("dtstart", panel.start.astimezone(forum.tz))
     event.add("dtend", panel.end.astimezone(forum.tz))
     event.add("sequence", panel.sequence)
-    event.add("summary", panel.title)
+    # Text is passed through printable(): whatever is stored, the file stays valid.
+    event.add("summary", printable(panel.title))
     description = [panel.description] if panel.description else []
     if panel.participations.all():
         description.append(speakers_line(panel))
     description.append(panel_url(panel))
-    event.add("description", "\n\n".join(description))
-    location = panel.room.name
+    event.add("description", printable("\n\n".join(description)))
+    location = printable(panel.room.name)
     if forum.venue:
-        location = f"{location}, {forum.venue}"
+        location = f"{location}, {printable(forum.venue)}"
     event.add("location", location)
     event.add("url", panel_url(panel))
     if panel.theme_id:
-        event.add("categories", [panel.theme.name])
+        event.add("categories", [printable(panel.theme.name)])
     event.add("status", "CANCELLED" if panel.status == Panel.Status.CANCELLED else "CONFIRMED")
     event.add("last-modified", panel.updated_at)
     return event
@@ -85,7 +88,7 @@ def ics(*, forum, panels, name=None):
     calendar.add("prodid", f"-//{GENERATOR}//{forum.slug}//{translation.get_language()}")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name or forum.name)
+    calendar.add("x-wr-calname", printable(name or forum.name))
     calendar.add("x-wr-timezone", forum.timezone)
     for panel in panels:
         calendar.add_component(panel_event(panel))
@@ -166,15 +169,19 @@ def frab(*, forum, panels, version):
     }
     if re.match(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$", forum.timezone):
         conference["time_zone_name"] = forum.timezone
-    return {
-        "$schema": FRAB_SCHEMA_URL,
-        "generator": {"name": GENERATOR, "version": "1.0"},
-        "schedule": {
-            "version": version,
-            "base_url": f"{settings.SITE_URL}/forums/{forum.slug}/",
-            "conference": conference,
-        },
-    }
+    # Every text through printable_deep(): the XML and JSON built from this stay valid whatever
+    # was stored (core/text.py).
+    return printable_deep(
+        {
+            "$schema": FRAB_SCHEMA_URL,
+            "generator": {"name": GENERATOR, "version": "1.0"},
+            "schedule": {
+                "version": version,
+                "base_url": f"{settings.SITE_URL}/forums/{forum.slug}/",
+                "conference": conference,
+            },
+        }
+    )
 
 
 def _frab_event(forum, panel):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import text as text_rules
 from forum import crypto
 from forum.errors import DomainError
 from forum.permissions import ORGANIZERS_GROUP
@@ -1103,6 +1104,10 @@ def _validate_import_row(row, seen_emails):
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             errors[column] = _("This column is required.")
+    # The rule for every text the forum accepts (core/text.py), checked in the dry run too.
+    errors.update({column: str(text_rules.MESSAGE) for column, value in row.items() if text_rules.has_forbidden(value)})
+    if "email" in errors:
+        return errors
     email = row.get("email", "").lower()
     if email:
         try:
@@ -1143,7 +1148,10 @@ def import_speakers(*, forum, content, filename, dry_run=True, create_invitation
     if not rows:
         result.errors.append((1, {"file": _("The file has no rows.")}))
     existing = {
-        s.email.lower(): s for s in Speaker.objects.filter(email__in=[r.get("email", "").lower() for r in rows])
+        s.email.lower(): s
+        for s in Speaker.objects.filter(
+            email__in=[r.get("email", "").lower() for r in rows if not text_rules.has_forbidden(r.get("email", ""))]
+        )
     }
     invited = set(
         Invitation.objects.filter(forum=forum, speaker__in=existing.values()).values_list("speaker_id", flat=True)

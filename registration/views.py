@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
+from core.forms import parse_id
 from forum.decorators import organizer_required
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
@@ -209,7 +210,7 @@ def panels(request, token):
         registration = selectors.registration_for_token(token=token)
         if registration is None or error.status in (404, 410):
             return _error_page(request, error)
-        chosen = {int(value) for value in panel_ids if str(value).isdigit()}
+        chosen = {number for number in map(parse_id, panel_ids) if number is not None}
         return _manage_page(request, token, registration, error=error, chosen_ids=chosen)
     messages.success(request, _("Your choice of panels is saved."))
     return redirect(reverse("registration:manage", kwargs={"token": token}) + "#agenda")

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from api.permissions import AnyoneWithTheLink, IsOrganizer
 from api.schema import ErrorSerializer
 from api.throttles import ScopedThrottle
+from core.forms import parse_id
 from forum.models import Forum
 from forum.selectors import public_forums
 from panels.models import Panel, Participation
@@ -435,10 +436,10 @@ class RespondInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
     def validate_panels(self, value):
-        try:
-            return {int(key): answer for key, answer in value.items()}
-        except ValueError as exc:
-            raise serializers.ValidationError("Panel ids are numbers.") from exc
+        answers = {parse_id(key): answer for key, answer in value.items()}
+        if None in answers:
+            raise serializers.ValidationError("Panel ids are numbers.")
+        return answers
 
 
 class TravelInput(serializers.Serializer):

@@ -23,9 +23,10 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.filters import IdFilter
+from api.filters import IdFilter, UtcDateTimeFilter
 from api.permissions import PublicReadOrganizerWrite
 from api.schema import ErrorSerializer
+from core.utc import to_utc
 from forum.models import Forum
 from forum.permissions import sees_drafts
 
@@ -129,7 +130,10 @@ class SlotSerializer(serializers.Serializer):
             raw = data.get(key)
             if isinstance(raw, str):
                 try:
-                    values[key] = datetime.datetime.fromisoformat(raw)
+                    moment = datetime.datetime.fromisoformat(raw)
+                    # An offset is kept as the instant it names, in UTC (core/utc.py), so the
+                    # database never sees an offset it cannot hold.
+                    values[key] = to_utc(moment) if moment.tzinfo else moment
                 except ValueError as exc:
                     raise serializers.ValidationError({key: ["Use an ISO 8601 date and time."]}) from exc
         return values
@@ -410,7 +414,7 @@ class ScheduleChangeSerializer(serializers.Serializer):
 
 class ScheduleChangeFilter(filters.FilterSet):
     forum = filters.CharFilter(field_name="forum__slug", help_text="An edition's slug.")
-    since = filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="created_at",
         lookup_expr="gt",
         help_text="Only changes made after this moment (ISO 8601; without an offset it is UTC).",

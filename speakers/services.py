@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import text as text_rules
+from core import uploads
 from forum import crypto
 from forum.errors import DomainError
 from forum.permissions import ORGANIZERS_GROUP
@@ -66,9 +66,9 @@ _TIMESTAMP = {
 }
 REMINDER_DAYS = (7, 3, 1)
 DEFAULT_RESPONSE_DAYS = 14
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_SIDE = 800
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_MAX_BYTES = uploads.PHOTO_MAX_BYTES
+PHOTO_MAX_SIDE = uploads.PHOTO_MAX_SIDE
+PHOTO_FORMATS = uploads.PHOTO_FORMATS
 
 
 def _now(now=None):
@@ -177,39 +177,12 @@ def _set_consent(speaker, consent):
 
 
 def process_photo(upload):
-    """Check an uploaded photo really is a JPEG, PNG or WebP image of sane size and return it as
-    a JPEG no larger than PHOTO_MAX_SIDE on its long side (metadata such as GPS dropped)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if upload.size > PHOTO_MAX_BYTES:
-        raise SpeakerError(
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
-            code="photo_too_large",
-            fields={"photo": ["too_large"]},
-        )
-    data = upload.read()
+    """The photo re-encoded by the one rule for stored photos (core/uploads.py), or a SpeakerError."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            probe.verify()
-        if image_format not in PHOTO_FORMATS:
-            raise SpeakerError(
-                _("Upload a JPEG, PNG or WebP photo."), code="photo_type", fields={"photo": ["invalid_type"]}
-            )
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 40_000_000:
-                raise SpeakerError(
-                    _("The photo has too many pixels."), code="photo_too_large", fields={"photo": ["too_large"]}
-                )
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise SpeakerError(
-            _("Upload a JPEG, PNG or WebP photo."), code="photo_type", fields={"photo": ["invalid_type"]}
-        ) from exc
-    return ContentFile(out.getvalue(), name=f"{secrets.token_hex(8)}.jpg")
+        return uploads.clean_photo(upload)
+    except ValidationError as exc:
+        code = "photo_type" if exc.code == "invalid_type" else "photo_too_large"
+        raise SpeakerError(exc.messages[0], code=code, fields={"photo": [exc.code]}) from exc
 
 
 @transaction.atomic

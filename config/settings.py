@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_celery_beat",
+    "axes",
     "forum",
     "panels",
     "speakers",
@@ -124,7 +125,27 @@ MIDDLEWARE = [
     # Turns django-ratelimit's Ratelimited (a PermissionDenied) into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
     "api.middleware.RefuseNulInApiUrlsMiddleware",
+    # Answers a locked-out sign-in with AXES_LOCKOUT_CALLABLE's page (see below); last, so it sees
+    # the flag any login view sets.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Every password check goes through django-axes first (the admin's login, the API's token login,
+# any other sign-in view that calls authenticate()): after AXES_FAILURE_LIMIT failed attempts an
+# account, and separately an address, is locked out for AXES_COOLOFF_TIME. Organizers unlock from
+# the admin (Axes › Access attempts: delete the rows) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "forum.views.locked_out"
+# The client address axes counts per: the same one the rate limits use.
+AXES_CLIENT_IP_CALLABLE = "forum.views.client_address"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -357,6 +378,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # A line per delivered email drowns the demo's console; failures still show.
         "celery.app.trace": {"level": "WARNING"},
+        # One line per failed sign-in from django-axes; lockouts still show as warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

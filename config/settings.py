@@ -265,7 +265,14 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # a promoted waitlister has to confirm, and the per-address rate of the public form.
 REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
 REGISTRATION_PROMOTION_HOLD_MINUTES = env.int("REGISTRATION_PROMOTION_HOLD_MINUTES", default=24 * 60)
-REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="10/h")
+# Flood ceiling of the form per address, every POST counted (invalid ones included); high, since a
+# ministry registers from one address. What is budgeted is accepted sign-ups, per address and per
+# email (registration/limits.py, docs/security-limits.md). A form sent sooner than
+# REGISTRATION_MIN_FILL_SECONDS after it was shown is a bot's.
+REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="300/h")
+REGISTRATION_ADDRESS_RATE = env.str("REGISTRATION_ADDRESS_RATE", default="100/h")
+REGISTRATION_EMAIL_RATE = env.str("REGISTRATION_EMAIL_RATE", default="3/h")
+REGISTRATION_MIN_FILL_SECONDS = env.int("REGISTRATION_MIN_FILL_SECONDS", default=3)
 # Per address, over every personal-link page (confirm, manage, badge, calendar, cancel).
 REGISTRATION_LINK_RATE = env.str("REGISTRATION_LINK_RATE", default="120/h")
 
@@ -345,7 +352,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="600/hour"),
         "user": env.str("THROTTLE_USER", default="5000/hour"),
-        "registration": env.str("THROTTLE_REGISTRATION", default="20/hour"),
+        "registration": env.str("THROTTLE_REGISTRATION", default="300/hour"),
         "rsvp": env.str("THROTTLE_RSVP", default="60/hour"),
         "login": env.str("THROTTLE_LOGIN", default="20/hour"),
     },

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -23,7 +23,7 @@ from api.throttles import ScopedThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
 
-from . import selectors, services
+from . import limits, selectors, services
 from .errors import RegistrationError
 from .models import Category, Registration
 
@@ -235,7 +235,14 @@ class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if forum is None:
             raise RegistrationError(_("No such forum edition."), code="unknown_forum", status=404)
         if not honeypot:
+            # The same budgets as the page (registration/limits.py): accepted sign-ups per address
+            # and per email.
+            if limits.refused(request, email=data.get("email", "")):
+                raise exceptions.Throttled(
+                    detail=_("Too many registrations from your network. Please try again later.")
+                )
             services.register(forum=forum, **data)
+            limits.count_accepted(request, email=data.get("email", ""))
         return Response(
             {"detail": _("Check your email: we sent you a message with your personal link.")},
             status=status.HTTP_202_ACCEPTED,

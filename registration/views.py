@@ -24,7 +24,7 @@ from forum.selectors import forum_for_visitor
 from panels import selectors as panel_selectors
 from panels.models import Panel
 
-from . import badges, selectors, services
+from . import badges, limits, selectors, services
 from .errors import RegistrationError
 from .forms import BadgeCodeForm, RegistrationForm
 from .models import Category, Registration
@@ -88,9 +88,13 @@ def register(request, slug):
         elif form.is_bot:
             # Answer a bot exactly like a person so it learns nothing; nothing is stored.
             return redirect("registration:sent", slug=forum.slug)
+        elif form.is_valid() and limits.refused(request, email=form.cleaned_data["email"]):
+            form.add_error(None, _("Too many registrations from your network. Please try again in an hour."))
+            status = 429
         elif form.is_valid():
             try:
                 services.register(forum=forum, **form.service_data())
+                limits.count_accepted(request, email=form.cleaned_data["email"])
             except RegistrationError as error:
                 for field, problems in error.fields.items():
                     for problem in problems:

@@ -8,6 +8,7 @@
 
 from django.conf import settings
 from django.http import HttpResponse
+from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -87,7 +88,9 @@ class PublicSpeakerFilter(filters.FilterSet):
         fields = ["forum", "country"]
 
     def from_country(self, queryset, name, value):
-        return queryset.filter(country=value.strip().upper())
+        code = value.strip().upper()
+        # Only a listed code reaches the query (the country field reads digits as numeric codes).
+        return queryset.filter(country=code) if code in dict(countries) else queryset.none()
 
     def in_forum(self, queryset, name, value):
         return queryset  # the view narrows to the edition (it also picks the serializer with sessions)
@@ -170,6 +173,14 @@ class SpeakerSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "photo", "publish_consent_at", "created_at", "updated_at"]
         extra_kwargs = {"email": {"validators": []}}
+
+    def validate_country(self, value):
+        # Checked against the list here: the country field's own cleaning reads any string of
+        # digits ("²" too) as a numeric ISO code, and int() then fails.
+        code = value.strip().upper()
+        if code not in dict(countries):
+            raise serializers.ValidationError("Use a two-letter ISO country code, such as AZ or DE.")
+        return code
 
     def to_representation(self, speaker):
         data = super().to_representation(speaker)

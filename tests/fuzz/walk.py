@@ -16,7 +16,7 @@ EXTRA_URLS = ["/admin/login/"]
 # Query parameters any page reads (from request.GET in the views) plus a few it does not.
 QUERY_NAMES = [
     "q", "state", "kind", "theme", "day", "room", "language", "status", "category", "page", "since", "forum",
-    "foreign", "needs_visa", "needs_hotel", "ordering", "next", "checked_in", "panel", "format",
+    "foreign", "needs_visa", "needs_hotel", "ordering", "next", "checked_in", "panel", "format", "country",
 ]  # fmt: skip
 PANEL_ACTIONS = ["schedule", "move", "unschedule", "publish", "cancel"]
 

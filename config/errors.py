@@ -37,10 +37,10 @@ def bad_request(request, exception=None):
     """400: the API's error shape under /api/, a page in the visitor's language elsewhere. Never
     reads the request body again (it is what could not be read)."""
     from django.shortcuts import render
-    from django.utils.translation import gettext
 
-    message = str(getattr(exception, "message", "") or gettext("The request could not be read."))
+    message = str(getattr(exception, "message", "") or "")
     fields = {name: [message] for name in getattr(exception, "fields", ())}
     if _wants_json(request):
-        return _api_error(400, getattr(exception, "code", "parse_error"), message, fields)
+        detail = message or "The request could not be read."
+        return _api_error(400, getattr(exception, "code", "parse_error"), detail, fields)
     return render(request, "forum/bad_request.html", {"message": message, "fields": sorted(fields)}, status=400)

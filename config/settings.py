@@ -203,7 +203,8 @@ LANGUAGES = [
     ("tr", _("Turkish")),
 ]
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# core/ holds the shared rules and their messages (core/locale).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "core" / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "az"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("az", "en")}
 USE_I18N = True

@@ -140,3 +140,9 @@ def test_schedule_xml_stays_well_formed_whatever_is_stored(client):
     from icalendar import Calendar
 
     Calendar.from_ical(client.get(f"/forums/{forum.slug}/schedule.ics").content)
+
+
+def test_the_refusal_speaks_the_visitor_language(client, forum):
+    response = client.get(f"/forums/{forum.slug}/program/?theme=%0B", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert "управляющие символы" in response.content.decode()

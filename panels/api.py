@@ -263,8 +263,10 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["start", "id"]
 
     def get_queryset(self):
-        panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(selectors._participations())
-        if sees_drafts(self.request.user):
+        organizer = sees_drafts(self.request.user)
+        participations = selectors._participations(public=not organizer)
+        panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(participations)
+        if organizer:
             return panels
         return panels.filter(
             selectors.public_panel_filter(),

@@ -2,11 +2,7 @@
 
 import logging
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Count
-
-from forum.permissions import ORGANIZERS_GROUP
 
 from .models import OutboxMessage
 
@@ -43,39 +39,14 @@ def outbox_kinds():
     return list(OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct())
 
 
-def organizer_recipients():
-    """Who gets the organizer digest: ``ORGANIZER_EMAILS`` when set, else every active member of
-    the Organizers group with an address. Sorted, without duplicates (case-insensitive)."""
-    addresses = list(settings.ORGANIZER_EMAILS)
-    if not addresses:
-        addresses = list(
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=ORGANIZERS_GROUP)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    seen = {}
-    for address in addresses:
-        seen.setdefault(address.strip().lower(), address.strip())
-    return [seen[key] for key in sorted(seen)]
-
-
-def digest_counts(*, since, until, forum=None):
-    """Counts for the organizer digest. With ``forum``, registrations and invitation answers are
-    those of that edition (the outbox counts stay global: messages belong to no edition)."""
-    # Imported here: both apps queue their mail through this one.
-    from registration.selectors import registrations_between
-    from speakers.selectors import answers_between
-
-    counts = {
-        "registrations": registrations_between(since=since, until=until, forum=forum),
-        "invitation_answers": answers_between(since=since, until=until, forum=forum),
-    }
+def failure_counts(*, since, until):
+    """The outbox's part of the digest: messages failed in the window, failed in all, retrying."""
     failed = OutboxMessage.objects.filter(state=State.FAILED)
-    counts["failed_new"] = failed.filter(updated_at__gte=since, updated_at__lt=until).count()
-    counts["failed_total"] = failed.count()
-    counts["retrying"] = OutboxMessage.objects.filter(state=State.RETRYING).count()
-    return counts
+    return {
+        "failed_new": failed.filter(updated_at__gte=since, updated_at__lt=until).count(),
+        "failed_total": failed.count(),
+        "retrying": OutboxMessage.objects.filter(state=State.RETRYING).count(),
+    }
 
 
 def failed_kinds(*, since, until):
@@ -88,10 +59,3 @@ def failed_kinds(*, since, until):
         .order_by("-count", "kind")
     )
     return [{"kind": row["kind"], "count": row["count"]} for row in rows]
-
-
-def schedule_conflicts(*, forum):
-    """How many panels of ``forum`` stand in conflict in the schedule now."""
-    from panels.selectors import conflicted_panel_count
-
-    return conflicted_panel_count(forum=forum)

@@ -33,7 +33,6 @@ import logging
 import secrets
 import smtplib
 import time
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -43,10 +42,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import select_template
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from core.errors import DomainError
 
 from . import mailconnection
 from .errors import NotificationError, PermanentDeliveryError
@@ -394,32 +394,12 @@ def _render(message, suffix, context):
 
 
 def forum_context(context):
-    """Branding for the layout: the ``forum`` dict of the context, else the edition named by
-    ``forum_id``, else the current edition; names in the active language."""
+    """Branding for the layout, from ``NOTIFICATIONS_BRANDING`` (a dotted path to a function of the
+    message context): the outbox itself knows no forum."""
     given = context.get("forum")
     if isinstance(given, dict):
         return given
-    from forum.models import Forum
-    from forum.selectors import current_forum
-
-    forum = None
-    if context.get("forum_id"):
-        forum = Forum.objects.filter(pk=context["forum_id"]).first()
-    if forum is None:
-        forum = current_forum()
-    if forum is None:
-        return {"name": _("National Cybersecurity Forum"), "url": settings.SITE_URL}
-    return {
-        "id": forum.pk,
-        "name": forum.name,
-        "city": forum.city,
-        "venue": forum.venue,
-        "edition": forum.edition,
-        "year": forum.year,
-        "start_date": forum.start_date,
-        "end_date": forum.end_date,
-        "url": settings.SITE_URL + forum.get_absolute_url(),
-    }
+    return import_string(settings.NOTIFICATIONS_BRANDING)(context)
 
 
 def build_attachment(descriptor):
@@ -602,8 +582,6 @@ def refreshed_context(message):
     if not removed:
         return None
     refresh = policy[1]
-    from forum.errors import DomainError
-
     try:
         fresh = refresh(message)
     except DomainError as exc:
@@ -620,49 +598,3 @@ def refreshed_context(message):
             status=409,
         )
     return {**context, **{key: fresh[key] for key in removed}}
-
-
-# --- periodic scans ---------------------------------------------------------------------------
-
-
-def send_organizer_digest(*, now=None):
-    """Queue today's digest for every organizer: new registrations, invitation answers and failed
-    messages of the last 24 hours, and the current edition's panels in conflict now. Idempotent per
-    organizer and forum-local day (dedupe key), so a second run, or a second beat process, adds
-    nothing. Returns the messages (new or existing)."""
-    from . import selectors
-
-    now = now or timezone.now()
-    forum = _current_forum()
-    tz = forum.tz if forum else zoneinfo.ZoneInfo(settings.FORUM_DEFAULT_TIMEZONE)
-    day = now.astimezone(tz).date()
-    since = now - datetime.timedelta(days=1)
-    counts = selectors.digest_counts(since=since, until=now)
-    context = {
-        "date": day.isoformat(),
-        "counts": counts,
-        "failed_kinds": selectors.failed_kinds(since=since, until=now),
-        "outbox_url": settings.SITE_URL + "/organizer/outbox/?state=failed",
-    }
-    if forum is not None:
-        context["forum_id"] = forum.pk
-        context["schedule_conflicts"] = selectors.schedule_conflicts(forum=forum)
-        context["schedule_url"] = settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug])
-    messages = []
-    for address in selectors.organizer_recipients():
-        messages.append(
-            enqueue(
-                kind="organizer_digest",
-                recipient=address,
-                language=settings.NOTIFICATIONS_DIGEST_LANGUAGE,
-                context=context,
-                dedupe_key=f"organizer_digest:{day.isoformat()}:{address.lower()}",
-            )
-        )
-    return messages
-
-
-def _current_forum():
-    from forum.selectors import current_forum
-
-    return current_forum()

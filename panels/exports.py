@@ -4,7 +4,6 @@ Each builder takes a forum and its public panels (speakers prefetched) and does 
 own, so an export costs the same number of queries for 10 panels as for 200.
 """
 
-import csv
 import io
 import json
 import re
@@ -17,6 +16,7 @@ from django.utils import translation
 from django.utils.text import slugify
 from icalendar import Calendar, Event
 
+from core import spreadsheets
 from core.text import printable, printable_deep
 
 from .models import Panel
@@ -275,7 +275,7 @@ CSV_HEADER = [
 def program_csv(*, forum, panels):
     """UTF-8 with a byte-order mark so spreadsheet programs read Azerbaijani and Cyrillic right."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_HEADER)
     tz = forum.tz
     for panel in panels:

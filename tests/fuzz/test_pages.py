@@ -145,7 +145,7 @@ def test_stored_control_characters_never_break_an_export(world):
 
 def test_every_csv_cell_a_hostile_value_reaches_is_neutralised(world):
     """CSV-injection values stored in names, organizations and titles come out of every CSV
-    export neutralised (a leading quote), as the organizer exports already do."""
+    export neutralised (a leading quote, core/spreadsheets.py)."""
     from panels.models import Panel
     from tests.factories import register_attendee
 
@@ -157,8 +157,4 @@ def test_every_csv_cell_a_hostile_value_reaches_is_neutralised(world):
         Panel.objects.filter(pk=world["panel"].pk).update(title_az=value, title_en=value)
         for url, body in csv_exports(client, world).items():
             unsafe.setdefault(url, set()).update(unsafe_cells(body))
-    organizer_csvs = {url: cells for url, cells in unsafe.items() if "/organizer/" in url}
-    assert not any(organizer_csvs.values()), organizer_csvs
-    public = {url: cells for url, cells in unsafe.items() if "/organizer/" not in url}
-    if any(public.values()):
-        pytest.xfail(f"program.csv is not neutralised yet (issue 13, item 7: one CSV helper): {public}")
+    assert not any(unsafe.values()), unsafe

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "forum",
     "panels",
     "speakers",
+    "visas",
     "registration",
     "notifications",
     "organizer",
@@ -225,7 +226,11 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Signatures, stamps and issued visa letters: never under MEDIA_URL; organizers fetch them
+    # through a guarded view (visas/views.py). Point this at a private bucket in production.
+    "private": {"BACKEND": "visas.storage.PrivateStorage"},
 }
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
 # Cache: Redis when configured (shared by all web processes), local memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -468,3 +473,7 @@ VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
 VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
 VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
+# Visas: the public verification page's limit per address, and how many days before the first
+# forum day and after the last one a stay named in a letter may reach.
+VISA_VERIFY_RATE = env.str("VISA_VERIFY_RATE", default="30/m")
+VISA_STAY_WINDOW_DAYS = env.int("VISA_STAY_WINDOW_DAYS", default=7)

@@ -32,6 +32,7 @@ from forum.models import Forum
 
 from . import selectors, services
 from .models import Panel, Participation, ScheduleChange
+from .solver.api import ScheduleProposalViewSet
 
 
 class SpeakerOnPanelSerializer(serializers.ModelSerializer):
@@ -474,3 +475,4 @@ def register(router):
     """Add this app's viewsets to the v1 router (themes and rooms are read through forum's API)."""
     router.register("panels", PanelViewSet, basename="panel")
     router.register("schedule-changes", ScheduleChangeViewSet, basename="schedule-change")
+    router.register("schedule-proposals", ScheduleProposalViewSet, basename="schedule-proposal")

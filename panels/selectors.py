@@ -136,6 +136,12 @@ def group_by_time(panels):
     return [(start, list(items)) for start, items in groupby(panels, key=lambda panel: panel.start)]
 
 
+def availability_windows(*, forum):
+    """{speaker id: [(start, end)]} of every speaker's stated availability in ``forum`` (one query);
+    the automatic scheduler reads it here, as the grid does."""
+    return speaker_selectors.availability_windows(forum=forum)
+
+
 def current_conflicts(*, forum, panels):
     """Conflicts of the schedule as it stands, per panel id: a speaker on two panels at once, slots
     outside the forum's days or hours, speakers placed outside the availability they stated. (Changes

@@ -202,17 +202,16 @@ def _frab_event(forum, panel):
         "language": panel.language,
         "abstract": panel.description,
         "description": panel.description,
-        "persons": [
-            {
-                "name": participation.speaker.full_name,
-                "id": participation.speaker.pk,
-                "guid": _person_guid(forum, participation.speaker),
-                "url": speaker_url(forum, participation.speaker),
-            }
-            for participation in panel.participations.all()
-        ],
+        "persons": [_frab_person(forum, participation.speaker) for participation in panel.participations.all()],
         "links": [],
     }
+
+
+def _frab_person(forum, speaker):
+    person = {"name": speaker.full_name, "id": speaker.pk, "guid": _person_guid(forum, speaker)}
+    if speaker.publish_consent:  # only then does the speaker page open
+        person["url"] = speaker_url(forum, speaker)
+    return person
 
 
 def frab_json(**kwargs):

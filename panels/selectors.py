@@ -20,11 +20,11 @@ GRID_STEP_MINUTES = 5
 
 
 def public_participation_q():
-    """Who the public may see named on a panel: speakers who consented to publication and whose
-    invitation to the panel's forum, if there is one, is accepted. A speaker still invited, who
-    declined, whose invitation was withdrawn or expired is never named (an organizer may have put
-    them on the panel ahead of their answer), and every name shown links to a speaker page that
-    opens. Speakers an organizer placed without any invitation are named once they consented."""
+    """Who the public may see named on a panel: speakers whose invitation to the panel's forum, if
+    there is one, is accepted. A speaker still invited, who declined, whose invitation was
+    withdrawn or expired is never named (an organizer may have put them on the panel ahead of
+    their answer). Speakers an organizer placed without any invitation are named. Whether a name
+    links to a speaker page is the templates' business (only with the speaker's consent)."""
     from django.apps import apps
 
     # Read through the app registry: speakers sits above panels and is never imported here.
@@ -32,7 +32,7 @@ def public_participation_q():
     unanswered = invitation.objects.filter(speaker=OuterRef("speaker_id"), forum=OuterRef("panel__forum_id")).exclude(
         state="accepted"
     )
-    return Q(speaker__publish_consent=True) & ~Exists(unanswered)
+    return ~Exists(unanswered)
 
 
 def _participations(public=False):

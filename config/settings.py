@@ -107,6 +107,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (and every task it enqueues) carries its id.
+    "config.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response (see below).
@@ -216,7 +218,7 @@ FORUM_DEFAULT_TIMEZONE = "Asia/Baku"
 FORUM_DEFAULT_COUNTRY = "AZ"
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -250,9 +252,13 @@ else:
 PROGRAM_CACHE_TIMEOUT = env.int("PROGRAM_CACHE_TIMEOUT", default=300)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "forum.views.ratelimited"
-# Where the client address comes from. Behind a reverse proxy REMOTE_ADDR is the proxy: set this to
-# a header the proxy overwrites (e.g. HTTP_X_REAL_IP), or every visitor shares one limit.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# Where the client address comes from (core/clientip.py), for rate limits, API throttles and logs.
+# Behind a reverse proxy REMOTE_ADDR is the proxy: list the proxies' addresses (or CIDR blocks) in
+# TRUSTED_PROXIES and the header they write in TRUSTED_PROXY_HEADER. The header is believed only
+# from those addresses, so a visitor's own X-Forwarded-For never picks the address that is limited.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
+RATELIMIT_IP_META_KEY = "core.clientip.ratelimit_ip"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -295,7 +301,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database schedule behind a Redis leader lock (config/beat.py): a second beat
+# stands by instead of sending every periodic job twice. Each sent job is written to the database at
+# once, so a standby taking over knows what already ran. BEAT_LOCK_TIMEOUT=0 turns the lock off.
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+CELERY_BEAT_SYNC_EVERY = 1
+BEAT_LOCK_TIMEOUT = env.float("BEAT_LOCK_TIMEOUT", default=30)
 # Mail has its own queue so a burst of reminders never delays expiring holds or the waitlist;
 # `make worker` consumes both queues, a larger site runs a dedicated mail worker.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -385,13 +396,32 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# LOG_FORMAT=json (production hosts, the cluster): one JSON object per line with the request id
+# (config/requestid.py) that nginx's access log and the Celery task lines share.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # One line per request is for production's JSON logs; the demo's console shows the errors.
+        "forum.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -401,6 +431,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# With JSON logs, workers and beat log through LOGGING above (request ids included), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 # Content-Security-Policy (django-csp), in every profile so that development shows what production
 # would refuse. Scripts, styles, fonts, images and fetches come from the site itself: there is no
@@ -458,7 +490,7 @@ PERMISSIONS_POLICY = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

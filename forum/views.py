@@ -77,3 +77,19 @@ def healthz(request):
     }
     # A broker outage degrades (mail waits in the outbox) but does not take the site out.
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def liveness(request):
+    """The process answers: restart it when this fails. Touches no dependency, so an outage of the
+    database or Redis never gets every node restarted at once."""
+    return JsonResponse({"status": "alive"})
+
+
+@never_cache
+@require_GET
+def readiness(request):
+    """Send traffic here: database, migrations and Redis; 503 takes the node out of the proxy."""
+    ready, body = health.readiness()
+    return JsonResponse(body, status=200 if ready else 503)

@@ -23,7 +23,7 @@ from speakers import selectors as speaker_selectors
 
 from . import conflicts as rules
 from .errors import PanelError
-from .models import HOLDING_STATUSES, Panel, Participation, ScheduleChange
+from .models import HOLDING_STATUSES, Panel, Participation, ProgramItem, ScheduleChange
 
 # First key of the two-key advisory lock; the second is the forum id. Keeps our locks apart from
 # other apps' advisory locks.
@@ -597,3 +597,72 @@ def room_for(*, forum, room_id):
             field_name="room",
         )
     return room
+
+
+# --- program items (breaks, lunch, ceremonies) -----------------------------------------------
+
+
+def _check_item_slot(*, forum, kind, room, start, end):
+    if kind not in ProgramItem.Kind.values:
+        _invalid(_("Choose a kind of program item."), code="invalid_kind", field_name="kind")
+    start, end = _aware(start, forum), _aware(end, forum)
+    # A break may be shorter than a panel: only the order of start and end is checked.
+    reasons = [reason for reason in rules.interval_errors(start=start, end=end) if reason.code != "too_short"]
+    if room is not None and room.forum_id != forum.pk:
+        reasons.append(rules.Reason("room_of_another_forum", _("This room belongs to another forum edition.")))
+    if not reasons:
+        # Items have no speakers and hold no room: only the forum's days and hours bind them.
+        reasons = rules.forum_hours_conflicts(forum=forum, start=start, end=end)
+    if reasons:
+        _refuse(reasons, status=400, code="invalid_slot")
+    return start, end
+
+
+def _item_title(title):
+    titles = _translated("title", title)
+    default = (titles.get(f"title_{settings.LANGUAGE_CODE}") or "").strip()
+    if not default:
+        _invalid(
+            _("Give the title in Azerbaijani (other languages fall back to it)."),
+            code="title_required",
+            field_name="title",
+        )
+    return default, titles
+
+
+@transaction.atomic
+def place_program_item(*, forum, kind, title, start, end, room=None):
+    """A break, lunch, registration desk, networking slot or ceremony in the program; ``room`` None
+    means across all rooms. ``title``: text or {lang: text}. Never a speaker clash: it has none."""
+    lock_forum_schedule(forum.pk)
+    start, end = _check_item_slot(forum=forum, kind=kind, room=room, start=start, end=end)
+    default, titles = _item_title(title)
+    item = ProgramItem(forum=forum, kind=kind, title=default, room=room, start=start, end=end)
+    for attr, value in titles.items():
+        setattr(item, attr, value)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def move_program_item(*, item, start, end, room=None, kind=None, title=None):
+    """Give an item a new time and room (None: across all rooms), and optionally a new kind or title."""
+    lock_forum_schedule(item.forum_id)
+    item = ProgramItem.objects.select_for_update(of=("self",)).select_related("forum").get(pk=item.pk)
+    kind = kind or item.kind
+    item.start, item.end = _check_item_slot(forum=item.forum, kind=kind, room=room, start=start, end=end)
+    item.room, item.kind = room, kind
+    if title is not None:
+        default, titles = _item_title(title)
+        item.title = default
+        for attr, value in titles.items():
+            setattr(item, attr, value)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def remove_program_item(*, item):
+    """Take an item out of the program (the deletion moves the program's stamp, see signals)."""
+    lock_forum_schedule(item.forum_id)
+    ProgramItem.objects.filter(pk=item.pk).delete()

@@ -713,6 +713,47 @@ def set_panels_of_interest(*, token, panel_ids, now=None):
     return registration
 
 
+def star_panel(*, access_id, panel_id, starred, now=None):
+    """Add a panel to (``starred``) or take it from the agenda of the registration that personal
+    link ``access_id`` opens (the program's star; the same relation as ``set_panels_of_interest``).
+    Refused with the reason for an expired or unknown link, a cancelled registration, a panel not in
+    the edition's public program, or one panel too many."""
+    from panels.models import Panel
+    from panels.selectors import public_panel_filter
+
+    now = _now(now)
+    access = AccessToken.objects.select_related("registration").filter(pk=access_id).first()
+    if access is None or access.registration.anonymized_at:
+        raise RegistrationError(_("This link is not valid."), code="unknown_link", status=404)
+    if access.expires_at <= now:
+        raise RegistrationError(_("This link has expired."), code="link_expired", status=410)
+    (panel_number,) = _parse_panel_ids([panel_id])
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=access.registration_id)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(
+                _("This registration is cancelled, so its panels can no longer be changed."),
+                code="cancelled",
+                status=409,
+            )
+        panel = Panel.objects.filter(public_panel_filter(), forum_id=registration.forum_id, pk=panel_number).first()
+        if panel is None:
+            message = _("This panel is not in the public program of %(forum)s.") % {"forum": registration.forum.name}
+            raise RegistrationError(message, code="unknown_panels", status=404)
+        chosen = registration.panels.filter(pk=panel.pk).exists()
+        if starred and not chosen:
+            if registration.panels.count() >= MAX_PANELS_OF_INTEREST:
+                message = _("Choose at most %(limit)d panels.") % {"limit": MAX_PANELS_OF_INTEREST}
+                raise RegistrationError(message, code="invalid", fields={"panels": [message]})
+            registration.panels.add(panel)
+        elif chosen and not starred:
+            registration.panels.remove(panel)
+        else:
+            return registration, panel
+        registration.save(update_fields=["updated_at"])
+    return registration, panel
+
+
 # Registrations told about a change to a panel they chose: those that hold or may hold a seat.
 # Everyone who may still come: the waitlisted too, since a seat may free up for them.
 PANEL_CHANGE_STATUSES = (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)

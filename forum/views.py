@@ -60,8 +60,11 @@ def locked_out(request, credentials=None, *args, **kwargs):
 
 
 def client_address(request):
-    """The address limits count per: RATELIMIT_IP_META_KEY's header when set, else REMOTE_ADDR."""
-    return request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR")
+    """The address limits and lockouts count per: the one setting of trusted proxies decides
+    (core/clientip.py), so a forged X-Forwarded-For is never believed."""
+    from core.clientip import client_ip
+
+    return client_ip(request)
 
 
 @never_cache

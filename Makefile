@@ -75,9 +75,11 @@ cluster-deps:
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# Links in the demo's emails, calendars and badges point at the address it is served on.
 run: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests use the real PostgreSQL and Redis when reachable; CI=true makes them mandatory.

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     # Bodies in another charset than UTF-8 and control characters in any input: a 400 before
     # anything reads them (core/middleware.py, core/text.py).
     "core.middleware.RefuseUnreadableInputMiddleware",
+    # Every request renders and parses date-times in its edition's zone (forum/timezones.py).
+    "forum.timezones.ForumTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (pages, exports and API lists).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -214,6 +216,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("az", "en")}
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# One way to write dates and times per language (24-hour, day first), in pages, emails and PDFs.
+FORMAT_MODULE_PATH = ["core.formats"]
 FORUM_DEFAULT_TIMEZONE = "Asia/Baku"
 FORUM_DEFAULT_COUNTRY = "AZ"
 
@@ -276,7 +280,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Attendee registration: how long a seat is held while the email confirmation is pending, how long
 # a promoted waitlister has to confirm, and the per-address rate of the public form.
-REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
+# A seat waits a whole day for its confirmation: long enough to register at night and confirm
+# from the morning's mail.
+REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=24 * 60)
 REGISTRATION_PROMOTION_HOLD_MINUTES = env.int("REGISTRATION_PROMOTION_HOLD_MINUTES", default=24 * 60)
 # Flood ceiling of the form per address, every POST counted (invalid ones included); high, since a
 # ministry registers from one address. What is budgeted is accepted sign-ups, per address and per
@@ -505,6 +511,8 @@ VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
 VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
 VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
+# "Email me my link again", per address and per client address.
+LINK_AGAIN_RATE = env.str("LINK_AGAIN_RATE", default="5/h")
 # Visas: the public verification page's limit per address, and how many days before the first
 # forum day and after the last one a stay named in a letter may reach.
 VISA_VERIFY_RATE = env.str("VISA_VERIFY_RATE", default="30/m")

@@ -9,3 +9,8 @@ class OrganizerConfig(AppConfig):
     name = "organizer"
     label = "organizer"
     verbose_name = _("Organizers")
+
+    def ready(self):
+        from notifications.kinds import register_kind_labels
+
+        register_kind_labels({"organizer_digest": _("Organizers' daily digest")})

@@ -8,8 +8,12 @@ class PanelsConfig(AppConfig):
 
     def ready(self):
         from forum.services import register_copy_hook
+        from notifications.kinds import register_kind_labels
 
         from . import signals  # noqa: F401 - connects the receivers
         from .services import copy_panels_to_new_edition
 
         register_copy_hook(copy_panels_to_new_edition)
+        register_kind_labels(
+            {"schedule_changed": _("A session moved or was cancelled"), "session_published": _("A session's time")}
+        )

@@ -139,7 +139,7 @@ def check_slot(*, panel, room, start, end, speakers=None):
     clash with the current schedule, or None when the slot is free.
     """
     forum = panel.forum
-    invalid = rules.interval_errors(start=start, end=end)
+    invalid = rules.interval_errors(start=start, end=end, tz=forum.tz)
     if room is not None and room.forum_id != forum.pk:
         invalid.append(
             rules.Reason(
@@ -216,13 +216,14 @@ def _notify_speakers(*, panel, change, before):
         with translation.override(language):
             old_room = before["room"].name if before.get("room") else None
             after = None
-            if change == "moved":
+            if change in ("moved", "published"):
                 after = {"when": rules.local_when(panel.start, panel.end, forum.tz), "room": panel.room.name}
             context = {
                 "change": change,
                 "panel_id": panel.pk,
                 "title": panel.title,
                 "forum": forum.name,
+                "forum_id": forum.pk,  # brands the layout with this edition (and names it)
                 "speaker_name": speaker.full_name,
                 "before": {"when": before.get("when"), "room": old_room},
                 "after": after,
@@ -231,11 +232,16 @@ def _notify_speakers(*, panel, change, before):
                 "ics_url": f"{site}/forums/{forum.slug}/panels/{panel.pk}.ics",
             }
         notifications.enqueue(
-            kind="schedule_changed",
+            # A first time (or a new one after an unscheduling) is its own kind of notice.
+            kind="session_published" if change == "published" else "schedule_changed",
             recipient=speaker.email,
             language=language,
             context=context,
-            dedupe_key=f"schedule_changed:{panel.pk}:{panel.sequence}:{speaker.pk}",
+            dedupe_key=(
+                f"schedule_published:{panel.pk}:{panel.published_at:%Y%m%d%H%M%S}:{panel.sequence}:{speaker.pk}"
+                if change == "published"
+                else f"schedule_changed:{panel.pk}:{panel.sequence}:{speaker.pk}"
+            ),
             related=panel,
         )
 
@@ -496,6 +502,8 @@ def _publish_locked(panel, actor):
         panel.published_at = timezone.now()
     panel.save(update_fields=["status", "published_at", "updated_at"])
     _log(panel=panel, action=ScheduleChange.Action.PUBLISHED, actor=actor, before=before, after=_snapshot(panel))
+    # The speakers learn their time when the public does (and again after an unscheduling).
+    _notify_speakers(panel=panel, change="published", before={})
     return []
 
 

@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
+
+from core.countries import country_choices_with_blank
 
 from .models import Category
 
@@ -25,7 +25,8 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
     organization = forms.CharField(label=_("Organization"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200)
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries])
+    # Names in the reader's language and alphabetical order, worked out each time the form is shown.
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices_with_blank)
     phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices])
     language = forms.ChoiceField(label=_("Language for our emails"), choices=settings.LANGUAGES)
@@ -75,3 +76,9 @@ class RegistrationForm(forms.Form):
 
 class BadgeCodeForm(forms.Form):
     code = forms.CharField(label=_("Badge code"), max_length=32)
+
+
+class LinkAgainForm(forms.Form):
+    """ "Email me my link again": the address the link goes to, if it is on file."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)

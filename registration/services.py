@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from core import locks
+from core import localtime, locks
 from core.forms import parse_id
 from core.tokens import new_token
 from forum.models import Forum
@@ -93,7 +93,7 @@ def confirm_url(token):
 
 LINK_KINDS = (
     "registration_confirm_email", "registration_waitlisted", "registration_confirmed", "registration_promoted",
-    "registration_day_before", "registration_panel_changed",
+    "registration_day_before", "registration_panel_changed", "registration_link",
 )  # fmt: skip
 LINK_KEYS = ("manage_url", "confirm_url")
 
@@ -112,8 +112,14 @@ def fresh_message_links(message, now=None):
 
 
 def local_time(forum, value):
-    """A forum-local wall-clock time for emails and messages (language-neutral digits)."""
-    return value.astimezone(forum.tz).strftime("%d.%m.%Y %H:%M") + f" ({forum.timezone})"
+    """A forum-local date and time with its zone, in the active language's format."""
+    return localtime.format_datetime(value, forum.tz, with_zone=True)
+
+
+def _local_time_for(registration):
+    """The seat-hold deadline written in the attendee's own language and the forum's zone."""
+    with translation.override(registration.language):
+        return local_time(registration.forum, registration.hold_expires_at)
 
 
 def _forum_text(forum, field, language):
@@ -140,7 +146,6 @@ def _person_context(registration):
 
 
 def _message_context(registration, token, now):
-    forum = registration.forum
     context = {
         **_person_context(registration),
         "status": registration.status,
@@ -149,7 +154,7 @@ def _message_context(registration, token, now):
     }
     if registration.status == Status.PENDING:
         context["confirm_url"] = confirm_url(token)
-        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+        context["hold_expires_at"] = _local_time_for(registration)
     if registration.status == Status.WAITLISTED:
         context["waitlist_position"] = waitlist_position(registration=registration)
     return context
@@ -222,7 +227,7 @@ def _send_ended_notice(registration, now):
         "contact_email": contact_email(),
     }
     if kind == "registration_hold_expired" and registration.hold_expires_at:
-        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+        context["hold_expires_at"] = _local_time_for(registration)
     return enqueue(
         kind=kind,
         recipient=registration.email,
@@ -892,3 +897,38 @@ def anonymize_registrations(*, forum, now=None):
             related_type=ContentType.objects.get_for_model(Registration), related_id__in=[str(pk) for pk in ids]
         ).update(recipient="anonymized@invalid.invalid", context={})
     return len(ids)
+
+
+# --- "email me my link again" --------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_link_again(*, forum, email, now=None):
+    """Email a fresh personal link to the attendee registered for ``forum`` with ``email``.
+
+    Says nothing about whether the address is known (the caller answers the same either way);
+    at most one such message per registration and hour. Returns the message or None.
+    """
+    now = now or timezone.now()
+    address = (email or "").strip()
+    registration = (
+        Registration.objects.select_related("forum")
+        .filter(forum=forum, email__iexact=address, anonymized_at__isnull=True)
+        .exclude(status=Status.CANCELLED)
+        .order_by("-pk")
+        .first()
+    )
+    if registration is None:
+        return None
+    key = f"registration_link:{registration.pk}:{now:%Y%m%d%H}"
+    if OutboxMessage.objects.filter(dedupe_key=key).exists():
+        return None
+    token = _mint_token(registration, now)
+    return enqueue(
+        kind="registration_link",
+        recipient=registration.email,
+        language=registration.language,
+        context={**_person_context(registration), "manage_url": manage_url(token)},
+        dedupe_key=key,
+        related=registration,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("forums/<slug:slug>/register/", views.register, name="register"),
     path("forums/<slug:slug>/register/sent/", views.sent, name="sent"),
     path("forums/<slug:slug>/agenda/star/", views.agenda_star, name="agenda-star"),
+    path("forums/<slug:slug>/register/link/", views.link_again, name="link_again"),
     path("registration/confirm/<str:token>/", views.confirm, name="confirm"),
     path("registration/<str:token>/", views.manage, name="manage"),
     path("registration/<str:token>/badge.pdf", views.badge, name="badge"),

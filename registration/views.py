@@ -14,10 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
-from core import spreadsheets
+from core import localtime, spreadsheets
+from core.countries import country_name
 from core.decorators import organizer_required
 from core.forms import parse_id
 from core.responses import private_link_headers
@@ -28,7 +28,7 @@ from panels.models import Panel
 
 from . import agenda, badges, limits, selectors, services
 from .errors import RegistrationError
-from .forms import BadgeCodeForm, RegistrationForm
+from .forms import BadgeCodeForm, LinkAgainForm, RegistrationForm
 from .models import Category, Registration
 
 
@@ -116,6 +116,24 @@ def register(request, slug):
     return render(request, "registration/register.html", context, status=status)
 
 
+def _link_again_rate(group, request):
+    return settings.LINK_AGAIN_RATE
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate=_link_again_rate, group="link-again", method="POST", block=False)
+@ratelimit(key="post:email", rate=_link_again_rate, group="link-again-address", method="POST", block=False)
+def link_again(request, slug):
+    """ "Email me my link again": the same answer whether or not the address is registered."""
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404("No such forum edition.")
+    form = LinkAgainForm(request.POST)
+    if form.is_valid() and not getattr(request, "limited", False):
+        services.send_link_again(forum=forum, email=form.cleaned_data["email"])
+    return render(request, "registration/link_sent.html", {"forum": forum})
+
+
 @require_GET
 def sent(request, slug):
     forum = forum_for_visitor(slug=slug, user=request.user)
@@ -170,6 +188,7 @@ def _access_or_error(request, token):
         return None, _error_page(request, RegistrationError(_("This link is not valid."), status=404))
     if access.expires_at <= timezone.now():
         return None, _error_page(request, RegistrationError(_("This link has expired."), status=410))
+    localtime.use_forum(access.registration.forum)  # the page speaks the edition's time
     return access, None
 
 
@@ -349,7 +368,7 @@ def organizer_list(request, slug):
         "categories": Category.choices,
         "by_status": [(status_labels.get(key, key), n) for key, n in counts["status"].items()],
         "by_category": [(category_labels.get(key, key), n) for key, n in counts["category"].items()],
-        "by_country": [(countries.name(key) or key, n) for key, n in counts["country"].items()],
+        "by_country": [(country_name(key) or key, n) for key, n in counts["country"].items()],
         "total": sum(counts["status"].values()),
         "can_cancel": request.user.has_perm("registration.change_registration"),
     }

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.countries import country_choices_with_blank
 from core.forms import IdField, IdListField
 
 from .models import Invitation, InvitationPanel, Speaker
@@ -71,6 +72,11 @@ class TravelForm(forms.ModelForm):
             "passport_number": _("Only the organizers see your passport details; they appear on your visa letter."),
             "av_needs": _("For example: my own laptop (HDMI), a clicker, a lapel microphone."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Countries named in the reader's language and alphabetical order (CLDR), not English.
+        self.fields["nationality"].choices = country_choices_with_blank
 
 
 class AvailabilityForm(forms.Form):
@@ -226,3 +232,9 @@ class ImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is too large: at most 5 MB."))
         return upload
+
+
+class LinkAgainForm(forms.Form):
+    """ "Email me my link again": the address the link goes to, if it is on file."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)

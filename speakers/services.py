@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import localtime, uploads
 from core import text as text_rules
-from core import uploads
+from core.countries import country_name
 from core.errors import DomainError
 from core.permissions import organizers_to_notify
 from core.tokens import new_token
@@ -64,6 +65,9 @@ _TIMESTAMP = {
     State.WITHDRAWN: "withdrawn_at",
 }
 REMINDER_DAYS = (7, 3, 1)
+# Deadlines end in the forum's evening; reminders go out in its morning.
+DEADLINE_TIME = datetime.time(23, 59)
+REMINDER_TIME = datetime.time(9, 0)
 DEFAULT_RESPONSE_DAYS = 14
 PHOTO_MAX_BYTES = uploads.PHOTO_MAX_BYTES
 PHOTO_MAX_SIDE = uploads.PHOTO_MAX_SIDE
@@ -217,10 +221,15 @@ def update_profile(*, speaker, bio=None, bio_language=None, photo=None, publish_
 
 
 def default_deadline(forum, now=None):
-    """Two weeks from now, but no later than a week before the forum starts (at least a day ahead)."""
+    """The end (23:59, forum time) of the forum-local day two weeks from now, but no later than a
+    week before the forum starts and at least a day ahead; never a small-hours deadline."""
     now = _now(now)
-    latest = forum.starts_at - datetime.timedelta(days=7)
-    return max(min(now + datetime.timedelta(days=DEFAULT_RESPONSE_DAYS), latest), now + datetime.timedelta(days=1))
+    tz = forum.tz
+    day = localtime.local_date(now + datetime.timedelta(days=DEFAULT_RESPONSE_DAYS), tz)
+    latest = forum.start_date - datetime.timedelta(days=7)
+    earliest = localtime.local_date(now + datetime.timedelta(days=1), tz)
+    deadline = localtime.at_local(max(min(day, latest), earliest), DEADLINE_TIME, tz)
+    return min(deadline, forum.ends_at)
 
 
 def _check_deadline(forum, deadline, now):
@@ -324,7 +333,7 @@ def organizer_invitation_url(invitation):
     )
 
 
-LINK_KINDS = ("speaker_invitation", "speaker_invitation_reminder")
+LINK_KINDS = ("speaker_invitation", "speaker_invitation_reminder", "speaker_link")
 LINK_KEYS = ("rsvp_url",)
 
 
@@ -367,6 +376,7 @@ def _message_context(invitation, language, **extra):
         ]
         context = {
             "invitation_id": invitation.pk,
+            "forum_id": forum.pk,  # brands the layout with this edition
             "speaker_name": speaker.full_name,
             "speaker_salutation": (
                 f"{speaker.get_honorific_display()} {speaker.last_name}" if speaker.honorific else speaker.full_name
@@ -472,7 +482,7 @@ def _notify_organizers(invitation, kind):
         organizer_url=organizer_invitation_url(invitation),
         decline_reason=invitation.decline_reason,
         speaker_organization=invitation.speaker.organization,
-        speaker_country=invitation.speaker.country.name,
+        speaker_country=country_name(invitation.speaker.country.code, language),
     )
     _tell_organizers(
         kind=kind, context=context, dedupe_key=f"{kind}:{invitation.pk}:{invitation.answer_version}", related=invitation
@@ -668,7 +678,8 @@ def remind_invitation(*, invitation, days=None, now=None):
     invitation = _locked(invitation)
     if not invitation.is_open:
         raise SpeakerError(_("Only an invitation waiting for an answer can be reminded."), code="not_open", status=409)
-    key = _reminder_key(invitation, days) if days else f"invitation_reminder:{invitation.pk}:now:{now:%Y-%m-%d}"
+    today = localtime.local_date(now, invitation.forum.tz)
+    key = _reminder_key(invitation, days) if days else f"invitation_reminder:{invitation.pk}:now:{today:%Y-%m-%d}"
     if OutboxMessage.objects.filter(dedupe_key=key).exists():
         return None
     raw = _issue_token(invitation, now)
@@ -687,6 +698,14 @@ def remind_invitation(*, invitation, days=None, now=None):
     return message
 
 
+def _reminder_due(invitation, days):
+    """The forum-local morning ``days`` days before the deadline's day (never before the moment
+    exactly ``days`` days ahead of a deadline set early in the day)."""
+    tz = invitation.forum.tz
+    day = localtime.local_date(invitation.response_deadline, tz) - datetime.timedelta(days=days)
+    return min(localtime.at_local(day, REMINDER_TIME, tz), invitation.response_deadline - datetime.timedelta(days=days))
+
+
 def send_due_invitation_reminders(*, now=None):
     """The periodic sweep: expire invitations past their deadline, and remind the unanswered ones
     7, 3 and 1 days before it (only the most urgent reminder due, each at most once)."""
@@ -700,18 +719,19 @@ def send_due_invitation_reminders(*, now=None):
         except SpeakerError:  # answered meanwhile
             continue
     horizon = now + datetime.timedelta(days=max(REMINDER_DAYS))
-    due = Invitation.objects.filter(
-        state__in=[State.SENT, State.VIEWED], response_deadline__gt=now, response_deadline__lte=horizon
-    ).only("pk", "response_deadline", "sent_at")
+    due = (
+        Invitation.objects.filter(
+            state__in=[State.SENT, State.VIEWED], response_deadline__gt=now, response_deadline__lte=horizon
+        )
+        .select_related("forum")
+        .only("pk", "response_deadline", "sent_at", "forum__timezone")
+    )
     for invitation in due:
         applicable = [
             days
             for days in REMINDER_DAYS
-            if invitation.response_deadline - datetime.timedelta(days=days) <= now
-            and (
-                invitation.sent_at is None
-                or invitation.sent_at < invitation.response_deadline - datetime.timedelta(days=days)
-            )
+            if _reminder_due(invitation, days) <= now
+            and (invitation.sent_at is None or invitation.sent_at < _reminder_due(invitation, days))
         ]
         if not applicable:
             continue
@@ -927,7 +947,7 @@ def _notify_availability_conflict(invitation, session, windows):
         organizer_url=organizer_invitation_url(invitation),
         schedule_url=settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug]) + f"#panel-{panel.pk}",
         speaker_organization=speaker.organization,
-        speaker_country=speaker.country.name,
+        speaker_country=country_name(speaker.country.code, language),
     )
     kind = "speaker_availability_conflict"
     key = f"{kind}:{speaker.pk}:{panel.pk}:{_windows_digest(windows)}"
@@ -1148,3 +1168,44 @@ def import_speakers(*, forum, content, filename, dry_run=True, create_invitation
 
 class _Rollback(Exception):
     pass
+
+
+# --- "email me my link again" --------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_link_again(*, email, now=None):
+    """Email a fresh RSVP link for every live invitation of the speaker with ``email``.
+
+    Says nothing about whether the address is known (the caller answers the same either way);
+    at most one such message per invitation and hour. Returns the messages queued.
+    """
+    from notifications.models import OutboxMessage
+
+    now = _now(now)
+    address = (email or "").strip()
+    invitations = (
+        Invitation.objects.select_related("forum", "speaker")
+        .filter(speaker__email__iexact=address)
+        .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+        .order_by("pk")
+    )
+    messages = []
+    for invitation in invitations:
+        if now >= invitation.forum.ends_at:
+            continue
+        key = f"speaker_link:{invitation.pk}:{now:%Y%m%d%H}"
+        if OutboxMessage.objects.filter(dedupe_key=key).exists():
+            continue
+        language = _speaker_language(invitation.speaker)
+        messages.append(
+            enqueue(
+                kind="speaker_link",
+                recipient=invitation.speaker.email,
+                language=language,
+                context=_message_context(invitation, language, rsvp_url=rsvp_url(_issue_token(invitation, now))),
+                dedupe_key=key,
+                related=invitation,
+            )
+        )
+    return messages

@@ -2,7 +2,6 @@
 before decoding, re-encoding without metadata, on the RSVP page and in the admin alike."""
 
 import io
-import resource
 import time
 
 import pytest
@@ -48,14 +47,10 @@ def test_the_bomb_is_small_and_declares_more_pixels_than_the_budget():
 
 def test_a_photo_declaring_too_many_pixels_is_refused_on_the_rsvp_page_without_decoding_it(client, forum):
     invitation, token = sent_invitation(forum)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     response = client.post(f"/rsvp/{token}/", {"action": "profile", "photo": _bomb()})
     assert response.status_code == 400
     assert "too many pixels" in response.content.decode()
-    # Not decoded: the peak resident size of the process grew by far less than the 38 MiB even a
-    # one-byte-per-pixel decode would take.
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 30 * 1024
     assert time.monotonic() - started < 5
     invitation.speaker.refresh_from_db()
     assert not invitation.speaker.photo

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_celery_beat",
+    "axes",
     "core",
     "forum",
     "panels",
@@ -118,6 +119,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies in another charset than UTF-8 and control characters in any input: a 400 before
+    # anything reads them (core/middleware.py, core/text.py).
+    "core.middleware.RefuseUnreadableInputMiddleware",
     # Every request renders and parses date-times in its edition's zone (forum/timezones.py).
     "forum.timezones.ForumTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,7 +135,27 @@ MIDDLEWARE = [
     # Turns django-ratelimit's Ratelimited (a PermissionDenied) into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
     "api.middleware.RefuseNulInApiUrlsMiddleware",
+    # Answers a locked-out sign-in with AXES_LOCKOUT_CALLABLE's page (see below); last, so it sees
+    # the flag any login view sets.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Every password check goes through django-axes first (the admin's login, the API's token login,
+# any other sign-in view that calls authenticate()): after AXES_FAILURE_LIMIT failed attempts an
+# account, and separately an address, is locked out for AXES_COOLOFF_TIME. Organizers unlock from
+# the admin (Axes › Access attempts: delete the rows) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "forum.views.locked_out"
+# The client address axes counts per: the same one the rate limits use.
+AXES_CLIENT_IP_CALLABLE = "forum.views.client_address"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -258,7 +282,14 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # from the morning's mail.
 REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=24 * 60)
 REGISTRATION_PROMOTION_HOLD_MINUTES = env.int("REGISTRATION_PROMOTION_HOLD_MINUTES", default=24 * 60)
-REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="10/h")
+# Flood ceiling of the form per address, every POST counted (invalid ones included); high, since a
+# ministry registers from one address. What is budgeted is accepted sign-ups, per address and per
+# email (registration/limits.py, docs/security-limits.md). A form sent sooner than
+# REGISTRATION_MIN_FILL_SECONDS after it was shown is a bot's.
+REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="300/h")
+REGISTRATION_ADDRESS_RATE = env.str("REGISTRATION_ADDRESS_RATE", default="100/h")
+REGISTRATION_EMAIL_RATE = env.str("REGISTRATION_EMAIL_RATE", default="3/h")
+REGISTRATION_MIN_FILL_SECONDS = env.int("REGISTRATION_MIN_FILL_SECONDS", default=3)
 # Per address, over every personal-link page (confirm, manage, badge, calendar, cancel).
 REGISTRATION_LINK_RATE = env.str("REGISTRATION_LINK_RATE", default="120/h")
 
@@ -348,7 +379,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="600/hour"),
         "user": env.str("THROTTLE_USER", default="5000/hour"),
-        "registration": env.str("THROTTLE_REGISTRATION", default="20/hour"),
+        "registration": env.str("THROTTLE_REGISTRATION", default="300/hour"),
         "rsvp": env.str("THROTTLE_RSVP", default="60/hour"),
         "login": env.str("THROTTLE_LOGIN", default="20/hour"),
     },
@@ -400,6 +431,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # A line per delivered email drowns the demo's console; failures still show.
         "celery.app.trace": {"level": "WARNING"},
+        # One line per failed sign-in from django-axes; lockouts still show as warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 # With JSON logs, workers and beat log through LOGGING above (request ids included), not Celery's own.

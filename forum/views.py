@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -38,6 +39,32 @@ def ratelimited(request, exception):
     response["Retry-After"] = "60"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """What a sign-in locked by django-axes answers (``AXES_LOCKOUT_CALLABLE``): 429 with a plain
+    message in the visitor's language (the API's error shape under /api/), saying how long."""
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    message = ngettext(
+        "Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minute; an organizer can unlock it.",
+        "Too many failed sign-in attempts. Sign-in is locked for %(minutes)d minutes; an organizer can unlock it.",
+        minutes,
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "locked_out", "detail": message, "fields": {}}, status=429)
+    else:
+        response = render(request, "forum/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def client_address(request):
+    """The address limits and lockouts count per: the one setting of trusted proxies decides
+    (core/clientip.py), so a forged X-Forwarded-For is never believed."""
+    from core.clientip import client_ip
+
+    return client_ip(request)
 
 
 @never_cache

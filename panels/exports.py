@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from icalendar import Calendar, Event
 
 from core import spreadsheets
+from core.text import printable, printable_deep
 
 from .links import panel_url
 from .models import Panel, ProgramItem
@@ -84,19 +85,20 @@ def panel_event(panel):
     event.add("dtstart", panel.start.astimezone(forum.tz))
     event.add("dtend", panel.end.astimezone(forum.tz))
     event.add("sequence", panel.sequence)
-    event.add("summary", panel.title)
+    # Text is passed through printable(): whatever is stored, the file stays valid.
+    event.add("summary", printable(panel.title))
     description = [panel.description] if panel.description else []
     if panel.participations.all():
         description.append(speakers_line(panel))
     description.append(panel_url(panel))
-    event.add("description", "\n\n".join(description))
-    location = panel.room.name
+    event.add("description", printable("\n\n".join(description)))
+    location = printable(panel.room.name)
     if forum.venue:
-        location = f"{location}, {forum.venue}"
+        location = f"{location}, {printable(forum.venue)}"
     event.add("location", location)
     event.add("url", panel_url(panel))
     if panel.theme_id:
-        event.add("categories", [panel.theme.name])
+        event.add("categories", [printable(panel.theme.name)])
     event.add("status", "CANCELLED" if panel.status == Panel.Status.CANCELLED else "CONFIRMED")
     event.add("last-modified", panel.updated_at)
     return event
@@ -123,7 +125,7 @@ def ics(*, forum, panels, items=(), name=None):
     calendar.add("prodid", f"-//{GENERATOR}//{forum.slug}//{translation.get_language()}")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name or forum.name)
+    calendar.add("x-wr-calname", printable(name or forum.name))
     calendar.add("x-wr-timezone", forum.timezone)
     for entry in by_start(panels, items):
         calendar.add_component(item_event(entry) if isinstance(entry, ProgramItem) else panel_event(entry))
@@ -215,15 +217,19 @@ def frab(*, forum, panels, version, items=()):
     }
     if re.match(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$", forum.timezone):
         conference["time_zone_name"] = forum.timezone
-    return {
-        "$schema": FRAB_SCHEMA_URL,
-        "generator": {"name": GENERATOR, "version": "1.0"},
-        "schedule": {
-            "version": version,
-            "base_url": f"{settings.SITE_URL}/forums/{forum.slug}/",
-            "conference": conference,
-        },
-    }
+    # Every text through printable_deep(): the XML and JSON built from this stay valid whatever
+    # was stored (core/text.py).
+    return printable_deep(
+        {
+            "$schema": FRAB_SCHEMA_URL,
+            "generator": {"name": GENERATOR, "version": "1.0"},
+            "schedule": {
+                "version": version,
+                "base_url": f"{settings.SITE_URL}/forums/{forum.slug}/",
+                "conference": conference,
+            },
+        }
+    )
 
 
 def _frab_event(forum, panel):
@@ -244,17 +250,16 @@ def _frab_event(forum, panel):
         "language": panel.language,
         "abstract": panel.description,
         "description": panel.description,
-        "persons": [
-            {
-                "name": participation.speaker.full_name,
-                "id": participation.speaker.pk,
-                "guid": _person_guid(forum, participation.speaker),
-                "url": speaker_url(forum, participation.speaker),
-            }
-            for participation in panel.participations.all()
-        ],
+        "persons": [_frab_person(forum, participation.speaker) for participation in panel.participations.all()],
         "links": [],
     }
+
+
+def _frab_person(forum, speaker):
+    person = {"name": speaker.full_name, "id": speaker.pk, "guid": _person_guid(forum, speaker)}
+    if speaker.publish_consent:  # only then does the speaker page open
+        person["url"] = speaker_url(forum, speaker)
+    return person
 
 
 def _frab_item(forum, item, room, column):

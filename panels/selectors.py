@@ -18,11 +18,27 @@ from .models import HOLDING_STATUSES, Availability, InfoPage, Panel, Participati
 GRID_STEP_MINUTES = 5
 
 
-def _participations():
-    return Prefetch(
-        "participations",
-        queryset=Participation.objects.select_related("speaker").order_by("order", "id"),
+def public_participation_q():
+    """Who the public may see named on a panel: speakers whose invitation to the panel's forum, if
+    there is one, is accepted. A speaker still invited, who declined, whose invitation was
+    withdrawn or expired is never named (an organizer may have put them on the panel ahead of
+    their answer). Speakers an organizer placed without any invitation are named. Whether a name
+    links to a speaker page is the templates' business (only with the speaker's consent)."""
+    from django.apps import apps
+
+    # Read through the app registry: speakers sits above panels and is never imported here.
+    invitation = apps.get_model("speakers", "Invitation")
+    unanswered = invitation.objects.filter(speaker=OuterRef("speaker_id"), forum=OuterRef("panel__forum_id")).exclude(
+        state="accepted"
     )
+    return ~Exists(unanswered)
+
+
+def _participations(public=False):
+    participations = Participation.objects.select_related("speaker").order_by("order", "id")
+    if public:
+        participations = participations.filter(public_participation_q())
+    return Prefetch("participations", queryset=participations)
 
 
 def public_panel_filter():
@@ -68,7 +84,7 @@ def public_panels(*, forum, theme=None, day=None, room=None, language=None, q=No
         panels = panels.filter(start__gte=start, start__lt=start + datetime.timedelta(days=1))
     return (
         panels.select_related("theme", "room", "forum")
-        .prefetch_related(_participations())
+        .prefetch_related(_participations(public=True))
         .order_by("start", "room__order", "room_id", "id")
     )
 
@@ -100,9 +116,11 @@ def blocked_intervals(*, forum):
 def public_panel(*, forum, panel_id, user=None):
     """One panel as the visitor may see it (organizers also see drafts); None otherwise."""
     panels = Panel.objects.filter(forum=forum, pk=panel_id)
-    if not sees_drafts(user):
+    organizer = sees_drafts(user)
+    if not organizer:
         panels = panels.filter(public_panel_filter())
-    return panels.select_related("theme", "room", "forum").prefetch_related(_participations()).first()
+    participations = _participations(public=not organizer)
+    return panels.select_related("theme", "room", "forum").prefetch_related(participations).first()
 
 
 def organizer_panels(*, forum):

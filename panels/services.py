@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import locks
+from core.forms import parse_id
 from forum.models import Room, Theme
 
 from . import conflicts as rules
@@ -542,7 +543,8 @@ def theme_for(*, forum, theme_id):
 
 def room_for(*, forum, room_id):
     """A room of this forum by id, or a 400 (unknown or another forum's room)."""
-    room = Room.objects.filter(pk=room_id).first() if str(room_id).isdigit() else None
+    room_id = parse_id(room_id)  # plain ASCII digits only (core/forms.py)
+    room = Room.objects.filter(pk=room_id).first() if room_id is not None else None
     if room is None:
         _invalid(_("Unknown room."), code="unknown_room", field_name="room")
     if room.forum_id != forum.pk:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from core import localtime, locks
+from core.forms import parse_id
 from core.tokens import new_token
 from forum.models import Forum
 from notifications.models import OutboxMessage
@@ -299,10 +300,11 @@ def _clean_input(*, forum, data):
         errors["consent"] = [_("Registration needs your consent to the terms and to the processing of your data.")]
     panel_ids = []
     for value in data.get("panel_ids") or ():
-        try:
-            panel_ids.append(int(value))
-        except (TypeError, ValueError):
+        number = parse_id(value)
+        if number is None:
             errors["panels"] = [_("Choose panels from the list.")]
+        else:
+            panel_ids.append(number)
     if panel_ids and "panels" not in errors:
         from panels.models import Panel
 
@@ -666,15 +668,10 @@ def _parse_panel_ids(values):
         raise RegistrationError(message, code="invalid", fields={"panels": [message]})
     ids = set()
     for value in values:
-        try:
-            if isinstance(value, bool | float):
-                raise TypeError("not a panel id")
-            number = int(value)
-            if not 0 < number < 2**31:  # what the id column holds; beyond it the database would fail
-                raise ValueError("out of range")
-            ids.add(number)
-        except (TypeError, ValueError):
-            raise RegistrationError(message, code="invalid", fields={"panels": [message]}) from None
+        number = parse_id(value)  # plain ASCII digits within a key's range (core/forms.py)
+        if number is None:
+            raise RegistrationError(message, code="invalid", fields={"panels": [message]})
+        ids.add(number)
     if len(ids) > MAX_PANELS_OF_INTEREST:
         message = _("Choose at most %(limit)d panels.") % {"limit": MAX_PANELS_OF_INTEREST}
         raise RegistrationError(message, code="invalid", fields={"panels": [message]})

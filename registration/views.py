@@ -19,13 +19,14 @@ from django_ratelimit.decorators import ratelimit
 from core import localtime, spreadsheets
 from core.countries import country_name
 from core.decorators import organizer_required
+from core.forms import parse_id
 from core.responses import private_link_headers
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
 from panels import selectors as panel_selectors
 from panels.models import Panel
 
-from . import agenda, badges, selectors, services
+from . import agenda, badges, limits, selectors, services
 from .errors import RegistrationError
 from .forms import BadgeCodeForm, LinkAgainForm, RegistrationForm
 from .models import Category, Registration
@@ -88,9 +89,13 @@ def register(request, slug):
         elif form.is_bot:
             # Answer a bot exactly like a person so it learns nothing; nothing is stored.
             return redirect("registration:sent", slug=forum.slug)
+        elif form.is_valid() and limits.refused(request, email=form.cleaned_data["email"]):
+            form.add_error(None, _("Too many registrations from your network. Please try again in an hour."))
+            status = 429
         elif form.is_valid():
             try:
                 services.register(forum=forum, **form.service_data())
+                limits.count_accepted(request, email=form.cleaned_data["email"])
             except RegistrationError as error:
                 for field, problems in error.fields.items():
                     for problem in problems:
@@ -272,7 +277,7 @@ def panels(request, token):
         registration = selectors.registration_for_token(token=token)
         if registration is None or error.status in (404, 410):
             return _error_page(request, error)
-        chosen = {int(value) for value in panel_ids if str(value).isdigit()}
+        chosen = {number for number in map(parse_id, panel_ids) if number is not None}
         return _manage_page(request, token, registration, error=error, chosen_ids=chosen)
     messages.success(request, _("Your choice of panels is saved."))
     return redirect(reverse("registration:manage", kwargs={"token": token}) + "#agenda")

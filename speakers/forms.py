@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import country_choices_with_blank
+from core.forms import IdField, IdListField
 
 from .models import Invitation, InvitationPanel, Speaker
 
@@ -193,6 +194,18 @@ class InviteForm(forms.Form):
         self.fields["speaker"].queryset = Speaker.objects.exclude(invitations__forum=forum).order_by(
             "last_name", "first_name"
         )
+
+
+class InvitationChoiceForm(forms.Form):
+    """The invitations ticked on the organizer's list for a bulk action."""
+
+    invitation = IdListField()
+
+
+class PanelChoiceForm(forms.Form):
+    """The panel named by an organizer's button (remove an offer)."""
+
+    panel = IdField()
 
 
 class OfferPanelForm(forms.Form):

@@ -8,19 +8,18 @@ import datetime
 import hashlib
 import io
 import logging
-import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import localtime
+from core import localtime, uploads
+from core import text as text_rules
 from core.countries import country_name
 from core.errors import DomainError
 from core.permissions import organizers_to_notify
@@ -75,9 +74,9 @@ REMINDER_DAYS = (7, 3, 1)
 DEADLINE_TIME = datetime.time(23, 59)
 REMINDER_TIME = datetime.time(9, 0)
 DEFAULT_RESPONSE_DAYS = 14
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_SIDE = 800
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_MAX_BYTES = uploads.PHOTO_MAX_BYTES
+PHOTO_MAX_SIDE = uploads.PHOTO_MAX_SIDE
+PHOTO_FORMATS = uploads.PHOTO_FORMATS
 
 
 def _now(now=None):
@@ -202,39 +201,12 @@ def _set_consent(speaker, consent):
 
 
 def process_photo(upload):
-    """Check an uploaded photo really is a JPEG, PNG or WebP image of sane size and return it as
-    a JPEG no larger than PHOTO_MAX_SIDE on its long side (metadata such as GPS dropped)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if upload.size > PHOTO_MAX_BYTES:
-        raise SpeakerError(
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
-            code="photo_too_large",
-            fields={"photo": ["too_large"]},
-        )
-    data = upload.read()
+    """The photo re-encoded by the one rule for stored photos (core/uploads.py), or a SpeakerError."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            probe.verify()
-        if image_format not in PHOTO_FORMATS:
-            raise SpeakerError(
-                _("Upload a JPEG, PNG or WebP photo."), code="photo_type", fields={"photo": ["invalid_type"]}
-            )
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 40_000_000:
-                raise SpeakerError(
-                    _("The photo has too many pixels."), code="photo_too_large", fields={"photo": ["too_large"]}
-                )
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise SpeakerError(
-            _("Upload a JPEG, PNG or WebP photo."), code="photo_type", fields={"photo": ["invalid_type"]}
-        ) from exc
-    return ContentFile(out.getvalue(), name=f"{secrets.token_hex(8)}.jpg")
+        return uploads.clean_photo(upload)
+    except ValidationError as exc:
+        code = "photo_type" if exc.code == "invalid_type" else "photo_too_large"
+        raise SpeakerError(exc.messages[0], code=code, fields={"photo": [exc.code]}) from exc
 
 
 @transaction.atomic
@@ -1162,6 +1134,10 @@ def _validate_import_row(row, seen_emails):
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             errors[column] = _("This column is required.")
+    # The rule for every text the forum accepts (core/text.py), checked in the dry run too.
+    errors.update({column: str(text_rules.MESSAGE) for column, value in row.items() if text_rules.has_forbidden(value)})
+    if "email" in errors:
+        return errors
     email = row.get("email", "").lower()
     if email:
         try:
@@ -1202,7 +1178,10 @@ def import_speakers(*, forum, content, filename, dry_run=True, create_invitation
     if not rows:
         result.errors.append((1, {"file": _("The file has no rows.")}))
     existing = {
-        s.email.lower(): s for s in Speaker.objects.filter(email__in=[r.get("email", "").lower() for r in rows])
+        s.email.lower(): s
+        for s in Speaker.objects.filter(
+            email__in=[r.get("email", "").lower() for r in rows if not text_rules.has_forbidden(r.get("email", ""))]
+        )
     }
     invited = set(
         Invitation.objects.filter(forum=forum, speaker__in=existing.values()).values_list("speaker_id", flat=True)

@@ -28,9 +28,11 @@ from .errors import SpeakerError
 from .forms import (
     AvailabilityForm,
     ImportForm,
+    InvitationChoiceForm,
     InviteForm,
     LinkAgainForm,
     OfferPanelForm,
+    PanelChoiceForm,
     ProfileForm,
     RespondForm,
     TravelForm,
@@ -354,7 +356,8 @@ def organizer_speakers(request, slug):
 
 def _organizer_post(request, forum):
     action = request.POST.get("action")
-    ids = [int(pk) for pk in request.POST.getlist("invitation") if pk.isdigit()]
+    choice = InvitationChoiceForm({"invitation": request.POST.getlist("invitation")})
+    ids = choice.cleaned_data["invitation"] if choice.is_valid() else []
     if action in {"send", "remind"}:
         if not ids:
             messages.error(request, _("Choose at least one invitation."))
@@ -493,7 +496,10 @@ def organizer_invitation(request, slug, pk):
                 )
                 messages.success(request, _("Panel offered."))
             elif action == "unoffer":
-                panel = get_object_or_404(Panel, forum=forum, pk=request.POST.get("panel"))
+                choice = PanelChoiceForm(request.POST)
+                if not choice.is_valid():
+                    raise SpeakerError(_("Choose a panel."))
+                panel = get_object_or_404(Panel, forum=forum, pk=choice.cleaned_data["panel"])
                 services.remove_panel_offer(invitation=invitation, panel=panel)
                 messages.success(request, _("Offer removed."))
             else:

@@ -28,6 +28,9 @@ def trusted_networks():
     return _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
 
 
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a rate-limit key, never bound
+
+
 def _address(value):
     try:
         return ipaddress.ip_address(value.strip().split("%", 1)[0])
@@ -56,8 +59,12 @@ def client_ip(request):
     remote = request.META.get("REMOTE_ADDR", "") or ""
     peer = _address(remote)
     networks = trusted_networks()
-    if peer is None or not networks or not _trusted(peer, networks):
-        return str(peer) if peer is not None else remote
+    if peer is None:
+        # No usable address (a malformed REMOTE_ADDR, or none at all): such requests share one
+        # budget, as limits need an address and none can be trusted.
+        return UNKNOWN_ADDRESS
+    if not networks or not _trusted(peer, networks):
+        return str(peer)
     client = peer
     for entry in reversed(request.META.get(header_meta_key(), "").split(",")):
         if not entry.strip():

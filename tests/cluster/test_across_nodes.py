@@ -111,7 +111,12 @@ def test_the_api_login_throttle_holds_across_nodes_with_forged_headers(cluster, 
                 timeout=30,
             )
             statuses.append(response.status_code)
-    assert statuses == [400] * 5 + [429] * 2  # THROTTLE_LOGIN=5/hour in the cluster
+    # Two limits guard the API login, both shared by the nodes: the throttle (THROTTLE_LOGIN=5/hour
+    # in the cluster) and the account lockout (django-axes, locked at the fifth failure). Whichever
+    # fires first, forged headers and a second node do not buy a sixth guess.
+    assert statuses[:4] == [400] * 4
+    assert statuses[5:] == [429] * 2
+    assert statuses[4] in (400, 429)
 
 
 def _program(node, forum):

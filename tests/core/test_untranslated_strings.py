@@ -24,6 +24,8 @@ ENGLISH = {
 TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label|alt)="([^"]*)"')
 WORD = re.compile(r"[A-Za-z]+")
+# Addresses are the people's own data (random in the factories), never interface text.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Names, codes and brand words that are the same in every language.
 ALLOWED = {"az", "en", "ru", "tr", "pdf", "ics", "csv", "qr", "api", "asia", "baku", "email"}
 # Words Azerbaijani or Turkish write as English does.
@@ -32,6 +34,7 @@ NATIVE = {"az": {"panel", "sent"}, "tr": {"panel"}, "ru": set()}  # "Sent-Kits v
 
 def _english_words(page, language):
     text = html.unescape(TAGS.sub(" ", page)) + " " + " ".join(ATTRIBUTES.findall(page))
+    text = EMAIL.sub(" ", text)
     return sorted({word.lower() for word in WORD.findall(text) if word.lower() in ENGLISH - ALLOWED - NATIVE[language]})
 
 

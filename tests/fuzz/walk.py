@@ -70,6 +70,12 @@ def concrete_urls(world):
             kwargs["pk"] = _pk_for(name, world)
         if "token" in keys:
             kwargs["token"] = _token_for(name, world)
+        if "kind" in keys:
+            from panels.models import InfoPage
+
+            for kind in InfoPage.Kind.values:
+                urls.append(reverse(name, kwargs={**kwargs, "kind": kind}))
+            continue
         if "action" in keys:
             for action in PANEL_ACTIONS:
                 urls.append(reverse(name, kwargs={**kwargs, "action": action}))

@@ -9,7 +9,7 @@ that outlives it.)
 """
 
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 
 from forum.models import Forum, Room, Theme
@@ -31,3 +31,8 @@ def _forum_part_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Participation, dispatch_uid="panels.program_stamp.participation")
 def _participation_deleted(sender, instance, **kwargs):
     touch_forum(panels__pk=instance.panel_id)
+
+
+# Sent (``sender=Panel, panel=...``) to learn who would hear about a change to a published panel
+# before it is made; a receiver answers {"attendees": n} (registration) or any other count.
+change_audience = Signal()

@@ -10,6 +10,7 @@ class RegistrationConfig(AppConfig):
         # Personal links in outgoing mail are erased from the outbox once sent; a resend mints new ones.
         from notifications.services import register_personal_links
         from panels.services import register_public_change_listener
+        from panels.signals import change_audience
 
         from . import services
 
@@ -19,3 +20,5 @@ class RegistrationConfig(AppConfig):
         # Registration depends on panels (people choose panels), not the other way round: panels
         # announce changes to published panels and the attendees who chose them are told here.
         register_public_change_listener(services.notify_panel_change)
+        # Before a published panel moves, the organizer is told how many attendees will hear of it.
+        change_audience.connect(services.panel_change_audience, dispatch_uid="registration.change_audience")

@@ -748,6 +748,15 @@ def _panel_change_texts(panel, change, before, language):
         }
 
 
+def panel_change_audience(sender, *, panel, **kwargs):
+    """Receiver of ``panels.signals.change_audience``: how many attendees ``notify_panel_change``
+    would write to about this panel."""
+    count = Registration.objects.filter(
+        panels=panel, status__in=PANEL_CHANGE_STATUSES, anonymized_at__isnull=True
+    ).count()
+    return {"attendees": count}
+
+
 def notify_panel_change(*, panel, change, before, schedule_change, now=None):
     """Queue one 'registration_panel_changed' message to each active attendee who chose ``panel``
     (confirmed, pending or waitlisted; not anonymized), in their language, in the caller's

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "speakers",
     "registration",
     "notifications",
+    "organizer",
     "api",
 ]
 

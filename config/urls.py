@@ -3,11 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from forum import urls as forum_urls
+from organizer import urls as organizer_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    path("", include("forum.urls")),
+    path("organizer/", include("organizer.urls")),
+    # The forum's pages, plus the organizer pages' former names in its namespace.
+    path("", include((forum_urls.urlpatterns + organizer_urls.forum_aliases, forum_urls.app_name))),
     path("", include("panels.urls")),
     path("", include("speakers.urls")),
     path("", include("registration.urls")),

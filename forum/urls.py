@@ -9,6 +9,4 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("forums/", views.editions, name="editions"),
     path("forums/<slug:slug>/", views.forum_detail, name="detail"),
-    path("organizer/forums/<slug:slug>/", views.organizer_dashboard, name="organizer-dashboard"),
-    path("organizer/forums/<slug:slug>/copy/", views.organizer_copy, name="organizer-copy"),
 ]

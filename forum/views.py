@@ -1,13 +1,10 @@
-from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from . import health, selectors, services
-from .decorators import organizer_required
-from .errors import ForumError
+from . import health, selectors
 
 
 @require_GET
@@ -56,40 +53,3 @@ def healthz(request):
     }
     # A broker outage degrades (mail waits in the outbox) but does not take the site out.
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-# --- organizers ----------------------------------------------------------------------------
-
-
-def _organizer_forum(request, slug):
-    forum = selectors.visible_forums(user=request.user).filter(slug=slug).first()
-    if forum is None:
-        raise Http404(gettext("No such forum edition."))
-    return forum
-
-
-@never_cache
-@organizer_required("forum.view_forum")
-@require_GET
-def organizer_dashboard(request, slug):
-    forum = _organizer_forum(request, slug)
-    context = {
-        "forum": forum,
-        **selectors.organizer_dashboard(forum=forum),
-        "can_copy": request.user.has_perm("forum.add_forum"),
-        "can_publish": request.user.has_perm("panels.change_panel"),
-    }
-    return render(request, "forum/organizer/dashboard.html", context)
-
-
-@organizer_required("forum.add_forum")
-@require_POST
-def organizer_copy(request, slug):
-    forum = _organizer_forum(request, slug)
-    try:
-        copy = services.copy_to_next_year(source=forum)
-    except ForumError as exc:
-        messages.error(request, exc.message)
-        return redirect("forum:organizer-dashboard", slug=forum.slug)
-    messages.success(request, gettext("Created %(copy)s.") % {"copy": copy})
-    return redirect("admin:forum_forum_change", copy.pk)

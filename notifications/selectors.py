@@ -60,22 +60,14 @@ def organizer_recipients():
     return [seen[key] for key in sorted(seen)]
 
 
-def digest_counts(*, since, until, forum=None):
-    """Counts for the organizer digest. With ``forum``, registrations and invitation answers are
-    those of that edition (the outbox counts stay global: messages belong to no edition)."""
-    # Imported here: both apps queue their mail through this one.
-    from registration.selectors import registrations_between
-    from speakers.selectors import answers_between
-
-    counts = {
-        "registrations": registrations_between(since=since, until=until, forum=forum),
-        "invitation_answers": answers_between(since=since, until=until, forum=forum),
-    }
+def failure_counts(*, since, until):
+    """The outbox's part of the digest: messages failed in the window, failed in all, retrying."""
     failed = OutboxMessage.objects.filter(state=State.FAILED)
-    counts["failed_new"] = failed.filter(updated_at__gte=since, updated_at__lt=until).count()
-    counts["failed_total"] = failed.count()
-    counts["retrying"] = OutboxMessage.objects.filter(state=State.RETRYING).count()
-    return counts
+    return {
+        "failed_new": failed.filter(updated_at__gte=since, updated_at__lt=until).count(),
+        "failed_total": failed.count(),
+        "retrying": OutboxMessage.objects.filter(state=State.RETRYING).count(),
+    }
 
 
 def failed_kinds(*, since, until):
@@ -88,10 +80,3 @@ def failed_kinds(*, since, until):
         .order_by("-count", "kind")
     )
     return [{"kind": row["kind"], "count": row["count"]} for row in rows]
-
-
-def schedule_conflicts(*, forum):
-    """How many panels of ``forum`` stand in conflict in the schedule now."""
-    from panels.selectors import conflicted_panel_count
-
-    return conflicted_panel_count(forum=forum)

@@ -33,7 +33,6 @@ import logging
 import secrets
 import smtplib
 import time
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -43,7 +42,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import select_template
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -620,49 +618,3 @@ def refreshed_context(message):
             status=409,
         )
     return {**context, **{key: fresh[key] for key in removed}}
-
-
-# --- periodic scans ---------------------------------------------------------------------------
-
-
-def send_organizer_digest(*, now=None):
-    """Queue today's digest for every organizer: new registrations, invitation answers and failed
-    messages of the last 24 hours, and the current edition's panels in conflict now. Idempotent per
-    organizer and forum-local day (dedupe key), so a second run, or a second beat process, adds
-    nothing. Returns the messages (new or existing)."""
-    from . import selectors
-
-    now = now or timezone.now()
-    forum = _current_forum()
-    tz = forum.tz if forum else zoneinfo.ZoneInfo(settings.FORUM_DEFAULT_TIMEZONE)
-    day = now.astimezone(tz).date()
-    since = now - datetime.timedelta(days=1)
-    counts = selectors.digest_counts(since=since, until=now)
-    context = {
-        "date": day.isoformat(),
-        "counts": counts,
-        "failed_kinds": selectors.failed_kinds(since=since, until=now),
-        "outbox_url": settings.SITE_URL + "/organizer/outbox/?state=failed",
-    }
-    if forum is not None:
-        context["forum_id"] = forum.pk
-        context["schedule_conflicts"] = selectors.schedule_conflicts(forum=forum)
-        context["schedule_url"] = settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug])
-    messages = []
-    for address in selectors.organizer_recipients():
-        messages.append(
-            enqueue(
-                kind="organizer_digest",
-                recipient=address,
-                language=settings.NOTIFICATIONS_DIGEST_LANGUAGE,
-                context=context,
-                dedupe_key=f"organizer_digest:{day.isoformat()}:{address.lower()}",
-            )
-        )
-    return messages
-
-
-def _current_forum():
-    from forum.selectors import current_forum
-
-    return current_forum()

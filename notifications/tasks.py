@@ -18,12 +18,6 @@ def sweep_outbox():
     return services.sweep()
 
 
-@shared_task(ignore_result=True)
-def send_organizer_digest():
-    """Daily: queue the organizer digest (idempotent per day and organizer)."""
-    return len(services.send_organizer_digest())
-
-
 @worker_process_shutdown.connect
 @worker_shutdown.connect
 def close_mail_connections(**kwargs):

@@ -1,6 +1,6 @@
 """Register the periodic jobs of every app with django-celery-beat (idempotent).
 
-The task names are strings: the speakers and registration apps define those tasks. Running this
+The task names are strings: the speakers, registration and organizer apps define those tasks. Running this
 again (or after an operator edited a schedule) puts the schedule back and changes nothing else.
 """
 
@@ -15,7 +15,7 @@ HOURLY = ("hours", 1)
 # dropped, the next one comes soon enough and scans the database anyway.
 PERIODIC_TASKS = [
     ("Outbox: sweep due and stuck messages", "notifications.tasks.sweep_outbox", MINUTE, 55),
-    ("Outbox: organizer digest", "notifications.tasks.send_organizer_digest", ("crontab", "0 8 * * *", "Asia/Baku"), 6 * 3600),
+    ("Outbox: organizer digest", "organizer.tasks.send_organizer_digest", ("crontab", "0 8 * * *", "Asia/Baku"), 6 * 3600),
     ("Speakers: invitation reminders", "speakers.tasks.send_invitation_reminders", HOURLY, 3300),
     ("Speakers: day-before reminders", "speakers.tasks.send_day_before_reminders", HOURLY, 3300),
     ("Registration: expire holds", "registration.tasks.expire_holds", MINUTE, 55),

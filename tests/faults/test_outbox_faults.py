@@ -178,7 +178,7 @@ def test_smtp_451_then_250_is_delivered_once_and_550_fails_without_retry(spawn, 
 def _digest_every_second():
     from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
 
-    task = "notifications.tasks.send_organizer_digest"
+    task = "organizer.tasks.send_organizer_digest"
     PeriodicTask.objects.exclude(task=task).update(enabled=False)
     schedule, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.update_or_create(
@@ -215,7 +215,7 @@ SCAN = textwrap.dedent(
     import sys, time
     import django
     django.setup()
-    from notifications import services
+    from organizer import services
     start_at = float(sys.argv[1])
     time.sleep(max(0.0, start_at - time.time()))
     for _ in range(10):

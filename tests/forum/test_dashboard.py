@@ -46,11 +46,11 @@ def _default_language():
 
 
 def _url(forum):
-    return reverse("forum:organizer-dashboard", kwargs={"slug": forum.slug})
+    return reverse("organizer:dashboard", kwargs={"slug": forum.slug})
 
 
 def _copy_url(forum):
-    return reverse("forum:organizer-copy", kwargs={"slug": forum.slug})
+    return reverse("organizer:copy", kwargs={"slug": forum.slug})
 
 
 def _login(client, user):
@@ -100,7 +100,7 @@ def test_organizers_open_it_from_the_organizers_menu_for_drafts_too(client, orga
 
 def test_an_unknown_edition_is_404(client, organizer):
     _login(client, organizer)
-    assert client.get(reverse("forum:organizer-dashboard", kwargs={"slug": "no-such"})).status_code == 404
+    assert client.get(reverse("organizer:dashboard", kwargs={"slug": "no-such"})).status_code == 404
 
 
 def test_the_page_speaks_the_organizers_language(client, organizer, forum):

@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 
 from notifications import selectors, services
 from notifications.models import OutboxMessage
+from organizer import selectors as overview
+from organizer import services as organizer_services
 from tests.factories import ForumFactory, OrganizerFactory, UserFactory
 
 State = OutboxMessage.State
@@ -36,9 +38,9 @@ def test_digest_is_queued_once_per_organizer_and_day(smtp_settings, django_captu
     end_of_local_day = datetime.datetime.combine(now.astimezone(baku).date(), datetime.time(23, 59, 59), tzinfo=baku)
     later = min(now + datetime.timedelta(hours=1), end_of_local_day)
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.send_organizer_digest(now=now)
+        first = organizer_services.send_organizer_digest(now=now)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.send_organizer_digest(now=later)
+        again = organizer_services.send_organizer_digest(now=later)
     assert [m.pk for m in first] == [m.pk for m in again]
     digests = OutboxMessage.objects.filter(kind="organizer_digest")
     assert sorted(m.recipient.lower() for m in digests) == ["chair@example.org", "secretariat@example.org"]
@@ -49,7 +51,7 @@ def test_digest_is_queued_once_per_organizer_and_day(smtp_settings, django_captu
     assert digest.context["failed_kinds"] == [{"kind": "speaker_invitation", "count": 2}]
     # The next forum-local day is a new digest.
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_organizer_digest(now=now + datetime.timedelta(days=1))
+        organizer_services.send_organizer_digest(now=now + datetime.timedelta(days=1))
     assert OutboxMessage.objects.filter(kind="organizer_digest").count() == 4
 
 
@@ -174,7 +176,7 @@ def test_admin_changelist_shows_counts_and_actions_go_through_services(organizer
 
 PERIODIC = {
     "notifications.tasks.sweep_outbox": ("interval", 1, "minutes"),
-    "notifications.tasks.send_organizer_digest": ("crontab", "0 8", "Asia/Baku"),
+    "organizer.tasks.send_organizer_digest": ("crontab", "0 8", "Asia/Baku"),
     "speakers.tasks.send_invitation_reminders": ("interval", 1, "hours"),
     "speakers.tasks.send_day_before_reminders": ("interval", 1, "hours"),
     "registration.tasks.expire_holds": ("interval", 1, "minutes"),
@@ -244,9 +246,9 @@ def test_digest_counts_the_last_day_registrations_and_invitation_answers_per_edi
     invitation_in_state(Invitation.State.ACCEPTED, other)
     now = timezone.now()
     window = {"since": now - datetime.timedelta(days=1), "until": now + datetime.timedelta(seconds=1)}
-    counts = selectors.digest_counts(**window, forum=forum)
+    counts = overview.digest_counts(**window, forum=forum)
     assert counts["registrations"] == 3 and counts["invitation_answers"] == 2
-    everywhere = selectors.digest_counts(**window)
+    everywhere = overview.digest_counts(**window)
     assert everywhere["registrations"] == 4 and everywhere["invitation_answers"] == 3
-    earlier = selectors.digest_counts(since=now - datetime.timedelta(days=3), until=now - datetime.timedelta(days=2))
+    earlier = overview.digest_counts(since=now - datetime.timedelta(days=3), until=now - datetime.timedelta(days=2))
     assert earlier["registrations"] == 0 and earlier["invitation_answers"] == 0

@@ -161,7 +161,7 @@ def test_the_speakers_desk_marks_the_panel_outside_the_speakers_times(organizer_
 
 
 def test_the_organizer_digest_counts_the_panels_in_conflict(forum, placed):
-    from notifications.services import send_organizer_digest
+    from organizer.services import send_organizer_digest
 
     _panel, invitation, _token = placed
     services.set_availability(invitation=invitation, windows=[(_at(forum, 0, 14), _at(forum, 0, 18))])

@@ -9,3 +9,13 @@ class OrganizerConfig(AppConfig):
     name = "organizer"
     label = "organizer"
     verbose_name = _("Organizers")
+
+    def ready(self):
+        from notifications.services import register_personal_links
+
+        from . import services
+
+        # A password reset link is erased from the outbox once sent; a resend mints a new one.
+        register_personal_links(
+            kinds=[services.PASSWORD_RESET_KIND], keys=["reset_url"], refresh=services.fresh_password_reset_link
+        )

@@ -44,3 +44,50 @@ def send_organizer_digest(*, now=None):
         )
         for address in outbox.organizer_recipients()
     ]
+
+
+# --- signing in: password reset by email -----------------------------------------------------
+
+PASSWORD_RESET_KIND = "organizer_password_reset"  # noqa: S105 - a message kind, not a secret
+
+
+def password_reset_url(user):
+    """A fresh one-time link (Django's token: void once the password changes or after
+    PASSWORD_RESET_TIMEOUT) to choose a new password."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("organizer:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL + path, token
+
+
+def queue_password_reset(*, user, language):
+    """Queue the reset link through the outbox like every other message (it is delivered, retried
+    and seen by organizers the same way); the link itself is erased from the outbox once sent."""
+    import hashlib
+
+    url, token = password_reset_url(user)
+    digest = hashlib.sha256(token.encode()).hexdigest()[:16]
+    return enqueue(
+        kind=PASSWORD_RESET_KIND,
+        recipient=user.email,
+        language=language if language in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE,
+        context={"user_id": user.pk, "username": user.get_username(), "reset_url": url},
+        dedupe_key=f"{PASSWORD_RESET_KIND}:{user.pk}:{digest}",
+        related=user,
+    )
+
+
+def fresh_password_reset_link(message):
+    """For a resend from the outbox: a new link for the same account (refused when it is gone)."""
+    from django.contrib.auth import get_user_model
+
+    from forum.errors import DomainError
+
+    user = get_user_model().objects.filter(pk=message.context.get("user_id"), is_active=True).first()
+    if user is None:
+        raise DomainError("The account no longer exists.", code="account_gone")
+    return {"reset_url": password_reset_url(user)[0]}

@@ -1,14 +1,11 @@
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from forum import selectors as forums
-from forum import services as forum_services
 from forum.decorators import organizer_required
-from forum.errors import ForumError
 
 from . import selectors
 
@@ -34,14 +31,18 @@ def dashboard(request, slug):
     return render(request, "organizer/dashboard.html", context)
 
 
-@organizer_required("forum.add_forum")
-@require_POST
-def copy_edition(request, slug):
+@never_cache
+@organizer_required("notifications.view_outboxmessage")
+@require_GET
+def messages_page(request, slug):
+    """Messages of an edition: where to write to people, and where every message's delivery shows."""
     forum = _organizer_forum(request, slug)
-    try:
-        copy = forum_services.copy_to_next_year(source=forum)
-    except ForumError as exc:
-        messages.error(request, exc.message)
-        return redirect("organizer:dashboard", slug=forum.slug)
-    messages.success(request, gettext("Created %(copy)s.") % {"copy": copy})
-    return redirect("admin:forum_forum_change", copy.pk)
+    return render(request, "organizer/messages.html", {"forum": forum, "active": "messages"})
+
+
+@never_cache
+@organizer_required("forum.view_forum")
+@require_GET
+def reports(request, slug):
+    forum = _organizer_forum(request, slug)
+    return render(request, "organizer/reports.html", {"forum": forum, "active": "reports"})

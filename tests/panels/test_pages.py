@@ -146,7 +146,7 @@ def slot(panel, day, start, end, room):
 def test_grid_sends_visitors_to_the_admin_login(client, forum):
     response = client.get(grid_url(forum))
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/organizer/login/")
 
 
 def test_grid_refuses_a_logged_in_non_staff_user(client, forum):
@@ -156,7 +156,7 @@ def test_grid_refuses_a_logged_in_non_staff_user(client, forum):
 
 def test_grid_sends_anonymous_visitors_to_the_login_page(client, forum):
     response = client.get(grid_url(forum))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/organizer/login/" in response["Location"]
 
 
 def test_grid_shows_days_rooms_and_unscheduled_panels(organizer_client, forum, program):

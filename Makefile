@@ -19,7 +19,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 help:
 	@echo "make run     set up and serve the demo forum on http://$(HOST):$(PORT)/ (SQLite, no servers needed)"
 	@echo "make test    set up and run the tests (PostgreSQL and Redis on 127.0.0.1 when reachable)"
-	@echo "make lint    ruff check and format check"
+	@echo "make lint    ruff check and format check, the import contract (lint-imports)"
 	@echo "make worker  Celery worker (needs CELERY_BROKER_URL)   make beat   periodic jobs"
 	@echo "make serve   gunicorn, production-like                 make bench  benchmarks"
 
@@ -74,6 +74,7 @@ test: setup-dev
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup-dev
 	$(VENV)/bin/ruff check --fix .

@@ -3,8 +3,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 
-from .schema import ErrorSerializer
-from .throttles import LoginThrottle
+from core.rest.schema import ErrorSerializer
+from core.rest.throttles import LoginThrottle
 
 
 class TokenLoginView(ObtainAuthToken):

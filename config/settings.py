@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_celery_beat",
+    "core",
     "forum",
     "panels",
     "speakers",
@@ -296,6 +297,8 @@ NOTIFICATIONS_REDISPATCH_AFTER = env.int("NOTIFICATIONS_REDISPATCH_AFTER", defau
 NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=500)
 # After a failed publish, requests skip the broker for this many seconds (the sweeper sends).
 NOTIFICATIONS_BROKER_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BROKER_BACKOFF_SECONDS", default=15)
+# The forum name and dates in the layout of every email: the outbox asks the forum app for them.
+NOTIFICATIONS_BRANDING = "forum.branding.email_branding"
 NOTIFICATIONS_DIGEST_LANGUAGE = env.str("NOTIFICATIONS_DIGEST_LANGUAGE", default="az")
 # A worker thread keeps its SMTP connection open from one message to the next (see
 # notifications/mailconnection.py); off opens and closes one per message.
@@ -307,18 +310,18 @@ NOTIFICATIONS_SMTP_MAX_MESSAGES_PER_CONNECTION = env.int("NOTIFICATIONS_SMTP_MAX
 NOTIFICATIONS_SMTP_MAX_CONNECTION_AGE_SECONDS = env.float("NOTIFICATIONS_SMTP_MAX_CONNECTION_AGE_SECONDS", default=60)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "api.schema.ForumAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.rest.schema.ForumAutoSchema",
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "api.parsers.FormParser", "api.parsers.MultiPartParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so unauthenticated API calls get 401 with WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.PublicReadOrganizerWrite"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PublicAnonThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.rest.permissions.PublicReadOrganizerWrite"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttles.PublicAnonThrottle"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "api.filters.StableOrderingFilter",
+        "core.rest.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 50,

@@ -2,8 +2,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from core.errors import DomainError
+
 from . import services
-from .errors import DomainError
 from .models import Forum, Room, Theme
 
 

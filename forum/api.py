@@ -4,7 +4,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from api.fields import LocalTimeField
+from core.rest.fields import LocalTimeField
 
 from . import selectors
 from .models import Forum, Room, Theme

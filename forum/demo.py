@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.permissions import ORGANIZERS_GROUP
+
 from . import services
 from .models import Forum
-from .permissions import ORGANIZERS_GROUP
 
 DEMO_SLUG = "ncf-2"
 DEMO_PASSWORD = "forum-demo"

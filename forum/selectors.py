@@ -3,8 +3,9 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from core.permissions import sees_drafts
+
 from .models import Forum
-from .permissions import sees_drafts
 
 
 def visible_forums(*, user):

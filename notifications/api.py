@@ -18,8 +18,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.permissions import IsOrganizer
-from api.schema import ErrorSerializer
+from core.rest.permissions import IsOrganizer
+from core.rest.schema import ErrorSerializer
 
 from . import services
 from .models import OutboxMessage

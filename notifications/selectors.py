@@ -2,11 +2,7 @@
 
 import logging
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Count
-
-from forum.permissions import ORGANIZERS_GROUP
 
 from .models import OutboxMessage
 
@@ -41,23 +37,6 @@ def outbox_messages(*, state=None, kind=None, limit=50):
 
 def outbox_kinds():
     return list(OutboxMessage.objects.order_by("kind").values_list("kind", flat=True).distinct())
-
-
-def organizer_recipients():
-    """Who gets the organizer digest: ``ORGANIZER_EMAILS`` when set, else every active member of
-    the Organizers group with an address. Sorted, without duplicates (case-insensitive)."""
-    addresses = list(settings.ORGANIZER_EMAILS)
-    if not addresses:
-        addresses = list(
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=ORGANIZERS_GROUP)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    seen = {}
-    for address in addresses:
-        seen.setdefault(address.strip().lower(), address.strip())
-    return [seen[key] for key in sorted(seen)]
 
 
 def failure_counts(*, since, until):

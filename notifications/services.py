@@ -46,6 +46,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+
 from . import mailconnection
 from .errors import NotificationError, PermanentDeliveryError
 from .models import OutboxMessage
@@ -392,32 +394,12 @@ def _render(message, suffix, context):
 
 
 def forum_context(context):
-    """Branding for the layout: the ``forum`` dict of the context, else the edition named by
-    ``forum_id``, else the current edition; names in the active language."""
+    """Branding for the layout, from ``NOTIFICATIONS_BRANDING`` (a dotted path to a function of the
+    message context): the outbox itself knows no forum."""
     given = context.get("forum")
     if isinstance(given, dict):
         return given
-    from forum.models import Forum
-    from forum.selectors import current_forum
-
-    forum = None
-    if context.get("forum_id"):
-        forum = Forum.objects.filter(pk=context["forum_id"]).first()
-    if forum is None:
-        forum = current_forum()
-    if forum is None:
-        return {"name": _("National Cybersecurity Forum"), "url": settings.SITE_URL}
-    return {
-        "id": forum.pk,
-        "name": forum.name,
-        "city": forum.city,
-        "venue": forum.venue,
-        "edition": forum.edition,
-        "year": forum.year,
-        "start_date": forum.start_date,
-        "end_date": forum.end_date,
-        "url": settings.SITE_URL + forum.get_absolute_url(),
-    }
+    return import_string(settings.NOTIFICATIONS_BRANDING)(context)
 
 
 def build_attachment(descriptor):
@@ -600,8 +582,6 @@ def refreshed_context(message):
     if not removed:
         return None
     refresh = policy[1]
-    from forum.errors import DomainError
-
     try:
         fresh = refresh(message)
     except DomainError as exc:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from forum.decorators import organizer_required
+from core.decorators import organizer_required
 
 from . import selectors, services
 from .errors import NotificationError

@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from forum.permissions import is_organizer
+from core.permissions import is_organizer
 
 from . import services
 

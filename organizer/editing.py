@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.decorators import organizer_required
+from core.errors import DomainError
 from forum import selectors as forums
 from forum import services as forum_services
-from forum.decorators import organizer_required
-from forum.errors import DomainError
 from forum.forms import CopyForumForm, ForumForm, RoomForm, ThemeForm, apply_domain_error
 from panels import services as panel_services
 from panels.forms import PanelForm

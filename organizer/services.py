@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.permissions import organizers_to_notify
 from forum.selectors import current_forum
 from notifications import selectors as outbox
 from notifications.services import enqueue
@@ -42,7 +43,7 @@ def send_organizer_digest(*, now=None):
             context=context,
             dedupe_key=f"organizer_digest:{day.isoformat()}:{address.lower()}",
         )
-        for address in outbox.organizer_recipients()
+        for address in organizers_to_notify()
     ]
 
 
@@ -85,7 +86,7 @@ def fresh_password_reset_link(message):
     """For a resend from the outbox: a new link for the same account (refused when it is gone)."""
     from django.contrib.auth import get_user_model
 
-    from forum.errors import DomainError
+    from core.errors import DomainError
 
     user = get_user_model().objects.filter(pk=message.context.get("user_id"), is_active=True).first()
     if user is None:

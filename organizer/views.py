@@ -4,8 +4,8 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.decorators import organizer_required
 from forum import selectors as forums
-from forum.decorators import organizer_required
 
 from . import selectors
 

@@ -23,11 +23,11 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.filters import IdFilter
-from api.permissions import PublicReadOrganizerWrite
-from api.schema import ErrorSerializer
+from core.permissions import sees_drafts
+from core.rest.filters import IdFilter
+from core.rest.permissions import PublicReadOrganizerWrite
+from core.rest.schema import ErrorSerializer
 from forum.models import Forum
-from forum.permissions import sees_drafts
 
 from . import selectors, services
 from .models import Panel, Participation, ScheduleChange

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from forum.permissions import sees_drafts
+from core.permissions import sees_drafts
 
 from .selectors import schedule_last_modified
 

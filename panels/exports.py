@@ -4,7 +4,6 @@ Each builder takes a forum and its public panels (speakers prefetched) and does 
 own, so an export costs the same number of queries for 10 panels as for 200.
 """
 
-import csv
 import io
 import json
 import re
@@ -16,6 +15,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
 from icalendar import Calendar, Event
+
+from core import spreadsheets
 
 from .models import Panel
 
@@ -268,7 +269,7 @@ CSV_HEADER = [
 def program_csv(*, forum, panels):
     """UTF-8 with a byte-order mark so spreadsheet programs read Azerbaijani and Cyrillic right."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_HEADER)
     tz = forum.tz
     for panel in panels:

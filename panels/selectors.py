@@ -7,8 +7,8 @@ from itertools import groupby
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
+from core.permissions import sees_drafts
 from forum.models import Forum, Room, Theme
-from forum.permissions import sees_drafts
 from forum.selectors import public_forums, visible_forums
 from speakers import selectors as speaker_selectors
 from speakers.models import Speaker

@@ -12,8 +12,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
 
-from forum.decorators import organizer_required
-from forum.permissions import sees_drafts
+from core.decorators import organizer_required
+from core.permissions import sees_drafts
 from forum.selectors import forum_for_visitor
 
 from . import caching, exports, selectors, services

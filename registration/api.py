@@ -17,9 +17,9 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.permissions import AnyoneWithTheLink, IsOrganizer
-from api.schema import ErrorSerializer
-from api.throttles import ScopedThrottle
+from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
+from core.rest.schema import ErrorSerializer
+from core.rest.throttles import ScopedThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
 

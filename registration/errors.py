@@ -1,4 +1,4 @@
-from forum.errors import DomainError
+from core.errors import DomainError
 
 
 class RegistrationError(DomainError):

@@ -1,17 +1,12 @@
 """Reads of registrations that pages, the API and services share."""
 
-import hashlib
-
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.tokens import hash_token
 from forum.models import Forum
 
 from .models import AccessToken, Category, CategoryQuota, Registration
-
-
-def hash_token(raw):
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def registration_is_open(*, forum, now=None):

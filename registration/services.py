@@ -24,13 +24,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core.tokens import new_token
 from forum.models import Forum
 from notifications.models import OutboxMessage
 from notifications.services import enqueue
 
 from .errors import RegistrationError
 from .models import AccessToken, Category, CategoryQuota, Registration, RegistrationPolicy
-from .selectors import hash_token, registration_is_open, seat_usage, waitlist_position
+from .selectors import registration_is_open, seat_usage, waitlist_position
 
 Status = Registration.Status
 
@@ -74,10 +75,10 @@ def _lock_forum(forum_id, *, lock=True):
 
 def _mint_token(registration, now):
     """A fresh personal link for one message; only its hash is kept."""
-    raw = secrets.token_urlsafe(32)
+    raw, token_hash = new_token()
     AccessToken.objects.create(
         registration=registration,
-        token_hash=hash_token(raw),
+        token_hash=token_hash,
         expires_at=max(registration.forum.ends_at + TOKEN_VALID_AFTER_FORUM, now + datetime.timedelta(days=1)),
     )
     return raw

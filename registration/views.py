@@ -1,7 +1,6 @@
 """Pages of attendee registration: the public form, the personal manage page, and the
 organizers' list and check-in desk. Views parse input and call services/selectors."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
-from forum.decorators import organizer_required
+from core import spreadsheets
+from core.decorators import organizer_required
+from core.http import private_link_headers
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
 from panels import selectors as panel_selectors
@@ -33,24 +34,12 @@ def _form_rate(group, request):
     return settings.REGISTRATION_FORM_RATE
 
 
-def _private(response):
-    """Pages reached by a personal link: never cached, never leak the link as a referrer.
-
-    ``same-origin`` and not ``no-referrer``: under ``no-referrer`` browsers send ``Origin: null``
-    with the page's own form posts (cancel, language switch), which Django's CSRF check refuses.
-    """
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 def _public_panels(forum):
     return list(Panel.objects.filter(forum=forum, status=Panel.Status.PUBLISHED).order_by("start", "id"))
 
 
 def _error_page(request, error, *, forum=None, status=None):
-    return _private(
+    return private_link_headers(
         render(
             request,
             "registration/error.html",
@@ -146,7 +135,7 @@ def confirm(request, token):
             except RegistrationError as problem:
                 return _error_page(request, problem, forum=registration.forum)
         context["hold_until"] = services.local_time(registration.forum, registration.hold_expires_at)
-        return _private(render(request, "registration/confirm.html", context))
+        return private_link_headers(render(request, "registration/confirm.html", context))
     try:
         services.confirm(token=token)
     except RegistrationError as error:
@@ -184,7 +173,9 @@ def _manage_page(request, token, registration, *, error=None, chosen_ids=None):
         "chosen_ids": chosen_ids,
         "panels_error": error,
     }
-    return _private(render(request, "registration/manage.html", context, status=error.status if error else 200))
+    return private_link_headers(
+        render(request, "registration/manage.html", context, status=error.status if error else 200)
+    )
 
 
 @never_cache
@@ -230,7 +221,7 @@ def badge(request, token):
         )
     response = HttpResponse(badges.badge_pdf(registration), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{badges.badge_filename(registration)}"'
-    return _private(response)
+    return private_link_headers(response)
 
 
 @never_cache
@@ -242,7 +233,7 @@ def calendar(request, token):
         return error
     response = HttpResponse(badges.ics_bytes(registration), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{badges.ics_filename(registration)}"'
-    return _private(response)
+    return private_link_headers(response)
 
 
 @require_POST
@@ -304,13 +295,7 @@ def organizer_list(request, slug):
         "total": sum(counts["status"].values()),
         "can_cancel": request.user.has_perm("registration.change_registration"),
     }
-    return _private(render(request, "registration/organizer/list.html", context))
-
-
-def _csv_cell(value):
-    """Neutralise cells a spreadsheet would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return private_link_headers(render(request, "registration/organizer/list.html", context))
 
 
 CSV_COLUMNS = [
@@ -328,7 +313,7 @@ def organizer_export(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="registrations-{forum.slug}.csv"'
     response.write("\ufeff")  # spreadsheets read UTF-8 (Azerbaijani, Russian, Turkish letters)
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     writer.writerow(CSV_COLUMNS)
     for registration in queryset.prefetch_related("panels"):
         row = [
@@ -350,8 +335,8 @@ def organizer_export(request, slug):
             registration.confirmed_at.isoformat() if registration.confirmed_at else "",
             registration.checked_in_at.isoformat() if registration.checked_in_at else "",
         ]
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return _private(response)
+        writer.writerow(row)
+    return private_link_headers(response)
 
 
 @organizer_required("registration.change_registration")

@@ -21,9 +21,9 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.permissions import AnyoneWithTheLink, IsOrganizer
-from api.schema import ErrorSerializer
-from api.throttles import ScopedThrottle
+from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
+from core.rest.schema import ErrorSerializer
+from core.rest.throttles import ScopedThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
 from panels.models import Panel, Participation

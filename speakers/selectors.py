@@ -1,18 +1,17 @@
 """Reads about speakers that pages, the API and other apps share."""
 
-import hashlib
 import hmac
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from core.tokens import NO_MATCH, hash_token
 from panels import conflicts as rules
 
 from .models import Availability, Invitation, InvitationPanel, InvitationToken, Speaker, VisaLetter
 
 # A hash no token can have: lookups for malformed input still run the same query and comparison.
-_NO_MATCH = "0" * 64
 
 
 def availability_windows(*, forum, speaker_ids=None):
@@ -71,16 +70,13 @@ def invitation_for_token(*, token, now=None):
     (hash, one indexed query, constant-time comparison, checks) and all give None.
     """
     now = now or timezone.now()
-    token = token if isinstance(token, str) else ""
-    digest = (
-        hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest() if 20 <= len(token) <= 100 else _NO_MATCH
-    )
+    digest = hash_token(token)
     row = (
         InvitationToken.objects.select_related("invitation__forum", "invitation__speaker")
         .filter(token_hash=digest)
         .first()
     )
-    stored = row.token_hash if row is not None else _NO_MATCH
+    stored = row.token_hash if row is not None else NO_MATCH
     matches = hmac.compare_digest(stored, digest) and row is not None
     usable = (
         matches

@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -20,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+from core.permissions import organizers_to_notify
+from core.tokens import new_token
 from forum import crypto
-from forum.errors import DomainError
-from forum.permissions import ORGANIZERS_GROUP
 from notifications.services import enqueue
 from panels import conflicts as rules
 from panels.models import Panel, Participation
@@ -333,15 +333,11 @@ def remove_panel_offer(*, invitation, panel):
     offer.delete()
 
 
-def _hash(raw):
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def _issue_token(invitation, now):
     """A new RSVP token (256 random bits). Only its hash is stored; the raw value goes into the
     email that carries it and nowhere else. Valid until the forum ends."""
-    raw = secrets.token_urlsafe(32)
-    InvitationToken.objects.create(invitation=invitation, token_hash=_hash(raw), expires_at=invitation.forum.ends_at)
+    raw, token_hash = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=token_hash, expires_at=invitation.forum.ends_at)
     return raw
 
 
@@ -481,23 +477,10 @@ def _ensure_answerable(invitation, now):
         )
 
 
-def organizer_recipients():
-    """settings.ORGANIZER_EMAILS and every member of the Organizers group with an email."""
-    User = get_user_model()
-    emails = [email.strip().lower() for email in settings.ORGANIZER_EMAILS if email.strip()]
-    emails += [
-        email.lower()
-        for email in User.objects.filter(groups__name=ORGANIZERS_GROUP, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    ]
-    return sorted(set(emails))
-
-
 def _tell_organizers(*, kind, context, dedupe_key, related):
     """One message of ``kind`` to each organizer, in the default language; ``dedupe_key`` is
     suffixed with the recipient so each of them hears it once."""
-    for recipient in organizer_recipients():
+    for recipient in organizers_to_notify():
         enqueue(
             kind=kind,
             recipient=recipient,

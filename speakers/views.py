@@ -1,6 +1,5 @@
 """Pages: public speaker profiles, the expert's RSVP page, and the organizers' speaker desk."""
 
-import csv
 import functools
 
 from django.conf import settings
@@ -14,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from forum.decorators import organizer_required
+from core import spreadsheets
+from core.decorators import organizer_required
+from core.http import private_link_headers
 from forum.selectors import forum_for_visitor
 from panels.conflicts import local_when
 from panels.models import Panel
@@ -82,12 +83,7 @@ def _with_invitation(view):
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = view(request, invitation, token, *args, **kwargs)
-        response.headers.setdefault("Cache-Control", "no-store")
-        # Not "no-referrer": browsers would then post the page's forms with "Origin: null", which
-        # the CSRF check refuses. "same-origin" still keeps the link from every other site.
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Robots-Tag"] = "noindex"
-        return response
+        return private_link_headers(response)
 
     return wrapper
 
@@ -348,12 +344,6 @@ TRAVEL_COLUMNS = [
 ]  # fmt: skip
 
 
-def _csv_safe(value):
-    """Keep spreadsheet programs from running cell text as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 @never_cache
 @require_GET
 @speakers_desk
@@ -363,7 +353,7 @@ def organizer_travel_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{forum.slug}-speaker-travel.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     writer.writerow(TRAVEL_COLUMNS)
     for inv in invitations:
         speaker = inv.speaker
@@ -375,7 +365,7 @@ def organizer_travel_csv(request, slug):
             inv.passport_number, inv.passport_expiry or "", inv.dietary_needs, inv.accessibility_needs,
             inv.interpretation_language, inv.av_needs, " ".join(letter.reference for letter in inv.visa_letters.all()),
         ]  # fmt: skip
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow(row)
     return response
 
 

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.permissions import ORGANIZERS_GROUP
 from forum import services as forum_services
 from forum.models import Forum, Room
-from forum.permissions import ORGANIZERS_GROUP
 from speakers.models import Speaker
 
 

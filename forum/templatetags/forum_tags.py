@@ -2,7 +2,7 @@
 
 from django import template
 
-from forum.permissions import is_organizer
+from core.permissions import is_organizer
 
 register = template.Library()
 

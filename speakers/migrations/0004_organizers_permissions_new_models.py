@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from forum.permissions import grant_app_permissions_to_organizers
+from core.permissions import grant_app_permissions_to_organizers
 
 
 def grant(apps, schema_editor):

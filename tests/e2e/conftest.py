@@ -61,7 +61,7 @@ def organizer(transactional_db):
     """
     from django.contrib.auth.models import Group, Permission
 
-    from forum.permissions import ORGANIZERS_GROUP
+    from core.permissions import ORGANIZERS_GROUP
     from tests.factories import OrganizerFactory
 
     group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)

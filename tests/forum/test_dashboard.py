@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
+from core.permissions import ORGANIZERS_GROUP
 from forum.models import Forum
-from forum.permissions import ORGANIZERS_GROUP
 from notifications.models import OutboxMessage
 from panels.models import Panel, Participation
 from registration import services as registration_services

@@ -1,13 +1,13 @@
 """The organizer digest, the outbox page and admin actions, the periodic jobs, Celery settings."""
 
 import datetime
-import importlib
 import zoneinfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.permissions import organizers_to_notify
 from notifications import selectors, services
 from notifications.models import OutboxMessage
 from organizer import selectors as overview
@@ -56,10 +56,10 @@ def test_digest_is_queued_once_per_organizer_and_day(smtp_settings, django_captu
 
 
 @pytest.mark.django_db
-def test_digest_recipients_come_from_settings_when_given(settings):
+def test_digest_goes_to_the_settings_addresses_and_the_organizers_group_alike(settings):
     settings.ORGANIZER_EMAILS = ["b@example.org", "a@example.org", "A@example.org"]
-    OrganizerFactory(email="ignored@example.org")
-    assert selectors.organizer_recipients() == ["a@example.org", "b@example.org"]
+    OrganizerFactory(email="Member@example.org")
+    assert organizers_to_notify() == ["a@example.org", "b@example.org", "member@example.org"]
 
 
 @pytest.mark.django_db
@@ -198,14 +198,15 @@ def _periodic_state():
 
 
 @pytest.mark.django_db
-def test_periodic_jobs_are_registered_by_the_migration_and_registering_again_changes_nothing():
-    from django.apps import apps
+def test_each_apps_periodic_jobs_are_registered_by_migrate_and_registering_again_changes_nothing():
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+    from core import beat
+
     assert _periodic_state() == PERIODIC
+    assert {task for _name, task, *_rest in beat.declared_tasks()} == set(PERIODIC)
     counts = (PeriodicTask.objects.count(), IntervalSchedule.objects.count(), CrontabSchedule.objects.count())
-    migration = importlib.import_module("notifications.migrations.0004_periodic_tasks")
-    migration.register(apps, None)
+    beat.register()
     assert _periodic_state() == PERIODIC
     assert (PeriodicTask.objects.count(), IntervalSchedule.objects.count(), CrontabSchedule.objects.count()) == counts
 

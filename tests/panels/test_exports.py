@@ -149,6 +149,14 @@ def test_program_csv(client, forum, published):
     assert "Leyla Aliyeva" in rows[0]["speakers"]
 
 
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"])
+def test_program_csv_cells_never_start_a_formula(client, forum, hall, title):
+    placed(forum, hall, 0, "10:00", "11:00", publish=True, title={"az": title, "en": title, "ru": title})
+    response = fetch(client, "program-csv", forum, lang="en")
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert row["title"] == "'" + title
+
+
 @pytest.mark.parametrize("name", ["program", "schedule-ics", "schedule-xml", "schedule-json", "program-csv"])
 def test_conditional_get_answers_304_until_the_schedule_changes(client, forum, published, name):
     first = fetch(client, name, forum)

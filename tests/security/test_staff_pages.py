@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from forum.permissions import ORGANIZERS_GROUP
+from core.permissions import ORGANIZERS_GROUP
 from tests.factories import OrganizerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from forum.permissions import ORGANIZERS_GROUP
+from core.permissions import ORGANIZERS_GROUP
 from notifications.models import OutboxMessage
 from notifications.services import deliver
 from panels.models import Participation

@@ -1,4 +1,8 @@
-"""The Organizers group: who belongs to it, and the permissions data migrations give it."""
+"""The Organizers group: who belongs to it, who hears about it, and the permissions data
+migrations give it."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
 ORGANIZERS_GROUP = "Organizers"
 
@@ -35,3 +39,17 @@ def grant_app_permissions_to_organizers(apps, app_label):
     Permission = apps.get_model("auth", "Permission")
     group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
     group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label))
+
+
+def organizers_to_notify():
+    """Who hears what organizers must know (declines, acceptances, the daily digest): every address
+    of ``ORGANIZER_EMAILS`` and every active member of the Organizers group with one. Lower-case,
+    sorted, without duplicates."""
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=ORGANIZERS_GROUP)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    addresses = {address.strip().lower() for address in [*settings.ORGANIZER_EMAILS, *members]}
+    return sorted(addresses - {""})

@@ -11,7 +11,7 @@ destroy, change for every other write and view for organizer-only reads.
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from forum.permissions import is_organizer
+from core.permissions import is_organizer
 
 __all__ = ["is_organizer"]
 

@@ -502,7 +502,7 @@ def move_panel(*, panel, start, end, room=None, actor=None, notify=True, extra=N
 def last_undoable_move(*, forum):
     """The forum's latest schedule change when it is a move whose panel still sits where the move
     put it (so moving it back is safe); else None."""
-    change = ScheduleChange.objects.filter(forum=forum).select_related("panel").first()
+    change = ScheduleChange.objects.filter(forum=forum).select_related("panel__forum", "panel__room").first()
     if change is None or change.action != ScheduleChange.Action.MOVED or change.panel is None:
         return None
     if change.after.get("undo_of") or not change.before.get("start"):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("forums/<slug:slug>/program.csv", views.program_csv, name="program-csv"),
     path("organizer/forums/<slug:slug>/schedule/", views.organizer_schedule, name="organizer-schedule"),
     path("organizer/forums/<slug:slug>/schedule/publish/", views.organizer_publish_all, name="organizer-publish-all"),
+    path("organizer/forums/<slug:slug>/schedule/undo/", views.organizer_undo, name="organizer-undo"),
     path(
         "organizer/forums/<slug:slug>/schedule/panels/<int:panel_id>/<slug:action>/",
         views.organizer_panel_action,

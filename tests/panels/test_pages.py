@@ -264,10 +264,10 @@ def test_move_publish_unschedule_and_cancel_from_the_grid(organizer_client, foru
     organizer_client.post(action_url(forum, panel, "publish"))
     panel.refresh_from_db()
     assert panel.status == Panel.Status.PUBLISHED
-    organizer_client.post(action_url(forum, panel, "unschedule"))
+    organizer_client.post(action_url(forum, panel, "unschedule"), {"confirmed": "yes"})
     panel.refresh_from_db()
     assert panel.status == Panel.Status.DRAFT and panel.start is None
-    organizer_client.post(action_url(forum, panel, "cancel"))
+    organizer_client.post(action_url(forum, panel, "cancel"), {"confirmed": "yes"})
     panel.refresh_from_db()
     assert panel.status == Panel.Status.CANCELLED
 

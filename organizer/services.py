@@ -6,6 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.permissions import organizers_to_notify
 from forum.selectors import current_forum
@@ -92,3 +93,69 @@ def fresh_password_reset_link(message):
     if user is None:
         raise DomainError("The account no longer exists.", code="account_gone")
     return {"reset_url": password_reset_url(user)[0]}
+
+
+# --- broadcasts to a segment ------------------------------------------------------------------
+
+BROADCAST_KIND = "organizer_broadcast"
+
+
+def text_in(texts, language):
+    """The text in ``language``, else in the default language, else in any language written."""
+    return (
+        (texts.get(language) or "").strip()
+        or (texts.get(settings.LANGUAGE_CODE) or "").strip()
+        or next((value.strip() for value in texts.values() if value and value.strip()), "")
+    )
+
+
+def broadcast_message(*, forum, subject, body, person):
+    """(language, context) of the message one person gets: their language when the text was
+    written in it, else the default language's text."""
+    language = person["language"] if person["language"] in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
+    if not (subject.get(language) or "").strip() or not (body.get(language) or "").strip():
+        language = settings.LANGUAGE_CODE
+    context = {
+        "forum_id": forum.pk,
+        "name": person["name"],
+        "subject": text_in(subject, language),
+        "body": text_in(body, language),
+    }
+    return language, context
+
+
+def send_broadcast(*, forum, audience, filters, subject, body, by=None):
+    """Write the broadcast and queue one message per recipient in the same transaction. The dedupe
+    key names the broadcast and the address: a recipient gets each broadcast once."""
+    from django.db import transaction
+
+    from core.errors import DomainError
+
+    from .models import Broadcast
+
+    if not text_in(subject, settings.LANGUAGE_CODE) or not text_in(body, settings.LANGUAGE_CODE):
+        raise DomainError(_("Write a subject and a text."), code="invalid", fields={"subject": ["required"]})
+    people = selectors.segment_recipients(forum=forum, audience=audience, filters=filters)
+    if not people:
+        raise DomainError(_("Nobody is in this segment."), code="empty_segment", status=409)
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            forum=forum,
+            audience=audience,
+            filters=filters,
+            subject=subject,
+            body=body,
+            recipient_count=len(people),
+            created_by=by if by is not None and by.is_authenticated else None,
+        )
+        for person in people:
+            language, context = broadcast_message(forum=forum, subject=subject, body=body, person=person)
+            enqueue(
+                kind=BROADCAST_KIND,
+                recipient=person["email"],
+                language=language,
+                context=context,
+                dedupe_key=f"{BROADCAST_KIND}:{broadcast.pk}:{person['email'].strip().lower()}",
+                related=broadcast,
+            )
+    return broadcast

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, editing, views
+from . import accounts, broadcasts, editing, views
 
 app_name = "organizer"
 
@@ -31,7 +31,7 @@ urlpatterns = [
     path("forums/<slug:slug>/people/new/", editing.speaker_new, name="speaker-new"),
     path("forums/<slug:slug>/people/<int:speaker_id>/", editing.speaker_edit, name="speaker-edit"),
     path("forums/<slug:slug>/people/<int:speaker_id>/invitation/", editing.speaker_invite, name="speaker-invite"),
-    path("forums/<slug:slug>/messages/", views.messages_page, name="messages"),
+    path("forums/<slug:slug>/messages/", broadcasts.messages_page, name="messages"),
     path("forums/<slug:slug>/reports/", views.reports, name="reports"),
 ]
 

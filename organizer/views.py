@@ -32,15 +32,6 @@ def dashboard(request, slug):
 
 
 @never_cache
-@organizer_required("notifications.view_outboxmessage")
-@require_GET
-def messages_page(request, slug):
-    """Messages of an edition: where to write to people, and where every message's delivery shows."""
-    forum = _organizer_forum(request, slug)
-    return render(request, "organizer/messages.html", {"forum": forum, "active": "messages"})
-
-
-@never_cache
 @organizer_required("forum.view_forum")
 @require_GET
 def reports(request, slug):

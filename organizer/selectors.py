@@ -129,3 +129,73 @@ def broadcast_history(*, forum):
         counts = states.get(str(broadcast.pk), {})
         broadcast.delivery = [(state, labels[state], counts[state]) for state in labels if counts.get(state)]
     return broadcasts
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def reports(*, forum, now=None):
+    """The charts of the reports page, each {"key", "title", "rows": [(label, value)],
+    "reference"}. A fixed number of queries whatever the data."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncDate
+    from django.utils.translation import gettext as _
+    from django_countries import countries
+
+    from notifications import selectors as outbox_selectors
+    from panels.models import Panel
+    from registration.models import Category, Registration
+    from speakers.models import Invitation
+
+    now = now or timezone.now()
+    registrations = Registration.objects.filter(forum=forum).order_by()
+    per_day = (
+        registrations.annotate(day=TruncDate("created_at", tzinfo=forum.tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    running, by_day = 0, []
+    for row in per_day:
+        running += row["n"]
+        by_day.append((row["day"].strftime("%d.%m"), running))
+    categories = dict(Category.choices)
+    by_category = [
+        (categories.get(row["category"], row["category"]), row["n"])
+        for row in registrations.values("category").annotate(n=Count("id")).order_by("-n", "category")
+    ]
+    by_country = [
+        (countries.name(row["country"]) or row["country"], row["n"])
+        for row in registrations.values("country").annotate(n=Count("id")).order_by("-n", "country")[:12]
+    ]
+    totals = registrations.aggregate(
+        all=Count("id"),
+        confirmed=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
+        present=Count("id", filter=Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False)),
+    )
+    rates = [(_("Registered"), totals["all"]), (_("Confirmed"), totals["confirmed"])]
+    if now >= forum.ends_at:  # no-shows are known only once the forum is over
+        rates += [(_("Came"), totals["present"]), (_("Did not come"), totals["confirmed"] - totals["present"])]
+    panels = (
+        Panel.objects.filter(forum=forum, room__isnull=False)
+        .exclude(status=Panel.Status.CANCELLED)
+        .select_related("room")
+        .annotate(chosen=Count("interested_registrations", filter=~Q(interested_registrations__status="cancelled")))
+        .order_by("start", "id")
+    )
+    fill = [(f"{p.title} ({p.effective_capacity})", p.chosen) for p in panels]
+    states = dict(Invitation.State.choices)
+    funnel_rows = Invitation.objects.filter(forum=forum).values("state").annotate(n=Count("id")).order_by()
+    funnel_counts = {row["state"]: row["n"] for row in funnel_rows}
+    funnel = [(label, funnel_counts.get(value, 0)) for value, label in states.items()]
+    outbox = [(label, count) for _value, label, count in outbox_selectors.state_summary()]
+    return [
+        {"key": "registrations-per-day", "title": _("Registrations over time, against capacity"), "rows": by_day,
+         "reference": forum.capacity or None},
+        {"key": "by-category", "title": _("Registrations by category"), "rows": by_category},
+        {"key": "by-country", "title": _("Registrations by country"), "rows": by_country},
+        {"key": "confirmation", "title": _("Confirmations and attendance"), "rows": rates},
+        {"key": "room-fill", "title": _("Room fill: people who chose each panel (capacity)"), "rows": fill},
+        {"key": "invitations", "title": _("Invitations by state"), "rows": funnel},
+        {"key": "outbox", "title": _("Outbox health (all editions)"), "rows": outbox},
+    ]  # fmt: skip

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from core.decorators import organizer_required
 from forum import selectors as forums
 
+from . import charts as charts_module
 from . import selectors
 
 
@@ -35,5 +36,31 @@ def dashboard(request, slug):
 @organizer_required("forum.view_forum")
 @require_GET
 def reports(request, slug):
+    """Charts drawn on the server, each with its data table and CSV (``?csv=<chart>``)."""
     forum = _organizer_forum(request, slug)
-    return render(request, "organizer/reports.html", {"forum": forum, "active": "reports"})
+    charts = selectors.reports(forum=forum)
+    wanted = request.GET.get("csv")
+    if wanted:
+        chart = next((c for c in charts if c["key"] == wanted), None)
+        if chart is None:
+            raise Http404(gettext("No such chart."))
+        return _chart_csv(forum, chart)
+    for chart in charts:
+        chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
+    return render(request, "organizer/reports.html", {"forum": forum, "active": "reports", "charts": charts})
+
+
+def _chart_csv(forum, chart):
+    import csv
+
+    from django.http import HttpResponse
+
+    from core.spreadsheets import safe_cell
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{forum.slug}-{chart["key"]}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([gettext("Item"), gettext("Value")])
+    for label, value in chart["rows"]:
+        writer.writerow([safe_cell(str(label)), value])
+    return response

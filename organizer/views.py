@@ -26,6 +26,7 @@ def dashboard(request, slug):
     context = {
         "forum": forum,
         **selectors.dashboard(forum=forum),
+        "charts": _overview_charts(forum),
         "can_copy": request.user.has_perm("forum.add_forum"),
         "can_publish": request.user.has_perm("panels.change_panel"),
     }
@@ -48,6 +49,17 @@ def reports(request, slug):
     for chart in charts:
         chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
     return render(request, "organizer/reports.html", {"forum": forum, "active": "reports", "charts": charts})
+
+
+OVERVIEW_CHARTS = ("registrations-per-day", "by-category", "room-fill")
+
+
+def _overview_charts(forum):
+    """The overview's charts: registrations against capacity, categories, room fill."""
+    charts = [chart for chart in selectors.reports(forum=forum) if chart["key"] in OVERVIEW_CHARTS]
+    for chart in charts:
+        chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
+    return charts
 
 
 def _chart_csv(forum, chart):

@@ -33,8 +33,9 @@ pytestmark = pytest.mark.django_db
 # edition; registrations 5 (by status, by category, seats taken, check-in, quotas); panels 4 (by
 # status; for the conflicts the panels, their speakers and the speakers' availability); the last
 # day 5 (the edition's registrations and invitation answers, failures new and in all, retrying);
-# invitations 2 (funnel, travel); outbox 1 (per state).
-DASHBOARD_QUERIES = 23
+# invitations 2 (funnel, travel); outbox 1 (per state); the charts 7 (registrations per day, by
+# category, by country, totals, room fill, invitations by state, outbox by state).
+DASHBOARD_QUERIES = 30
 _numbers = itertools.count(1)
 
 

@@ -297,6 +297,9 @@ NOTIFICATIONS_REDISPATCH_AFTER = env.int("NOTIFICATIONS_REDISPATCH_AFTER", defau
 NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=500)
 # After a failed publish, requests skip the broker for this many seconds (the sweeper sends).
 NOTIFICATIONS_BROKER_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BROKER_BACKOFF_SECONDS", default=15)
+# How long a locked write (seats, the schedule) waits for its lock, and runs, on PostgreSQL.
+LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=10000)
+STATEMENT_TIMEOUT_MS = env.int("STATEMENT_TIMEOUT_MS", default=30000)
 # The forum name and dates in the layout of every email: the outbox asks the forum app for them.
 NOTIFICATIONS_BRANDING = "forum.branding.email_branding"
 NOTIFICATIONS_DIGEST_LANGUAGE = env.str("NOTIFICATIONS_DIGEST_LANGUAGE", default="az")

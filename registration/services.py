@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core import locks
 from core.tokens import new_token
 from forum.models import Forum
 from notifications.models import OutboxMessage
@@ -64,13 +65,10 @@ def _now(now):
     return now or timezone.now()
 
 
-def _lock_forum(forum_id, *, lock=True):
-    """The forum row, locked for the rest of the transaction (``lock=False`` exists only so the
-    race test can show that without it seats are oversold)."""
-    queryset = Forum.objects.filter(pk=forum_id)
-    if lock:
-        queryset = queryset.select_for_update()
-    return queryset.get()
+def _lock_forum(forum_id):
+    """The forum row, locked for the rest of the transaction; the wait for it is bounded."""
+    locks.bound_waits()
+    return Forum.objects.select_for_update().get(pk=forum_id)
 
 
 def _mint_token(registration, now):
@@ -320,21 +318,20 @@ def _clean_input(*, forum, data):
 # --- registration ------------------------------------------------------------------------------
 
 
-def register(*, forum, now=None, lock=True, **data):
+def register(*, forum, now=None, **data):
     """Register a person for ``forum``: a held seat awaiting email confirmation, or the waitlist.
 
     ``data`` holds first_name, last_name, email, organization, position, country, category,
     language, phone, consent (True), panel_ids. The same email (any case) while a registration is
     active gets its link sent again and the same outcome a new person would see, so the answer
-    never tells whether someone registered. ``lock=False`` skips the forum row lock: it exists only
-    for the race test that proves the lock is what prevents overselling.
+    never tells whether someone registered.
     """
     now = _now(now)
     cleaned = _clean_input(forum=forum, data=data)
     error = None
     try:
-        with transaction.atomic():
-            forum = _lock_forum(forum.pk, lock=lock)
+        with locks.busy_as_domain_error(), transaction.atomic():
+            forum = _lock_forum(forum.pk)
             if not registration_is_open(forum=forum, now=now):
                 raise RegistrationError(
                     _("Registration for this edition is not open."), code="registration_closed", status=409
@@ -434,7 +431,7 @@ def confirm(*, token, now=None):
     now = _now(now)
     access = _access(token, now)
     error = None
-    with transaction.atomic():
+    with locks.busy_as_domain_error(), transaction.atomic():
         _lock_forum(access.registration.forum_id)
         registration = Registration.objects.select_for_update().select_related("forum").get(pk=access.registration_id)
         if registration.status == Status.CONFIRMED:
@@ -480,7 +477,7 @@ def cancel(*, token, now=None):
     """Cancel a registration by its owner; a seat it held goes to the next person waiting."""
     now = _now(now)
     access = _access(token, now)
-    with transaction.atomic():
+    with locks.busy_as_domain_error(), transaction.atomic():
         forum = _lock_forum(access.registration.forum_id)
         registration = Registration.objects.select_for_update().select_related("forum").get(pk=access.registration_id)
         if registration.status == Status.CANCELLED:
@@ -510,7 +507,7 @@ def cancel_by_organizer(*, registration_id, forum=None, by=None, now=None):
     row = Registration.objects.filter(pk=registration_id).values("forum_id").first()
     if row is None or (forum is not None and row["forum_id"] != forum.pk):
         raise RegistrationError(_("No such registration."), code="not_found", status=404)
-    with transaction.atomic():
+    with locks.busy_as_domain_error(), transaction.atomic():
         locked_forum = _lock_forum(row["forum_id"])
         registration = Registration.objects.select_for_update().select_related("forum").get(pk=registration_id)
         if registration.status == Status.CANCELLED:
@@ -658,7 +655,7 @@ def expire_holds(*, now=None):
     )
     released = 0
     for forum_id in forum_ids:
-        with transaction.atomic():
+        with locks.busy_as_domain_error(), transaction.atomic():
             forum = _lock_forum(forum_id)
             expired = list(
                 Registration.objects.select_for_update(of=("self",))
@@ -682,7 +679,7 @@ def promote_waitlist(*, forum=None, now=None):
         )
     promoted = 0
     for forum_id in forum_ids:
-        with transaction.atomic():
+        with locks.busy_as_domain_error(), transaction.atomic():
             promoted += len(_promote(_lock_forum(forum_id), now))
     return promoted
 
@@ -915,7 +912,7 @@ def anonymize_registrations(*, forum, now=None):
         raise RegistrationError(
             _("Registrations can be anonymized only after the edition has ended."), code="not_ended", status=409
         )
-    with transaction.atomic():
+    with locks.busy_as_domain_error(), transaction.atomic():
         _lock_forum(forum.pk)
         targets = Registration.objects.filter(forum=forum, anonymized_at__isnull=True)
         ids = list(targets.values_list("pk", flat=True))

@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from core import spreadsheets
 from core.decorators import organizer_required
-from core.http import private_link_headers
+from core.responses import private_link_headers
 from forum import confirm as asking
 from forum.models import Forum
 from forum.selectors import forum_for_visitor

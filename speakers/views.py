@@ -16,7 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from core import spreadsheets
 from core.decorators import organizer_required
-from core.http import private_link_headers
+from core.responses import private_link_headers
 from forum import confirm as asking
 from forum.selectors import forum_for_visitor
 from panels.conflicts import local_when

@@ -5,8 +5,8 @@ import io
 import pytest
 
 from core import spreadsheets, tokens
-from core.http import private_link_headers
 from core.permissions import organizers_to_notify
+from core.responses import private_link_headers
 from tests.factories import OrganizerFactory, UserFactory
 
 

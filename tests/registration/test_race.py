@@ -3,8 +3,8 @@
 Fifty threads, each with its own database connection, wait on a barrier and then register for a
 forum of ten seats at the same moment. With the forum row lock every round ends with at most ten
 seats held or confirmed and everybody else on the waitlist. The control runs the same race with
-``lock=False`` (a service parameter that exists only for this proof) and must oversell, which
-shows the race is real and the test can fail.
+the forum row read without its lock (the test swaps the service's lock for a plain read) and
+must oversell, which shows the race is real and the test can fail.
 """
 
 import threading
@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from forum.models import Forum
 from registration import services
 from registration.models import Registration
 from registration.selectors import seat_usage
@@ -47,9 +48,19 @@ def _race(jobs):
     return errors
 
 
-def _registrar(forum, number, lock=True):
+def _registrar(forum, number):
     data = registration_input(email=f"racer{forum.pk}-{number}@example.org")
-    return lambda: services.register(forum=forum, lock=lock, **data)
+    return lambda: services.register(forum=forum, **data)
+
+
+@pytest.fixture
+def without_the_forum_lock(monkeypatch):
+    """The control: the service reads the forum row but does not lock it."""
+
+    def unlocked(forum_id):
+        return Forum.objects.get(pk=forum_id)
+
+    return lambda: monkeypatch.setattr(services, "_lock_forum", unlocked)
 
 
 def _state(forum):
@@ -59,7 +70,12 @@ def _state(forum):
     return taken, waitlisted, total
 
 
-def test_fifty_connections_racing_for_ten_seats_never_oversell_and_the_unlocked_control_does():
+def test_fifty_connections_racing_for_ten_seats_never_oversell_and_the_unlocked_control_does(
+    without_the_forum_lock, settings
+):
+    # Fifty writers queue on one row: on a busy test machine the last waits longer than the
+    # production bound, and this test is about seats, not waits.
+    settings.LOCK_TIMEOUT_MS = settings.STATEMENT_TIMEOUT_MS = 120_000
     assert connection.vendor == "postgresql"
     # Rounds 1-3: fifty newcomers race for ten free seats.
     for _round in range(3):
@@ -86,10 +102,11 @@ def test_fifty_connections_racing_for_ten_seats_never_oversell_and_the_unlocked_
     assert total == THREADS
 
     # Control: the same race without the forum lock oversells.
+    without_the_forum_lock()
     oversold = []
     for _attempt in range(3):
         forum = ForumFactory(capacity=SEATS)
-        errors = _race([_registrar(forum, n, lock=False) for n in range(THREADS)])
+        errors = _race([_registrar(forum, n) for n in range(THREADS)])
         assert errors == []
         taken, _waitlisted, _total = _state(forum)
         oversold.append(taken)
@@ -97,3 +114,36 @@ def test_fifty_connections_racing_for_ten_seats_never_oversell_and_the_unlocked_
             break
     print(f"unlocked control: seats held per attempt {oversold} for {SEATS} seats")
     assert max(oversold) > SEATS, f"without the lock the race should oversell, got {oversold}"
+
+
+def test_a_registration_that_waits_too_long_for_the_seat_lock_is_refused_as_busy(settings):
+    """A transaction holds the forum row; a registration waits LOCK_TIMEOUT_MS, not forever, and
+    gets a clear "busy" error; nothing is written."""
+    from core.locks import Busy
+
+    settings.LOCK_TIMEOUT_MS = 200
+    forum = ForumFactory(capacity=SEATS)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                Forum.objects.select_for_update().get(pk=forum.pk)
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(timeout=30)
+        with pytest.raises(Busy) as raised:
+            _registrar(forum, 1)()
+        assert raised.value.code == "busy" and raised.value.status == 409
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert Registration.objects.filter(forum=forum).count() == 0

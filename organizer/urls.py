@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, broadcasts, editing, views
+from . import accounts, broadcasts, editing, printing, views
 
 app_name = "organizer"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("forums/<slug:slug>/people/<int:speaker_id>/invitation/", editing.speaker_invite, name="speaker-invite"),
     path("forums/<slug:slug>/messages/", broadcasts.messages_page, name="messages"),
     path("forums/<slug:slug>/reports/", views.reports, name="reports"),
+    path("forums/<slug:slug>/print/door-list/", printing.door_list, name="print-door-list"),
+    path("forums/<slug:slug>/print/program/", printing.program, name="print-program"),
 ]
 
 # The names these pages had in the forum app, kept so existing links still reverse

@@ -210,6 +210,8 @@ def _console_pages(forum, attendee, panel, room, invitation):
         reverse("organizer:speaker-invite", args=[slug, invitation.speaker_id]),
         reverse("organizer:messages", args=[slug]),
         reverse("organizer:reports", args=[slug]),
+        reverse("organizer:print-door-list", args=[slug]),
+        reverse("organizer:print-program", args=[slug]),
         reverse("panels:organizer-schedule", args=[slug]),
         reverse("speakers:organizer", args=[slug]),
         reverse("speakers:organizer-invitation", args=[slug, invitation.pk]),

@@ -38,7 +38,7 @@ def program(request, slug):
     speakers = Prefetch("participations", queryset=Participation.objects.select_related("speaker"))
     panels = (
         Panel.objects.filter(forum=forum, status__in=[Panel.Status.SCHEDULED, Panel.Status.PUBLISHED])
-        .select_related("room", "theme")
+        .select_related("forum", "room", "theme")
         .prefetch_related(speakers)
         .order_by("start", "room__order", "id")
     )

@@ -49,5 +49,5 @@ def test_print_pages_keep_their_query_counts(staff, django_assert_num_queries):
     for forum in (small, large):
         with django_assert_num_queries(7):
             assert staff.get(reverse("organizer:print-door-list", args=[forum.slug])).status_code == 200
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             assert staff.get(reverse("organizer:print-program", args=[forum.slug])).status_code == 200

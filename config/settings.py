@@ -8,12 +8,15 @@ Two profiles:
   ``ALLOWED_HOSTS`` and ``DATABASE_URL``, and turns on every ``check --deploy`` hardening.
 """
 
+import os
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.storage import storages as storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -201,14 +204,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
+# Private files (visa letters, anything with a passport number): outside MEDIA_ROOT, never served
+# under MEDIA_URL. Media and private files go to an S3-compatible bucket when MEDIA_S3_BUCKET /
+# PRIVATE_S3_BUCKET are set (config/storage.py, docs/deployment-storage.md).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+STORAGES = storage_settings(os.environ, production=PRODUCTION, private_root=PRIVATE_MEDIA_ROOT)
 
 # Cache: Redis when configured (shared by all web processes), local memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="")

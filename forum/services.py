@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ForumError
 from .models import Forum, Room, Theme
+from .signals import forum_copied
 from .standard_themes import STANDARD_THEMES
 
 
@@ -192,7 +193,7 @@ def copy_forum(*, source, start_date, slug=None, edition=None, name=None, end_da
 
     Dates and the registration window move by the same offset as the first day; rooms and themes
     (with their colours and translations) are copied; the copy starts as a draft. Panels that
-    existed are copied as unscheduled drafts by the panels app.
+    existed are copied as unscheduled drafts by the panels app (``signals.forum_copied``).
     """
     delta = start_date - source.start_date
     edition = edition or source.edition + 1
@@ -250,8 +251,7 @@ def copy_forum(*, source, start_date, slug=None, edition=None, name=None, end_da
         theme_map[theme.pk] = copy
     ensure_standard_themes(forum=target)
 
-    for hook in _copy_hooks:
-        hook(source=source, target=target, delta=delta, room_map=room_map, theme_map=theme_map)
+    forum_copied.send(sender=Forum, source=source, target=target, delta=delta, room_map=room_map, theme_map=theme_map)
     return target
 
 
@@ -263,16 +263,6 @@ def next_year_start(day):
 def copy_to_next_year(*, source):
     """Copy ``source`` to next year: same weekday 52 weeks later, default slug and edition number."""
     return copy_forum(source=source, start_date=next_year_start(source.start_date))
-
-
-_copy_hooks = []
-
-
-def register_copy_hook(hook):
-    """Let an app copy its own part of an edition (panels register their draft copier)."""
-    if hook not in _copy_hooks:
-        _copy_hooks.append(hook)
-    return hook
 
 
 @transaction.atomic

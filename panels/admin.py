@@ -6,7 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .errors import PanelError
-from .models import Panel, Participation, ScheduleChange
+from .models import Availability, Panel, Participation, ScheduleChange
 
 
 class ParticipationInline(admin.TabularInline):
@@ -104,3 +104,10 @@ class ScheduleChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    list_display = ("speaker", "forum", "start", "end")
+    list_filter = ("forum",)
+    raw_id_fields = ("speaker",)

@@ -7,9 +7,4 @@ class PanelsConfig(AppConfig):
     verbose_name = _("Panels and program")
 
     def ready(self):
-        from forum.services import register_copy_hook
-
-        from . import signals  # noqa: F401 - connects the receivers
-        from .services import copy_panels_to_new_edition
-
-        register_copy_hook(copy_panels_to_new_edition)
+        from . import receivers, signals  # noqa: F401 - connects the receivers

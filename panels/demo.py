@@ -7,11 +7,12 @@ come from the speakers app's demo when it has run; otherwise a handful are creat
 
 import datetime
 
-from speakers import selectors as speaker_selectors
-from speakers.models import Speaker
+from . import selectors, services
+from .models import Panel, Participation
 
-from . import services
-from .models import Panel
+# Panels point at speakers through the models' "speakers.Speaker" reference and never import the
+# speakers app (it sits above them): the demo reaches the model the same way.
+Speaker = Participation._meta.get_field("speaker").related_model
 
 DEMO_EMAIL_DOMAIN = "@demo.forum.example"
 
@@ -159,9 +160,7 @@ def seed(*, forum, stdout=None):
         start_at = forum.local_datetime(forum.days[day], _clock(start))
         end_at = forum.local_datetime(forum.days[day], _clock(end))
         unavailable = set(
-            speaker_selectors.speakers_unavailable(
-                forum=forum, speaker_ids=[s.pk for s in pool], start=start_at, end=end_at
-            )
+            selectors.speakers_unavailable(forum=forum, speaker_ids=[s.pk for s in pool], start=start_at, end=end_at)
         )
         chosen = []
         for step in range(len(pool)):

@@ -168,3 +168,28 @@ class ScheduleChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.panel_title}"
+
+
+class Availability(models.Model):
+    """A window in which the speaker can speak at a forum (UTC). No windows means always available.
+
+    It lives with the scheduling rules that read it; the speakers app writes it through its RSVP
+    page. The table keeps its first name (``speakers_availability``): the model moved, the rows did not."""
+
+    speaker = models.ForeignKey("speakers.Speaker", on_delete=models.CASCADE, related_name="availabilities")
+    forum = models.ForeignKey("forum.Forum", on_delete=models.CASCADE, related_name="speaker_availabilities")
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+
+    class Meta:
+        db_table = "speakers_availability"
+        ordering = ["forum", "speaker", "start"]
+        verbose_name = _("availability")
+        verbose_name_plural = _("availabilities")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="availability_ordered")
+        ]
+        indexes = [models.Index(fields=["forum", "speaker"], name="availability_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"

@@ -1,6 +1,7 @@
 """Reads of panels that the pages, the exports and the API share."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -10,11 +11,9 @@ from django.db.models.functions import Coalesce, Greatest
 from core.permissions import sees_drafts
 from forum.models import Forum, Room, Theme
 from forum.selectors import public_forums, visible_forums
-from speakers import selectors as speaker_selectors
-from speakers.models import Speaker
 
 from . import conflicts as rules
-from .models import HOLDING_STATUSES, Panel, Participation, ScheduleChange
+from .models import HOLDING_STATUSES, Availability, Panel, Participation, ScheduleChange
 
 GRID_STEP_MINUTES = 5
 
@@ -80,7 +79,7 @@ def schedule_stamp():
     forum = OuterRef("pk")
     parts = [
         _latest_change(Panel.objects.filter(forum=forum)),
-        _latest_change(Speaker.objects.filter(participations__panel__forum=forum)),
+        _latest_change(Participation.objects.filter(panel__forum=forum).annotate(updated_at=F("speaker__updated_at"))),
         _latest_change(Room.objects.filter(forum=forum)),
         _latest_change(Theme.objects.filter(forum=forum)),
     ]
@@ -124,7 +123,7 @@ def current_conflicts(*, forum, panels):
     to the forum's hours, late speaker additions or a speaker's new windows can leave these behind;
     the grid shows them.) The panels come loaded; the forum's availability windows cost one query."""
     placed = [panel for panel in panels if panel.status in HOLDING_STATUSES and panel.start]
-    windows = speaker_selectors.availability_windows(forum=forum)
+    windows = availability_windows(forum=forum)
     found = {}
     for panel in placed:
         speakers = [participation.speaker for participation in panel.participations.all()]
@@ -335,3 +334,57 @@ def public_schedule_changes(*, forum, since=None, panel=None):
 
 def public_schedule_change_count(*, forum):
     return public_schedule_change_queryset(forum=forum).count()
+
+
+# --- speakers' availability: the windows the scheduling rules check ---------------------------
+
+
+def availability_windows(*, forum, speaker_ids=None):
+    """{speaker id: [(start, end)]} of the stated availability in ``forum``, in one query: of the
+    speakers listed, or of every speaker of the forum when ``speaker_ids`` is None."""
+    rows = Availability.objects.filter(forum=forum)
+    if speaker_ids is not None:
+        rows = rows.filter(speaker_id__in=list(speaker_ids))
+    windows = defaultdict(list)
+    for speaker_id, start, end in rows.order_by("speaker_id", "start").values_list("speaker_id", "start", "end"):
+        windows[speaker_id].append((start, end))
+    return dict(windows)
+
+
+def speakers_unavailable(*, forum, speaker_ids, start, end):
+    """Ids of the speakers whose stated availability does not cover [start, end).
+
+    A speaker who stated no availability for the forum is taken to be available.
+    """
+    speaker_ids = list(speaker_ids)
+    if not speaker_ids:
+        return []
+    windows = availability_windows(forum=forum, speaker_ids=speaker_ids)
+    return rules.unavailable_speakers(windows=windows, speaker_ids=speaker_ids, start=start, end=end)
+
+
+def sessions_outside_availability(*, forum, speaker, windows=None):
+    """The speaker's roles on scheduled or published panels of ``forum`` that lie outside their
+    stated ``windows`` (read from the database when None), in time order, panel and room loaded."""
+    if windows is None:
+        windows = availability_windows(forum=forum, speaker_ids=[speaker.pk]).get(speaker.pk, [])
+    if not windows:
+        return []
+    sessions = (
+        Participation.objects.filter(
+            panel__forum=forum, speaker=speaker, panel__status__in=HOLDING_STATUSES, panel__start__isnull=False
+        )
+        .select_related("panel__room", "panel__forum")
+        .order_by("panel__start", "panel_id")
+    )
+    return [
+        part
+        for part in sessions
+        if rules.unavailable_speakers(
+            windows={speaker.pk: windows}, speaker_ids=[speaker.pk], start=part.panel.start, end=part.panel.end
+        )
+    ]
+
+
+def speaker_availability(*, forum, speaker):
+    return list(Availability.objects.filter(forum=forum, speaker=speaker).order_by("start"))

@@ -1,9 +1,10 @@
 """Writes and business rules for panels: creating them, placing them in the schedule, publishing.
 
 Every operation that takes or changes a slot runs in one transaction that first takes the forum's
-scheduling lock (``pg_advisory_xact_lock`` on PostgreSQL; SQLite's IMMEDIATE transactions already
-serialize writers), then locks the panel row, then checks every rule and refuses with all the
-reasons at once. A PostgreSQL exclusion constraint on (room, time range) backs the room rule up.
+scheduling lock (``pg_advisory_xact_lock`` on PostgreSQL, waiting at most ``LOCK_TIMEOUT_MS``;
+SQLite's IMMEDIATE transactions already serialize writers), then locks the panel row, then checks
+every rule and refuses with all the reasons at once. A PostgreSQL exclusion constraint on (room,
+time range) backs the room rule up.
 """
 
 import datetime
@@ -13,16 +14,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import locks
 from forum.models import Room, Theme
-from notifications import services as notifications
-from speakers import selectors as speaker_selectors
 
 from . import conflicts as rules
+from . import selectors
 from .errors import PanelError
 from .models import HOLDING_STATUSES, Panel, Participation, ScheduleChange
+from .signals import public_panel_changed
 
 # First key of the two-key advisory lock; the second is the forum id. Keeps our locks apart from
 # other apps' advisory locks.
@@ -41,10 +43,13 @@ class Placement:
 
 
 def lock_forum_schedule(forum_id):
-    """Serialize scheduling within one forum until the transaction ends."""
+    """Serialize scheduling within one forum until the transaction ends. The wait is bounded
+    (``core.locks``): past ``LOCK_TIMEOUT_MS`` the caller gets ``Busy`` (409), never a hung request."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SCHEDULE_LOCK_NAMESPACE, forum_id % 2**31])
+        with locks.busy_as_domain_error():
+            locks.bound_waits()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SCHEDULE_LOCK_NAMESPACE, forum_id % 2**31])
 
 
 def _refuse(reasons, *, status, code):
@@ -161,7 +166,7 @@ def check_slot(*, panel, room, start, end, speakers=None):
         others=_clashing_panels(panel_id=panel.pk, room=room, start=start, end=end, speaker_ids=speaker_ids),
     )
     if speaker_ids:
-        unavailable = speaker_selectors.speakers_unavailable(forum=forum, speaker_ids=speaker_ids, start=start, end=end)
+        unavailable = selectors.speakers_unavailable(forum=forum, speaker_ids=speaker_ids, start=start, end=end)
         reasons += rules.availability_conflicts(
             forum=forum, speakers=speakers, unavailable_ids=unavailable, start=start, end=end
         )
@@ -184,59 +189,9 @@ def _save_slot(panel, fields):
         )
 
 
-# Other apps told about changes to panels the public already saw (registration tells the attendees
-# who chose the panel). Panels do not import those apps: they register here from AppConfig.ready.
-_public_change_listeners = []
-
-
-def register_public_change_listener(listener):
-    """``listener(panel=, change=, before=, schedule_change=)`` is called inside the transaction
-    that moved (``change="moved"``), unscheduled or cancelled a published panel, after the panel is
-    saved and the change logged. ``before`` is what the public saw: ``{"when": text, "room": Room}``.
-    Whatever it queues commits or rolls back with the change."""
-    if listener not in _public_change_listeners:
-        _public_change_listeners.append(listener)
-    return listener
-
-
 def _announce_public_change(*, panel, change, before, schedule_change):
-    _notify_speakers(panel=panel, change=change, before=before)
-    for listener in _public_change_listeners:
-        listener(panel=panel, change=change, before=before, schedule_change=schedule_change)
-
-
-def _notify_speakers(*, panel, change, before):
-    """Queue a 'schedule_changed' message to each speaker of a panel the public already saw."""
-    forum = panel.forum
-    site = settings.SITE_URL
-    for participation in panel.participations.select_related("speaker"):
-        speaker = participation.speaker
-        language = speaker.preferred_language if speaker.preferred_language in settings.LANGUAGE_CODES else "en"
-        with translation.override(language):
-            old_room = before["room"].name if before.get("room") else None
-            after = None
-            if change == "moved":
-                after = {"when": rules.local_when(panel.start, panel.end, forum.tz), "room": panel.room.name}
-            context = {
-                "change": change,
-                "panel_id": panel.pk,
-                "title": panel.title,
-                "forum": forum.name,
-                "speaker_name": speaker.full_name,
-                "before": {"when": before.get("when"), "room": old_room},
-                "after": after,
-                "timezone": forum.timezone,
-                "url": f"{site}/forums/{forum.slug}/panels/{panel.pk}/",
-                "ics_url": f"{site}/forums/{forum.slug}/panels/{panel.pk}.ics",
-            }
-        notifications.enqueue(
-            kind="schedule_changed",
-            recipient=speaker.email,
-            language=language,
-            context=context,
-            dedupe_key=f"schedule_changed:{panel.pk}:{panel.sequence}:{speaker.pk}",
-            related=panel,
-        )
+    """Tell the apps above (``signals.public_panel_changed``) inside the caller's transaction."""
+    public_panel_changed.send(sender=Panel, panel=panel, change=change, before=before, schedule_change=schedule_change)
 
 
 def _public_slot(panel):
@@ -380,7 +335,7 @@ def add_participant(*, panel, speaker, role=Participation.Role.PANELIST, order=N
             forum=panel.forum, panel_id=panel.pk, room=None, start=panel.start, end=panel.end,
             speakers=[speaker], others=others,
         )  # fmt: skip
-        unavailable = speaker_selectors.speakers_unavailable(
+        unavailable = selectors.speakers_unavailable(
             forum=panel.forum, speaker_ids=[speaker.pk], start=panel.start, end=panel.end
         )
         reasons += rules.availability_conflicts(
@@ -642,7 +597,7 @@ def cancel_panel(*, panel, actor=None):
 
 
 def copy_panels_to_new_edition(*, source, target, delta, room_map, theme_map):
-    """Hook for forum.services.copy_forum: last edition's panels become next edition's drafts,
+    """On ``forum.signals.forum_copied`` (see ``receivers``): last edition's panels become next edition's drafts,
     with the same titles, rooms and themes, and no time (speakers are invited afresh)."""
     panels = source.panels.exclude(status=Panel.Status.CANCELLED).order_by("start", "id")
     for panel in panels:

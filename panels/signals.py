@@ -1,4 +1,14 @@
-"""Deletions move the program's version stamp.
+"""The events panels send, and deletions that move the program's version stamp.
+
+``public_panel_changed`` (sender: Panel) is sent by the scheduling services inside their
+transaction when a panel the public already saw is moved (``change="moved"``), taken out of the
+schedule (``"unscheduled"``) or cancelled (``"cancelled"``), after the panel is saved and the change
+logged. Arguments: ``panel``, ``change``, ``before`` (what the public saw: ``{"when": text, "room":
+Room or None}``) and ``schedule_change`` (the ScheduleChange row). The apps above react in their own
+receivers (speakers tell the panel's speakers, registration the attendees who chose it); whatever
+they queue commits or rolls back with the change.
+
+Deletions move the program's version stamp.
 
 ``selectors.schedule_stamp`` is the latest ``updated_at`` of what the program shows, so an edit
 moves it, but a deleted row takes its stamp away with it: deleting a panel, a speaker's place on a
@@ -15,6 +25,8 @@ from django.utils import timezone
 from forum.models import Forum, Room, Theme
 
 from .models import Panel, Participation
+
+public_panel_changed = Signal()
 
 
 def touch_forum(**lookup):

@@ -9,16 +9,9 @@ class RegistrationConfig(AppConfig):
     def ready(self):
         # Personal links in outgoing mail are erased from the outbox once sent; a resend mints new ones.
         from notifications.services import register_personal_links
-        from panels.services import register_public_change_listener
-        from panels.signals import change_audience
 
-        from . import services
+        from . import receivers, services  # noqa: F401 - receivers connect on import
 
         register_personal_links(
             kinds=services.LINK_KINDS, keys=services.LINK_KEYS, refresh=services.fresh_message_links
         )
-        # Registration depends on panels (people choose panels), not the other way round: panels
-        # announce changes to published panels and the attendees who chose them are told here.
-        register_public_change_listener(services.notify_panel_change)
-        # Before a published panel moves, the organizer is told how many attendees will hear of it.
-        change_audience.connect(services.panel_change_audience, dispatch_uid="registration.change_audience")

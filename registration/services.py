@@ -830,7 +830,7 @@ def notify_panel_change(*, panel, change, before, schedule_change, now=None):
     (confirmed, pending or waitlisted; not anonymized), in their language, in the caller's
     transaction.
 
-    Registered with ``panels.services.register_public_change_listener``: panels call it when a
+    The receiver of ``panels.signals.public_panel_changed``: panels send it when a
     published panel is moved, taken out of the program or cancelled. ``change`` is "moved",
     "unscheduled" or "cancelled"; ``before`` what the public saw. The dedupe key names the
     registration, the panel and the schedule change, so each change reaches each person once and

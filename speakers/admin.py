@@ -3,7 +3,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .errors import SpeakerError
-from .models import Availability, Invitation, InvitationPanel, Speaker, VisaLetter, VisaLetterLog
+from .models import Invitation, InvitationPanel, Speaker, VisaLetter, VisaLetterLog
 
 
 @admin.register(Speaker)
@@ -58,13 +58,6 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.action(description="Withdraw selected invitations")
     def withdraw_selected(self, request, queryset):
         self._each(request, queryset, lambda inv: services.withdraw_invitation(invitation=inv), "%(n)s withdrawn.")
-
-
-@admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
-    list_display = ("speaker", "forum", "start", "end")
-    list_filter = ("forum",)
-    raw_id_fields = ("speaker",)
 
 
 class VisaLetterLogInline(admin.TabularInline):

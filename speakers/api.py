@@ -26,6 +26,7 @@ from core.rest.schema import ErrorSerializer
 from core.rest.throttles import ScopedThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
+from panels import selectors as panel_selectors
 from panels.models import Panel, Participation
 
 from . import selectors, services
@@ -198,7 +199,10 @@ class SpeakerSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="One speaker (organizers)", description="Everything about a speaker."),
     update=extend_schema(summary="Replace a speaker's details", description="Every field; through the service."),
     partial_update=extend_schema(summary="Change a speaker's details", description="Only the fields given."),
-    destroy=extend_schema(summary="Delete a speaker", description="Remove a speaker record."),
+    destroy=extend_schema(
+        summary="Delete a speaker",
+        description="Remove a speaker record with their invitations and places on panels; logged and announced.",
+    ),
 )
 class SpeakerViewSet(viewsets.ModelViewSet):
     permission_classes = [IsOrganizer]
@@ -206,6 +210,9 @@ class SpeakerViewSet(viewsets.ModelViewSet):
     queryset = Speaker.objects.order_by("last_name", "first_name", "pk")
     filterset_fields = ["country", "publish_consent", "preferred_language"]
     ordering_fields = ["last_name", "created_at"]
+
+    def perform_destroy(self, instance):
+        services.delete_speaker(speaker=instance, by=self.request.user)
 
 
 class OfferSerializer(serializers.ModelSerializer):
@@ -425,7 +432,7 @@ class RsvpSerializer(serializers.ModelSerializer):
     def get_availability(self, invitation):
         return [
             {"start": w.start.isoformat(), "end": w.end.isoformat()}
-            for w in selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker)
+            for w in panel_selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker)
         ]
 
 

@@ -190,27 +190,6 @@ class InvitationPanel(models.Model):
         return f"{self.panel} ({self.get_role_display()})"
 
 
-class Availability(models.Model):
-    """A window in which the speaker can speak at a forum (UTC). No windows means always available."""
-
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="availabilities")
-    forum = models.ForeignKey("forum.Forum", on_delete=models.CASCADE, related_name="speaker_availabilities")
-    start = models.DateTimeField(_("from"))
-    end = models.DateTimeField(_("until"))
-
-    class Meta:
-        ordering = ["forum", "speaker", "start"]
-        verbose_name = _("availability")
-        verbose_name_plural = _("availabilities")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="availability_ordered")
-        ]
-        indexes = [models.Index(fields=["forum", "speaker"], name="availability_lookup_idx")]
-
-    def __str__(self):
-        return f"{self.speaker}: {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
-
-
 class VisaLetter(models.Model):
     """A visa support letter with its reference number; the same data keeps the same reference."""
 

@@ -1,66 +1,13 @@
 """Reads about speakers that pages, the API and other apps share."""
 
 import hmac
-from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from core.tokens import NO_MATCH, hash_token
-from panels import conflicts as rules
 
-from .models import Availability, Invitation, InvitationPanel, InvitationToken, Speaker, VisaLetter
-
-# A hash no token can have: lookups for malformed input still run the same query and comparison.
-
-
-def availability_windows(*, forum, speaker_ids=None):
-    """{speaker id: [(start, end)]} of the stated availability in ``forum``, in one query: of the
-    speakers listed, or of every speaker of the forum when ``speaker_ids`` is None."""
-    rows = Availability.objects.filter(forum=forum)
-    if speaker_ids is not None:
-        rows = rows.filter(speaker_id__in=list(speaker_ids))
-    windows = defaultdict(list)
-    for speaker_id, start, end in rows.order_by("speaker_id", "start").values_list("speaker_id", "start", "end"):
-        windows[speaker_id].append((start, end))
-    return dict(windows)
-
-
-def speakers_unavailable(*, forum, speaker_ids, start, end):
-    """Ids of the speakers whose stated availability does not cover [start, end).
-
-    A speaker who stated no availability for the forum is taken to be available.
-    """
-    speaker_ids = list(speaker_ids)
-    if not speaker_ids:
-        return []
-    windows = availability_windows(forum=forum, speaker_ids=speaker_ids)
-    return rules.unavailable_speakers(windows=windows, speaker_ids=speaker_ids, start=start, end=end)
-
-
-def sessions_outside_availability(*, forum, speaker, windows=None):
-    """The speaker's roles on scheduled or published panels of ``forum`` that lie outside their
-    stated ``windows`` (read from the database when None), in time order, panel and room loaded."""
-    from panels.models import HOLDING_STATUSES, Participation
-
-    if windows is None:
-        windows = availability_windows(forum=forum, speaker_ids=[speaker.pk]).get(speaker.pk, [])
-    if not windows:
-        return []
-    sessions = (
-        Participation.objects.filter(
-            panel__forum=forum, speaker=speaker, panel__status__in=HOLDING_STATUSES, panel__start__isnull=False
-        )
-        .select_related("panel__room", "panel__forum")
-        .order_by("panel__start", "panel_id")
-    )
-    return [
-        part
-        for part in sessions
-        if rules.unavailable_speakers(
-            windows={speaker.pk: windows}, speaker_ids=[speaker.pk], start=part.panel.start, end=part.panel.end
-        )
-    ]
+from .models import Invitation, InvitationPanel, InvitationToken, Speaker, VisaLetter
 
 
 def invitation_for_token(*, token, now=None):
@@ -218,10 +165,6 @@ def organizer_invitations(*, forum, state=None, foreign=None, needs_visa=None, n
             | Q(speaker__email__icontains=q)
         )
     return qs
-
-
-def speaker_availability(*, forum, speaker):
-    return list(Availability.objects.filter(forum=forum, speaker=speaker).order_by("start"))
 
 
 def answers_between(*, since, until, forum=None):

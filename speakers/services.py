@@ -7,6 +7,7 @@ which checks it against ``TRANSITIONS`` and raises :class:`SpeakerError` for any
 import datetime
 import hashlib
 import io
+import logging
 import secrets
 from dataclasses import dataclass, field
 
@@ -25,13 +26,13 @@ from core.tokens import new_token
 from forum import crypto
 from notifications.services import enqueue
 from panels import conflicts as rules
-from panels.models import Panel, Participation
+from panels import selectors as panel_selectors
+from panels.models import Availability, Panel, Participation
 from panels.services import lock_forum_schedule
 
 from . import selectors
 from .errors import SpeakerError
 from .models import (
-    Availability,
     Invitation,
     InvitationPanel,
     InvitationToken,
@@ -40,6 +41,9 @@ from .models import (
     VisaLetter,
     VisaLetterLog,
 )
+from .signals import speaker_deleted
+
+logger = logging.getLogger(__name__)
 
 State = Invitation.State
 
@@ -164,6 +168,22 @@ def update_speaker(*, speaker, **fields):
     _full_clean(speaker, exclude=["photo"])
     speaker.save()
     return speaker
+
+
+@transaction.atomic
+def delete_speaker(*, speaker, by=None):
+    """Delete a speaker with their invitations, places on panels and availability: logged, and
+    announced (``signals.speaker_deleted``) inside the transaction, before the row goes."""
+    speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+    panel_ids = sorted(Participation.objects.filter(speaker=speaker).values_list("panel_id", flat=True))
+    speaker_deleted.send(sender=Speaker, speaker=speaker, panel_ids=panel_ids, by=by)
+    logger.info(
+        "Speaker %s deleted by %s (was on panels %s)",
+        speaker.pk,
+        getattr(by, "pk", None) or "the system",
+        panel_ids or "none",
+    )
+    speaker.delete()
 
 
 def _set_consent(speaker, consent):
@@ -912,7 +932,7 @@ def set_availability(*, invitation, windows, now=None):
     Availability.objects.bulk_create(
         Availability(forum=forum, speaker=invitation.speaker, start=start, end=end) for start, end in merged
     )
-    outside = selectors.sessions_outside_availability(forum=forum, speaker=invitation.speaker, windows=merged)
+    outside = panel_selectors.sessions_outside_availability(forum=forum, speaker=invitation.speaker, windows=merged)
     for session in outside:
         _notify_availability_conflict(invitation, session, merged)
     return AvailabilityChange(windows=merged, outside=outside)
@@ -959,6 +979,42 @@ def _notify_availability_conflict(invitation, session, windows):
     kind = "speaker_availability_conflict"
     key = f"{kind}:{speaker.pk}:{panel.pk}:{_windows_digest(windows)}"
     _tell_organizers(kind=kind, context=context, dedupe_key=key, related=invitation)
+
+
+def notify_schedule_change(*, panel, change, before):
+    """Queue a 'schedule_changed' message to each speaker of a panel the public already saw, in
+    the caller's transaction (the receiver of ``panels.signals.public_panel_changed``). ``change``
+    is "moved", "unscheduled" or "cancelled"; ``before`` what the public saw."""
+    forum = panel.forum
+    site = settings.SITE_URL
+    for participation in panel.participations.select_related("speaker"):
+        speaker = participation.speaker
+        language = speaker.preferred_language if speaker.preferred_language in settings.LANGUAGE_CODES else "en"
+        with translation.override(language):
+            old_room = before["room"].name if before.get("room") else None
+            after = None
+            if change == "moved":
+                after = {"when": rules.local_when(panel.start, panel.end, forum.tz), "room": panel.room.name}
+            context = {
+                "change": change,
+                "panel_id": panel.pk,
+                "title": panel.title,
+                "forum": forum.name,
+                "speaker_name": speaker.full_name,
+                "before": {"when": before.get("when"), "room": old_room},
+                "after": after,
+                "timezone": forum.timezone,
+                "url": f"{site}/forums/{forum.slug}/panels/{panel.pk}/",
+                "ics_url": f"{site}/forums/{forum.slug}/panels/{panel.pk}.ics",
+            }
+        enqueue(
+            kind="schedule_changed",
+            recipient=speaker.email,
+            language=language,
+            context=context,
+            dedupe_key=f"schedule_changed:{panel.pk}:{panel.sequence}:{speaker.pk}",
+            related=panel,
+        )
 
 
 def visa_letter_problems(invitation):

@@ -19,6 +19,7 @@ from core.decorators import organizer_required
 from core.responses import private_link_headers
 from forum import confirm as asking
 from forum.selectors import forum_for_visitor
+from panels import selectors as panel_selectors
 from panels.conflicts import local_when
 from panels.models import Panel
 
@@ -93,7 +94,7 @@ def _with_invitation(view):
 def _rsvp_context(invitation, token, **forms):
     forum = invitation.forum
     offers = list(invitation.offered_panels.select_related("panel__room", "panel__theme"))
-    windows = selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
+    windows = panel_selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
     context = {
         "invitation": invitation,
         "forum": forum,
@@ -169,7 +170,7 @@ def rsvp(request, invitation, token):
             form = forms["availability_form"] = AvailabilityForm(
                 request.POST,
                 forum=invitation.forum,
-                windows=selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker),
+                windows=panel_selectors.speaker_availability(forum=invitation.forum, speaker=invitation.speaker),
             )
             if form.is_valid():
                 change = services.set_availability(invitation=invitation, windows=form.windows())
@@ -474,7 +475,7 @@ def organizer_invitation(request, slug, pk):
         except SpeakerError as exc:
             messages.error(request, exc.message)
         return redirect("speakers:organizer-invitation", slug=forum.slug, pk=invitation.pk)
-    windows = selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
+    windows = panel_selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
     return render(
         request,
         "speakers/organizer/invitation.html",
@@ -487,7 +488,7 @@ def organizer_invitation(request, slug, pk):
             "windows": windows,
             "outside": [
                 {"panel": session.panel, "when": local_when(session.panel.start, session.panel.end, forum.tz)}
-                for session in selectors.sessions_outside_availability(
+                for session in panel_selectors.sessions_outside_availability(
                     forum=forum, speaker=invitation.speaker, windows=[(w.start, w.end) for w in windows]
                 )
             ],

@@ -119,3 +119,37 @@ def test_without_the_lock_the_constraint_still_lets_only_one_win(forum, hall, mo
     assert kinds.count("refused") == 3, outcomes
     assert all(value.status == 409 for kind, value in outcomes if kind == "refused")
     assert Panel.objects.filter(room=hall, status=Panel.Status.SCHEDULED).count() == 1
+
+
+def test_scheduling_that_waits_too_long_for_the_schedule_lock_is_refused_as_busy(forum, hall, settings):
+    """Another transaction holds the forum's scheduling lock: placing a panel waits
+    LOCK_TIMEOUT_MS, not forever, and gets the clear "busy" error; the panel is left unplaced."""
+    from core.locks import Busy
+
+    settings.LOCK_TIMEOUT_MS = 200
+    panel = PanelFactory(forum=forum)
+    logged = ScheduleChange.objects.filter(panel_id=panel.pk).count()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                services.lock_forum_schedule(forum.pk)
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(timeout=30)
+        with pytest.raises(Busy) as raised:
+            services.schedule_panel(panel=panel, room=hall, start=at(forum, 0, "10:00"), end=at(forum, 0, "11:00"))
+        assert raised.value.code == "busy" and raised.value.status == 409
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    panel.refresh_from_db()
+    assert panel.start is None and panel.status == Panel.Status.DRAFT
+    assert ScheduleChange.objects.filter(panel_id=panel.pk).count() == logged

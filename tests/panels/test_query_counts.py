@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from panels.models import Panel, Participation
-from speakers.models import Availability, Speaker
+from panels.models import Availability, Panel, Participation
+from speakers.models import Speaker
 from tests.factories import RoomFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db

@@ -174,7 +174,7 @@ def test_availability_hook_refuses_a_speaker_outside_their_stated_time(forum, ha
         calls.append((forum.pk, list(speaker_ids), start, end))
         return [speaker.pk]
 
-    monkeypatch.setattr("speakers.selectors.speakers_unavailable", unavailable)
+    monkeypatch.setattr("panels.selectors.speakers_unavailable", unavailable)
     panel = PanelFactory(forum=forum)
     services.add_participant(panel=panel, speaker=speaker)
     with pytest.raises(PanelError) as exc:

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from panels.models import Participation
+from panels.models import Availability, Participation
 from speakers import services
-from speakers.models import Availability, Invitation, Speaker
+from speakers.models import Invitation, Speaker
 from tests.factories import SpeakerFactory, UserFactory
 from tests.speakers.conftest import make_panel, sent_invitation
 
@@ -150,3 +150,28 @@ def test_organizer_list_runs_the_same_queries_at_any_size(organizer_api, forum, 
         add(3)
         with django_assert_num_queries(len(small.captured_queries)):
             organizer_api.get(url)
+
+
+def test_deleting_a_speaker_through_the_api_goes_through_the_service_that_logs_and_announces(
+    organizer_api, organizer, forum, caplog
+):
+    from speakers.signals import speaker_deleted
+
+    speaker = SpeakerFactory()
+    panel = make_panel(forum)
+    Participation.objects.create(panel=panel, speaker=speaker)
+    heard = []
+
+    def listener(sender, *, speaker, panel_ids, by, **kwargs):
+        heard.append((speaker.pk, panel_ids, by.pk, Speaker.objects.filter(pk=speaker.pk).exists()))
+
+    speaker_deleted.connect(listener, dispatch_uid="test.speaker_deleted")
+    try:
+        with caplog.at_level("INFO", logger="speakers.services"):
+            assert organizer_api.delete(f"/api/v1/organizer/speakers/{speaker.pk}/").status_code == 204
+    finally:
+        speaker_deleted.disconnect(dispatch_uid="test.speaker_deleted")
+    assert heard == [(speaker.pk, [panel.pk], organizer.pk, True)]
+    assert f"Speaker {speaker.pk} deleted by {organizer.pk}" in caplog.text
+    assert not Speaker.objects.filter(pk=speaker.pk).exists()
+    assert not Participation.objects.filter(panel=panel).exists()

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.utils import translation
 
+from panels.models import Availability
+from panels.selectors import speakers_unavailable
 from speakers import services
 from speakers.errors import SpeakerError
-from speakers.models import Availability
-from speakers.selectors import speakers_unavailable
 from tests.factories import SpeakerFactory
 from tests.speakers.conftest import sent_invitation
 

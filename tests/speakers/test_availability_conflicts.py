@@ -11,9 +11,8 @@ from rest_framework.test import APIClient
 from notifications.models import OutboxMessage
 from notifications.services import deliver
 from panels.conflicts import local_when
-from panels.models import Panel
+from panels.models import Availability, Panel
 from speakers import services
-from speakers.models import Availability
 from tests.speakers.conftest import make_panel, sent_invitation
 
 pytestmark = pytest.mark.django_db

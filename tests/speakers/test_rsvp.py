@@ -8,9 +8,9 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from panels.models import Participation
+from panels.models import Availability, Participation
 from speakers import selectors, services
-from speakers.models import Availability, Invitation, InvitationToken
+from speakers.models import Invitation, InvitationToken
 from tests.speakers.conftest import make_panel, sent_invitation
 
 pytestmark = pytest.mark.django_db

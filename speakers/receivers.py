@@ -1,0 +1,12 @@
+"""How speakers react to the other apps' events (connected in ``SpeakersConfig.ready``)."""
+
+from django.dispatch import receiver
+
+from panels.signals import public_panel_changed
+
+from . import services
+
+
+@receiver(public_panel_changed, dispatch_uid="speakers.schedule_changed")
+def tell_speakers_of_schedule_change(sender, *, panel, change, before, **kwargs):
+    services.notify_schedule_change(panel=panel, change=change, before=before)

@@ -4,7 +4,8 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
+# "python -m pip": a copied virtualenv keeps the old path in the pip script's first line.
+PIP := $(PY) -m pip
 # The newest Python 3.11+ on the machine.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then command -v $$p; break; fi; done)
@@ -40,8 +41,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.created
 setup: $(VENV)/.runtime
 setup-dev: $(VENV)/.dev system-deps
 
-# Chromium drives the browser tests; installed from Debian when missing and we may.
+# Chromium drives the browser tests and pdftoppm (poppler-utils) renders visa letters to images in
+# their tests; installed from Debian when missing and we may.
 system-deps:
+	@if ! command -v pdftoppm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing poppler-utils for the visa letter tests"; \
+			(apt-get install -y -qq poppler-utils >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)); \
+		else echo "pdftoppm not found: letter rendering tests will be skipped (CI=true fails them)"; fi; \
+	fi
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "Installing chromium for browser tests"; \

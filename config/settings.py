@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "forum",
     "panels",
     "speakers",
+    "visas",
     "registration",
     "notifications",
     "organizer",
@@ -204,11 +205,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# Private files (visa letters, anything with a passport number): outside MEDIA_ROOT, never served
-# under MEDIA_URL. Media and private files go to an S3-compatible bucket when MEDIA_S3_BUCKET /
-# PRIVATE_S3_BUCKET are set (config/storage.py, docs/deployment-storage.md).
+# Private files (signatures, stamps, visa letters: anything with a passport number): outside
+# MEDIA_ROOT, never under MEDIA_URL; organizers fetch them through a guarded view
+# (PRIVATE_FILE_VIEW, visas/views.py). Media and private files go to an S3-compatible bucket when
+# MEDIA_S3_BUCKET / PRIVATE_S3_BUCKET are set (config/storage.py, docs/deployment-storage.md).
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-STORAGES = storage_settings(os.environ, production=PRODUCTION, private_root=PRIVATE_MEDIA_ROOT)
+PRIVATE_FILE_VIEW = "visas:private-file"
+STORAGES = storage_settings(os.environ, production=PRODUCTION)
 
 # Cache: Redis when configured (shared by all web processes), local memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -442,3 +445,7 @@ VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
 VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
 VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
+# Visas: the public verification page's limit per address, and how many days before the first
+# forum day and after the last one a stay named in a letter may reach.
+VISA_VERIFY_RATE = env.str("VISA_VERIFY_RATE", default="30/m")
+VISA_STAY_WINDOW_DAYS = env.int("VISA_STAY_WINDOW_DAYS", default=7)

@@ -4,10 +4,11 @@ Two storages besides the static files:
 
 - ``default``: public media (speaker photos), served under MEDIA_URL. Local disk unless
   ``MEDIA_S3_BUCKET`` names an S3-compatible bucket.
-- ``private``: files that carry personal data (visa letters, anything with a passport number).
-  Never under MEDIA_URL: it has no public URL at all, and a view that checks access streams each
-  file (``core.storage.private_file_response``). Local disk under ``PRIVATE_MEDIA_ROOT`` unless
-  ``PRIVATE_S3_BUCKET`` (or ``MEDIA_S3_BUCKET``, under the ``private/`` prefix) is set.
+- ``private``: files that carry personal data (signatures, stamps, visa letters: anything with a
+  passport number). Never under MEDIA_URL: their only address is the guarded view
+  ``settings.PRIVATE_FILE_VIEW``, which checks access before it streams the file. Local disk under
+  ``PRIVATE_MEDIA_ROOT`` unless ``PRIVATE_S3_BUCKET`` (or ``MEDIA_S3_BUCKET``, under the
+  ``private/`` prefix) is set.
 
 A plain function of the environment so the choice is tested without reloading settings.
 """
@@ -35,7 +36,7 @@ def _s3_options(environ, *, bucket, location="", public):
     return options
 
 
-def storages(environ, *, production, private_root):
+def storages(environ, *, production):
     """The STORAGES setting for this environment."""
     media_bucket = environ.get("MEDIA_S3_BUCKET", "")
     private_bucket = environ.get("PRIVATE_S3_BUCKET", "")
@@ -57,7 +58,8 @@ def storages(environ, *, production, private_root):
             ),
         }
     else:
-        private = {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(private_root)}}
+        # Reads PRIVATE_MEDIA_ROOT on every use (tests move it).
+        private = {"BACKEND": "visas.storage.PrivateStorage"}
     static = (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if production

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include((forum_urls.urlpatterns + organizer_urls.forum_aliases, forum_urls.app_name))),
     path("", include("panels.urls")),
     path("", include("speakers.urls")),
+    path("", include("visas.urls")),
     path("", include("registration.urls")),
     path("", include("notifications.urls")),
 ]

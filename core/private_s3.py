@@ -2,8 +2,8 @@
 
 from storages.backends.s3 import S3Storage
 
-from .storage import NoPublicURL
+from .storage import GuardedURL
 
 
-class PrivateS3Storage(NoPublicURL, S3Storage):
-    """Objects written private (no public ACL) and never given a URL, not even a signed one."""
+class PrivateS3Storage(GuardedURL, S3Storage):
+    """Objects written private (no public ACL); their address is the guarded view, never the bucket."""

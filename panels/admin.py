@@ -22,13 +22,13 @@ class PanelAdmin(TranslationAdmin):
     every rule is checked."""
 
     list_display = ("title", "forum", "theme", "format", "status", "room", "start", "end", "language")
-    list_filter = ("forum", "status", "theme__code", "format", "language")
+    list_filter = ("forum", "status", "theme__code", "format", "language", "locked")
     search_fields = ("title", "title_az", "title_en", "title_ru", "title_tr")
     list_select_related = ("forum", "theme", "room")
     readonly_fields = ("status", "room", "start", "end", "sequence", "published_at", "schedule_link")
     fields = (
         "forum", "theme", "title", "description", "format", "language", "interpretation", "capacity",
-        "schedule_link", "status", "room", "start", "end", "sequence", "published_at",
+        "planned_minutes", "locked", "schedule_link", "status", "room", "start", "end", "sequence", "published_at",
     )  # fmt: skip
     inlines = [ParticipationInline]
     actions = ["publish_selected", "cancel_selected"]

@@ -30,7 +30,9 @@ from core.rest.schema import ErrorSerializer
 from forum.models import Forum
 
 from . import selectors, services
+from .links import panel_path
 from .models import Panel, Participation, ScheduleChange
+from .solver.api import ScheduleProposalViewSet
 
 
 class SpeakerOnPanelSerializer(serializers.ModelSerializer):
@@ -103,7 +105,7 @@ class PanelSerializer(serializers.ModelSerializer):
         return panel.local_end.isoformat() if panel.end else None
 
     def get_url(self, panel) -> str:
-        return f"/forums/{panel.forum.slug}/panels/{panel.pk}/"
+        return panel_path(panel)
 
 
 class PanelCreateSerializer(serializers.Serializer):
@@ -468,3 +470,4 @@ def register(router):
     """Add this app's viewsets to the v1 router (themes and rooms are read through forum's API)."""
     router.register("panels", PanelViewSet, basename="panel")
     router.register("schedule-changes", ScheduleChangeViewSet, basename="schedule-change")
+    router.register("schedule-proposals", ScheduleProposalViewSet, basename="schedule-proposal")

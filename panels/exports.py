@@ -18,6 +18,7 @@ from icalendar import Calendar, Event
 
 from core import spreadsheets
 
+from .links import panel_url
 from .models import Panel
 
 GENERATOR = "cyberforum"
@@ -27,10 +28,6 @@ TIMESLOT = "00:15"
 
 def site_host():
     return urlparse(settings.SITE_URL).hostname or "localhost"
-
-
-def panel_url(panel):
-    return f"{settings.SITE_URL}/forums/{panel.forum.slug}/panels/{panel.pk}/"
 
 
 def speaker_url(forum, speaker):
@@ -43,6 +40,7 @@ def panel_uid(panel):
 
 
 def panel_guid(panel):
+    # An identifier, not an address: it must never change, so it does not follow panels.links.
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/panels/{panel.pk}"))
 
 

@@ -37,6 +37,15 @@ class Panel(models.Model):
     language = models.CharField(_("spoken language"), max_length=8, choices=settings.LANGUAGES, default="az")
     interpretation = models.BooleanField(_("interpretation offered"), default=False)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Defaults to the room's."))
+    planned_minutes = models.PositiveSmallIntegerField(
+        _("planned length (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("How long the panel lasts when it has no time yet; the proposal uses it."),
+    )
+    locked = models.BooleanField(
+        _("locked in place"), default=False, help_text=_("A proposed schedule never moves a locked panel.")
+    )
     sequence = models.PositiveIntegerField(_("revision"), default=0, help_text=_("Raised on every schedule change."))
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -168,6 +177,57 @@ class ScheduleChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.panel_title}"
+
+
+class ScheduleProposal(models.Model):
+    """A schedule the solver proposed for a forum, waiting for an organizer to accept or discard it.
+
+    ``result`` holds the proposed placements (each with the panel's state when the proposal was
+    made, so a panel changed meanwhile is noticed on accept), the panels that could not be placed
+    with the constraints that block them, and the score before and after.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        ACCEPTED = "accepted", _("Accepted")
+        DISCARDED = "discarded", _("Discarded")
+
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="schedule_proposals", verbose_name=_("forum")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    score = models.IntegerField(_("score"), null=True, blank=True)
+    base_version = models.CharField(_("schedule version"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("accepted or discarded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("schedule proposal")
+        verbose_name_plural = _("schedule proposals")
+
+    def __str__(self):
+        return f"{self.forum} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}
 
 
 class Availability(models.Model):

@@ -341,7 +341,8 @@ def public_schedule_change_count(*, forum):
 
 def availability_windows(*, forum, speaker_ids=None):
     """{speaker id: [(start, end)]} of the stated availability in ``forum``, in one query: of the
-    speakers listed, or of every speaker of the forum when ``speaker_ids`` is None."""
+    speakers listed, or of every speaker of the forum when ``speaker_ids`` is None (the grid and
+    the automatic scheduler read them all)."""
     rows = Availability.objects.filter(forum=forum)
     if speaker_ids is not None:
         rows = rows.filter(speaker_id__in=list(speaker_ids))

@@ -230,9 +230,11 @@ def create_panel(
     interpretation=False,
     capacity=None,
     room=None,
+    planned_minutes=None,
     actor=None,
 ):
-    """A new draft panel (not in the schedule yet). ``title``/``description``: text or {lang: text}."""
+    """A new draft panel (not in the schedule yet). ``title``/``description``: text or {lang: text}.
+    ``planned_minutes`` is its length for a proposed schedule while it has no time."""
     if theme is not None and theme.forum_id != forum.pk:
         _invalid(_("This theme belongs to another forum edition."), code="theme_of_another_forum", field_name="theme")
     if room is not None and room.forum_id != forum.pk:
@@ -254,6 +256,7 @@ def create_panel(
         interpretation=interpretation,
         capacity=capacity,
         room=room,
+        planned_minutes=planned_minutes,
         status=Panel.Status.DRAFT,
     )
     for attr, value in {**titles, **_translated("description", description or "")}.items():

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .solver import views as proposal_views
 
 app_name = "panels"
 
@@ -17,6 +18,17 @@ urlpatterns = [
     path("organizer/forums/<slug:slug>/schedule/", views.organizer_schedule, name="organizer-schedule"),
     path("organizer/forums/<slug:slug>/schedule/publish/", views.organizer_publish_all, name="organizer-publish-all"),
     path("organizer/forums/<slug:slug>/schedule/undo/", views.organizer_undo, name="organizer-undo"),
+    path("organizer/forums/<slug:slug>/schedule/proposals/", proposal_views.proposal_list, name="proposals"),
+    path(
+        "organizer/forums/<slug:slug>/schedule/proposals/<int:proposal_id>/",
+        proposal_views.proposal_detail,
+        name="proposal",
+    ),
+    path(
+        "organizer/forums/<slug:slug>/schedule/proposals/<int:proposal_id>/<slug:decision>/",
+        proposal_views.proposal_decide,
+        name="proposal-decide",
+    ),
     path(
         "organizer/forums/<slug:slug>/schedule/panels/<int:panel_id>/<slug:action>/",
         views.organizer_panel_action,

@@ -29,6 +29,7 @@ from core.tokens import new_token
 from forum.models import Forum
 from notifications.models import OutboxMessage
 from notifications.services import enqueue
+from panels.links import panel_url
 
 from .errors import RegistrationError
 from .models import AccessToken, Category, CategoryQuota, Registration, RegistrationPolicy
@@ -791,10 +792,6 @@ def set_panels_of_interest(*, token, panel_ids, now=None):
 PANEL_CHANGE_STATUSES = (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)
 
 
-def panel_changed_url(panel):
-    return settings.SITE_URL + reverse("panels:detail", kwargs={"slug": panel.forum.slug, "panel_id": panel.pk})
-
-
 def _panel_change_texts(panel, change, before, language):
     """What the message says about the panel, in one language (titles and rooms are translated)."""
     from panels.conflicts import local_when
@@ -812,7 +809,7 @@ def _panel_change_texts(panel, change, before, language):
             "before": {"when": before.get("when"), "room": room.name if room else None},
             "after": after,
             "timezone": forum.timezone,
-            "panel_url": panel_changed_url(panel),
+            "panel_url": panel_url(panel),
         }
 
 

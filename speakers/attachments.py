@@ -6,6 +6,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from panels.links import panel_url
+
 from . import selectors
 from .models import Invitation, VisaLetterLog
 
@@ -41,7 +43,7 @@ def speaker_schedule_calendar(*, invitation):
         if panel.description:
             event.add("description", panel.description)
         event.add("sequence", panel.sequence)
-        event.add("url", f"{settings.SITE_URL}/forums/{forum.slug}/panels/{panel.pk}/")
+        event.add("url", panel_url(panel))
         calendar.add_component(event)
     if not sessions:
         event = icalendar.Event()

@@ -27,6 +27,7 @@ from forum import crypto
 from notifications.services import enqueue
 from panels import conflicts as rules
 from panels import selectors as panel_selectors
+from panels.links import panel_ics_url, panel_url
 from panels.models import Availability, Panel, Participation
 from panels.services import lock_forum_schedule
 
@@ -526,14 +527,15 @@ def _notify_organizers(invitation, kind):
     )
 
 
-def _send_schedule(invitation):
-    language = _speaker_language(invitation.speaker)
-    sessions = selectors.speaker_sessions(forum=invitation.forum, speaker=invitation.speaker)
+def speaker_schedule(invitation, language):
+    """The speaker's sessions at the invitation's forum as every email shows them: title, role,
+    forum-local time and room, rendered in ``language`` (JSON-ready)."""
     from django.utils.formats import date_format
 
     tz = invitation.forum.tz
+    sessions = selectors.speaker_sessions(forum=invitation.forum, speaker=invitation.speaker)
     with translation.override(language):
-        schedule = [
+        return [
             {
                 "title": part.panel.title,
                 "role": part.get_role_display(),
@@ -544,6 +546,11 @@ def _send_schedule(invitation):
             }
             for part in sessions
         ]
+
+
+def _send_schedule(invitation):
+    language = _speaker_language(invitation.speaker)
+    schedule = speaker_schedule(invitation, language)
     attachments = [{"builder": "speakers.attachments.speaker_schedule_ics", "kwargs": {"invitation_id": invitation.pk}}]
     if invitation.needs_visa_letter and visa_letter_problems(invitation) == []:
         attachments.append(
@@ -787,24 +794,10 @@ def send_day_before_reminders(*, now=None):
         invitations = Invitation.objects.filter(forum=forum, state=State.ACCEPTED).select_related("speaker", "forum")
         for invitation in invitations:
             language = _speaker_language(invitation.speaker)
-            sessions = selectors.speaker_sessions(forum=forum, speaker=invitation.speaker)
-            from django.utils.formats import date_format
-
-            with translation.override(language):
-                schedule = [
-                    {
-                        "title": part.panel.title,
-                        "role": part.get_role_display(),
-                        "when": date_format(timezone.localtime(part.panel.start, forum.tz), "DATETIME_FORMAT")
-                        if part.panel.start
-                        else "",
-                        "room": part.panel.room.name if part.panel.room_id else "",
-                    }
-                    for part in sessions
-                ]
             key = f"speaker_day_before:{forum.pk}:{invitation.speaker_id}"
             if OutboxMessage.objects.filter(dedupe_key=key).exists():
                 continue
+            schedule = speaker_schedule(invitation, language)
             with transaction.atomic():
                 enqueue(
                     kind="speaker_day_before",
@@ -986,7 +979,6 @@ def notify_schedule_change(*, panel, change, before):
     the caller's transaction (the receiver of ``panels.signals.public_panel_changed``). ``change``
     is "moved", "unscheduled" or "cancelled"; ``before`` what the public saw."""
     forum = panel.forum
-    site = settings.SITE_URL
     for participation in panel.participations.select_related("speaker"):
         speaker = participation.speaker
         language = speaker.preferred_language if speaker.preferred_language in settings.LANGUAGE_CODES else "en"
@@ -1004,8 +996,8 @@ def notify_schedule_change(*, panel, change, before):
                 "before": {"when": before.get("when"), "room": old_room},
                 "after": after,
                 "timezone": forum.timezone,
-                "url": f"{site}/forums/{forum.slug}/panels/{panel.pk}/",
-                "ics_url": f"{site}/forums/{forum.slug}/panels/{panel.pk}.ics",
+                "url": panel_url(panel),
+                "ics_url": panel_ics_url(panel),
             }
         enqueue(
             kind="schedule_changed",

@@ -23,7 +23,7 @@ from panels import selectors as panel_selectors
 from panels.conflicts import local_when
 from panels.models import Panel
 
-from . import attachments, selectors, services
+from . import attachments, flow, selectors, services
 from .errors import SpeakerError
 from .forms import AvailabilityForm, ImportForm, InviteForm, OfferPanelForm, ProfileForm, RespondForm, TravelForm
 from .models import Invitation, VisaLetterLog
@@ -70,8 +70,10 @@ def _invalid_link(request):
     return render(request, "speakers/rsvp_invalid.html", status=404)
 
 
-def _with_invitation(view):
-    """Rate limit by IP, resolve the token, show the expert's language; every failure looks alike."""
+def with_invitation(view):
+    """Rate limit by IP, resolve the token, show the expert's language; every failure looks alike.
+
+    Pages of other apps that hang off a personal link (the visa letter) use it too."""
 
     @functools.wraps(view)
     def wrapper(request, token, *args, **kwargs):
@@ -91,7 +93,10 @@ def _with_invitation(view):
     return wrapper
 
 
-def _rsvp_context(invitation, token, **forms):
+_with_invitation = with_invitation
+
+
+def _rsvp_context(invitation, token, step_forms=None, saved="", **forms):
     forum = invitation.forum
     offers = list(invitation.offered_panels.select_related("panel__room", "panel__theme"))
     windows = panel_selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
@@ -115,6 +120,8 @@ def _rsvp_context(invitation, token, **forms):
                 "publish_consent": invitation.speaker.publish_consent,
             }
         ),
+        "steps": flow.steps(invitation, token, windows=windows, forms=step_forms),
+        "saved": saved,
         "answerable": invitation.state in {Invitation.State.SENT, Invitation.State.VIEWED, Invitation.State.ACCEPTED,
                                            Invitation.State.DECLINED},
     }  # fmt: skip
@@ -142,6 +149,9 @@ def rsvp(request, invitation, token):
     action = request.POST.get("action")
     form = None
     forms = {}
+    provider = flow.provider_for(action)
+    if provider is not None:
+        return _registered_step_post(request, invitation, token, provider)
     try:
         if action == "respond":
             offers = list(invitation.offered_panels.select_related("panel"))
@@ -158,6 +168,7 @@ def rsvp(request, invitation, token):
                     _("Thank you! We look forward to welcoming you.")
                     if invitation.state == Invitation.State.ACCEPTED
                     else _("Thank you for letting us know."),
+                    extra_tags="respond",
                 )
         elif action == "travel":
             form = forms["travel_form"] = TravelForm(request.POST, instance=Invitation.objects.get(pk=invitation.pk))
@@ -165,7 +176,7 @@ def rsvp(request, invitation, token):
                 services.update_travel(
                     invitation=invitation, **{name: form.cleaned_data[name] for name in TravelForm.Meta.fields}
                 )
-                messages.success(request, _("Your travel details are saved."))
+                messages.success(request, _("Your travel details are saved."), extra_tags="travel")
         elif action == "availability":
             form = forms["availability_form"] = AvailabilityForm(
                 request.POST,
@@ -174,9 +185,9 @@ def rsvp(request, invitation, token):
             )
             if form.is_valid():
                 change = services.set_availability(invitation=invitation, windows=form.windows())
-                messages.success(request, _("Your availability is saved."))
+                messages.success(request, _("Your availability is saved."), extra_tags="availability")
                 for session in change.outside:
-                    messages.warning(request, _outside_warning(session))
+                    messages.warning(request, _outside_warning(session), extra_tags="availability")
         elif action == "profile":
             form = forms["profile_form"] = ProfileForm(request.POST, request.FILES)
             if form.is_valid():
@@ -188,7 +199,7 @@ def rsvp(request, invitation, token):
                     photo=form.cleaned_data["photo"] or None,
                     publish_consent=form.cleaned_data["publish_consent"],
                 )
-                messages.success(request, _("Your profile is saved."))
+                messages.success(request, _("Your profile is saved."), extra_tags="profile")
         else:
             messages.error(request, _("Please choose what to save."))
             return render(request, "speakers/rsvp.html", _rsvp_context(invitation, token), status=400)
@@ -204,6 +215,21 @@ def rsvp(request, invitation, token):
         messages.error(request, _("Please correct the marked fields."))
         return render(request, "speakers/rsvp.html", _rsvp_context(invitation, token, **forms), status=400)
     return redirect(request.path + f"#{action}")
+
+
+def _registered_step_post(request, invitation, token, provider):
+    """A step another app adds to the page (speakers.flow): it saves, the page shows the result."""
+    if flow.provider_for(provider.key) is None or provider.state(invitation) in {"locked", "not_needed"}:
+        messages.error(request, _("This step is not open yet."))
+        return redirect(request.path + f"#{provider.key}")
+    saved, form = provider.handle(request, invitation)
+    if not saved:
+        messages.error(request, _("Please correct the marked fields."))
+        invitation.refresh_from_db()
+        context = _rsvp_context(invitation, token, step_forms={provider.key: form})
+        return render(request, "speakers/rsvp.html", context, status=400)
+    messages.success(request, _("%(step)s: saved.") % {"step": provider.title}, extra_tags=provider.key)
+    return redirect(request.path + f"#{provider.key}")
 
 
 def _outside_warning(session):

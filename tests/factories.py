@@ -155,3 +155,59 @@ class InvitationFactory(factory.django.DjangoModelFactory):
         from speakers import services as speaker_services
 
         return speaker_services.create_invitation(**kwargs)
+
+
+def inviting_organization(forum, *, with_signatory=True):
+    """The forum's inviting organization, set up through the visas services, with one signatory
+    whose signature and stamp are drawn images."""
+    from django.core.files.base import ContentFile
+
+    from visas import demo_images
+    from visas import services as visa_services
+
+    organization = visa_services.save_organization(
+        forum=forum,
+        legal_name_az="Milli Kibertəhlükəsizlik Forumu İctimai Birliyi",
+        legal_name_en="National Cybersecurity Forum Public Union",
+        registration_number="1504872311",
+        legal_address_az="AZ1000, Bakı şəhəri, Nizami küçəsi 10",
+        legal_address_en="10 Nizami Street, Baku AZ1000, Azerbaijan",
+        phone="+994 12 555 01 00",
+        email="visa@forum.example",
+        website="https://forum.example",
+        contact_name="Leyla Hasanova",
+        contact_phone="+994 50 555 01 01",
+        contact_email="leyla@forum.example",
+    )
+    if with_signatory:
+        visa_services.add_signatory(
+            organization=organization,
+            name="Elnur Mammadov",
+            title_az="Təşkilat Komitəsinin sədri",
+            title_en="Chair of the Organizing Committee",
+            signature=ContentFile(demo_images.signature_png(), name="signature.png"),
+            stamp=ContentFile(demo_images.stamp_png(), name="stamp.png"),
+        )
+    return organization
+
+
+def applicant_input(forum, **overrides):
+    """Passport data that passes every rule for ``forum``."""
+    data = {
+        "surname": "Weber",
+        "given_names": "Anna Maria",
+        "birth_date": datetime.date(1981, 4, 17),
+        "birth_place": "Hamburg",
+        "sex": "F",
+        "nationality": "DE",
+        "passport_number": "C01X00T47",
+        "passport_issued_on": datetime.date(2021, 3, 2),
+        "passport_expires_on": forum.end_date + datetime.timedelta(days=900),
+        "passport_authority": "Stadt Hamburg",
+        "arrival_date": forum.start_date - datetime.timedelta(days=1),
+        "departure_date": forum.end_date + datetime.timedelta(days=1),
+        "consulate_country": "DE",
+        "consulate_city": "",
+    }
+    data.update(overrides)
+    return data

@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from api.urls import router
+from panels.models import ScheduleProposal
 from tests.factories import (
     ForumFactory,
     InvitationFactory,
@@ -52,6 +53,7 @@ POLICIES = {
         **dict.fromkeys(["schedule", "move", "unschedule", "publish", "cancel"], "organizer"),
     },
     "schedule-change": {"list": "public"},
+    "schedule-proposal": dict.fromkeys(["list", "create", "retrieve", "accept", "discard"], "organizer"),
     "speaker": {"list": "public", "retrieve": "public"},
     "organizer-speaker": dict.fromkeys(
         ["list", "create", "retrieve", "update", "partial_update", "destroy"], "organizer"
@@ -89,6 +91,7 @@ def _lookup_value(basename, data):
         "organizer-invitation": data["invitation"].pk,
         "rsvp": "not-a-real-token-" + "x" * 27,
         "outbox": data["message"].pk,
+        "schedule-proposal": data["proposal"].pk,
     }[basename]
 
 
@@ -134,8 +137,10 @@ def data(db):
         kind="registration_confirmation", recipient="someone@example.org", language="en", context={},
         dedupe_key="matrix:1",
     )  # fmt: skip
+    proposal = ScheduleProposal.objects.create(forum=forum)  # queued: accepting it answers 409
     return {
         "forum": forum, "room": room, "panel": panel, "speaker": speaker, "invitation": invitation, "message": message,
+        "proposal": proposal,
     }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from forum.models import Theme
 from notifications import services as notification_services
 from notifications.models import OutboxMessage
 from panels import services as panel_services
+from panels.solver import proposals as proposal_services
 from registration import services as registration_services
 from speakers import services as speaker_services
 from tests.api.test_permission_matrix import POLICIES
@@ -45,6 +46,7 @@ LIST_QUERIES = {
     "room": [{}, {"forum": FORUM}],
     "panel": [{}, {"forum": FORUM}],
     "schedule-change": [{}, {"forum": FORUM}, {"forum": FORUM, "since": "2000-01-01T00:00:00Z"}],
+    "schedule-proposal": [{}, {"forum": FORUM}, {"status": "queued"}],
     "speaker": [{}, {"forum": FORUM}],
     "organizer-speaker": [{}, {"ordering": "-created_at"}],
     "organizer-invitation": [{}, {"forum": FORUM}],
@@ -97,6 +99,8 @@ def populate(forum, count):
         registration.refresh_from_db()
         registration_services.check_in(forum=forum, code=registration.badge_code)
         register_attendee(forum)  # pending, with its confirmation message queued
+        # A proposal as an organizer starts it (the solver runs only once the transaction commits).
+        proposal_services.start_proposal(forum=forum, params={"time_limit": 1}, actor=None)
     # Some messages in other states, so every state filter has rows.
     queued = list(OutboxMessage.objects.filter(state="queued").values_list("pk", flat=True)[:2])
     notification_services.cancel(message_ids=queued[:1])

@@ -89,8 +89,8 @@ def test_expert_accepts_gives_travel_details_and_finds_them_again(page, invited)
     assert page.locator("#id_needs_visa_letter").is_checked()
     assert page.locator("#id_passport_number").input_value() == "C01X00T47"  # normalised by the service
     assert page.locator("#id_passport_expiry").input_value() == expiry.isoformat()
-    # With the passport details saved the visa letter is offered.
-    assert page.locator("a[href$='/visa-letter.pdf']").is_visible()
+    # With the passport details saved the letter step opens, started from them.
+    expect(page.locator("#letter #id_visa-passport_number")).to_have_value("C01X00T47")
     invitation.refresh_from_db()
     assert (invitation.arrival_flight, invitation.passport_number) == ("LH 2660", "C01X00T47")
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def _snapshot():
     """Every row of every project model, so a second run that changes anything shows."""
     rows = {}
-    for app_label in ("forum", "panels", "speakers", "registration", "notifications"):
+    for app_label in ("forum", "panels", "speakers", "visas", "registration", "notifications"):
         for model in apps.get_app_config(app_label).get_models():
             rows[model._meta.label] = sorted(map(repr, model.objects.values_list()))
     return rows

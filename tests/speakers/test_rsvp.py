@@ -228,7 +228,9 @@ def test_travel_details_are_saved(client, forum):
     assert invitation.needs_visa_letter and invitation.accommodation == "hotel"
     assert invitation.nationality.code == "DE"
     page = client.get(f"/rsvp/{token}/").content.decode()
-    assert "visa-letter.pdf" in page
+    # The letter step opens next, starting from the passport data given here.
+    assert '<section id="letter"' in page
+    assert 'value="C01X00T47"' in page
 
 
 def test_visa_letter_request_without_passport_is_refused_with_a_message(client, forum):

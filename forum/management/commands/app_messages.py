@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-PROJECT_APPS = ["core", "forum", "panels", "speakers", "registration", "notifications", "organizer", "api"]
+PROJECT_APPS = ["core", "forum", "panels", "speakers", "visas", "registration", "notifications", "organizer", "api"]
 
 
 class Command(BaseCommand):

@@ -10,6 +10,7 @@ DEMO_STEPS = [
     ("speakers", "seed"),
     ("panels", "seed"),
     ("speakers", "link_panels"),
+    ("visas", "seed"),
     ("registration", "seed"),
     ("notifications", "seed"),
 ]

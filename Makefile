@@ -15,7 +15,8 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/forum
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help run test lint format worker beat serve bench setup setup-dev system-deps messages migrate clean
+.PHONY: help run test lint format worker beat serve bench bench-deps setup setup-dev system-deps messages migrate clean \
+	cluster cluster-stop cluster-deps
 
 help:
 	@echo "make run     set up and serve the demo forum on http://$(HOST):$(PORT)/ (SQLite, no servers needed)"
@@ -23,6 +24,7 @@ help:
 	@echo "make lint    ruff check and format check, the import contract (lint-imports)"
 	@echo "make worker  Celery worker (needs CELERY_BROKER_URL)   make beat   periodic jobs"
 	@echo "make serve   gunicorn, production-like                 make bench  benchmarks"
+	@echo "make cluster nginx + 2 web nodes + 2 workers + beat on loopback   make cluster-stop  stop it"
 
 $(VENV)/.created:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
@@ -39,7 +41,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.created
 	@touch $@ $(VENV)/.runtime
 
 setup: $(VENV)/.runtime
-setup-dev: $(VENV)/.dev system-deps
+setup-dev: $(VENV)/.dev system-deps cluster-deps
 
 # Chromium drives the browser tests and pdftoppm (poppler-utils) renders visa letters to images in
 # their tests; installed from Debian when missing and we may.
@@ -57,12 +59,27 @@ system-deps:
 		else echo "chromium not found: browser tests will be skipped (CI=true fails them)"; fi; \
 	fi
 
+# nginx fronts the local cluster (make cluster, tests/cluster). Installed from Debian when missing
+# and we may, without letting the package start a server of its own on port 80.
+cluster-deps:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing nginx for the local cluster"; \
+			policy=/usr/sbin/policy-rc.d; own_policy=; \
+			if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' > $$policy; chmod +x $$policy; own_policy=1; fi; \
+			(apt-get install -y -qq nginx-light >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null)); \
+			status=$$?; [ -n "$$own_policy" ] && rm -f $$policy; exit $$status; \
+		else echo "nginx not found: cluster tests will be skipped (CI=true fails them)"; fi; \
+	fi
+
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# Links in the demo's emails, calendars and badges point at the address it is served on.
 run: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests use the real PostgreSQL and Redis when reachable; CI=true makes them mandatory.
@@ -99,7 +116,23 @@ serve: setup
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-bench: setup-dev
+# The production shape on loopback: nginx, two gunicorn nodes, two Celery workers, one beat, on the
+# machine's PostgreSQL and Redis (deploy/cluster.py; pidfiles and logs under var/cluster/).
+cluster: setup cluster-deps
+	$(PY) -m deploy.cluster start
+
+cluster-stop:
+	$(PY) -m deploy.cluster stop
+
+# wrk measures the scale benchmark; installed from Debian when missing and we may.
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			(apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)); \
+		else echo "wrk not found: the scale benchmark needs it (apt-get install wrk)"; fi; \
+	fi
+
+bench: setup-dev bench-deps
 	$(PY) -m bench $(BENCH)
 
 messages: setup

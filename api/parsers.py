@@ -1,26 +1,18 @@
-"""Request parsers of the API: DRF's, refusing text with NUL characters.
+"""Request parsers of the API: DRF's, refusing text the forum refuses everywhere (core/text.py).
 
-PostgreSQL cannot store or even compare text containing NUL (0x00); such input is never
-meaningful, so it is a 400 with the error shape, before any field or lookup sees it.
+PostgreSQL cannot store or even compare text containing NUL (0x00), and the other control
+characters break the XML exports; such input is never meaningful, so it is a 400 with the error
+shape, before any field or lookup sees it.
 """
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from core import text
+
 NUL = "\x00"
-NUL_MESSAGE = "Text may not contain NUL (0x00) characters."
-
-
-def contains_nul(value):
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return any(contains_nul(item) for item in value)
-    if hasattr(value, "lists"):  # QueryDict
-        return any(contains_nul(key) or contains_nul(items) for key, items in value.lists())
-    return False
+NUL_MESSAGE = text.MESSAGE
+contains_nul = text.has_forbidden
 
 
 class _RefuseNul:

@@ -22,7 +22,10 @@ REDOC_STYLE_HASHES = [
     "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
 ]
 
+# No `.json`/`.api` format-suffix variants of the routes: every operation has one URL, the one the
+# schema documents (the format is negotiated, or chosen with ?format=).
 router = DefaultRouter()
+router.include_format_suffixes = False
 for module in (forum_api, panels_api, speakers_api, registration_api, notifications_api):
     module.register(router)
 

@@ -1,5 +1,5 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 
@@ -22,6 +22,11 @@ class TokenLoginView(ObtainAuthToken):
         responses={
             200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
             400: OpenApiResponse(ErrorSerializer, description="Wrong credentials."),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="Too many attempts: throttled, or locked out after repeated failures for the "
+                "account or the address (`locked_out`).",
+            ),
         },
         examples=[
             OpenApiExample("Login", value={"username": "scanner-door-1", "password": "..."}, request_only=True),
@@ -40,4 +45,13 @@ class TokenLoginView(ObtainAuthToken):
         ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # django-axes refused to check the password (the account or the address is locked):
+            # say so, as the admin's login does, instead of "wrong credentials".
+            if getattr(request, "axes_locked_out", False):
+                from forum.views import locked_out
+
+                return locked_out(request)
+            raise

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_celery_beat",
+    "axes",
     "core",
     "forum",
     "panels",
@@ -109,6 +110,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (and every task it enqueues) carries its id.
+    "config.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response (see below).
@@ -116,6 +119,11 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies in another charset than UTF-8 and control characters in any input: a 400 before
+    # anything reads them (core/middleware.py, core/text.py).
+    "core.middleware.RefuseUnreadableInputMiddleware",
+    # Every request renders and parses date-times in its edition's zone (forum/timezones.py).
+    "forum.timezones.ForumTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET and 304 for a matching If-None-Match (pages, exports and API lists).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -127,7 +135,27 @@ MIDDLEWARE = [
     # Turns django-ratelimit's Ratelimited (a PermissionDenied) into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
     "api.middleware.RefuseNulInApiUrlsMiddleware",
+    # Answers a locked-out sign-in with AXES_LOCKOUT_CALLABLE's page (see below); last, so it sees
+    # the flag any login view sets.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Every password check goes through django-axes first (the admin's login, the API's token login,
+# any other sign-in view that calls authenticate()): after AXES_FAILURE_LIMIT failed attempts an
+# account, and separately an address, is locked out for AXES_COOLOFF_TIME. Organizers unlock from
+# the admin (Axes › Access attempts: delete the rows) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "forum.views.locked_out"
+# The client address axes counts per: the same one the rate limits use.
+AXES_CLIENT_IP_CALLABLE = "forum.views.client_address"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -198,11 +226,13 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("az", "en")}
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# One way to write dates and times per language (24-hour, day first), in pages, emails and PDFs.
+FORMAT_MODULE_PATH = ["core.formats"]
 FORUM_DEFAULT_TIMEZONE = "Asia/Baku"
 FORUM_DEFAULT_COUNTRY = "AZ"
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Private files (signatures, stamps, visa letters: anything with a passport number): outside
@@ -231,9 +261,13 @@ else:
 PROGRAM_CACHE_TIMEOUT = env.int("PROGRAM_CACHE_TIMEOUT", default=300)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "forum.views.ratelimited"
-# Where the client address comes from. Behind a reverse proxy REMOTE_ADDR is the proxy: set this to
-# a header the proxy overwrites (e.g. HTTP_X_REAL_IP), or every visitor shares one limit.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# Where the client address comes from (core/clientip.py), for rate limits, API throttles and logs.
+# Behind a reverse proxy REMOTE_ADDR is the proxy: list the proxies' addresses (or CIDR blocks) in
+# TRUSTED_PROXIES and the header they write in TRUSTED_PROXY_HEADER. The header is believed only
+# from those addresses, so a visitor's own X-Forwarded-For never picks the address that is limited.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
+RATELIMIT_IP_META_KEY = "core.clientip.ratelimit_ip"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -251,9 +285,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Attendee registration: how long a seat is held while the email confirmation is pending, how long
 # a promoted waitlister has to confirm, and the per-address rate of the public form.
-REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
+# A seat waits a whole day for its confirmation: long enough to register at night and confirm
+# from the morning's mail.
+REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=24 * 60)
 REGISTRATION_PROMOTION_HOLD_MINUTES = env.int("REGISTRATION_PROMOTION_HOLD_MINUTES", default=24 * 60)
-REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="10/h")
+# Flood ceiling of the form per address, every POST counted (invalid ones included); high, since a
+# ministry registers from one address. What is budgeted is accepted sign-ups, per address and per
+# email (registration/limits.py, docs/security-limits.md). A form sent sooner than
+# REGISTRATION_MIN_FILL_SECONDS after it was shown is a bot's.
+REGISTRATION_FORM_RATE = env.str("REGISTRATION_FORM_RATE", default="300/h")
+REGISTRATION_ADDRESS_RATE = env.str("REGISTRATION_ADDRESS_RATE", default="100/h")
+REGISTRATION_EMAIL_RATE = env.str("REGISTRATION_EMAIL_RATE", default="3/h")
+REGISTRATION_MIN_FILL_SECONDS = env.int("REGISTRATION_MIN_FILL_SECONDS", default=3)
 # Per address, over every personal-link page (confirm, manage, badge, calendar, cancel).
 REGISTRATION_LINK_RATE = env.str("REGISTRATION_LINK_RATE", default="120/h")
 
@@ -269,7 +312,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database schedule behind a Redis leader lock (config/beat.py): a second beat
+# stands by instead of sending every periodic job twice. Each sent job is written to the database at
+# once, so a standby taking over knows what already ran. BEAT_LOCK_TIMEOUT=0 turns the lock off.
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+CELERY_BEAT_SYNC_EVERY = 1
+BEAT_LOCK_TIMEOUT = env.float("BEAT_LOCK_TIMEOUT", default=30)
 # Mail has its own queue so a burst of reminders never delays expiring holds or the waitlist;
 # `make worker` consumes both queues, a larger site runs a dedicated mail worker.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -338,7 +386,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="600/hour"),
         "user": env.str("THROTTLE_USER", default="5000/hour"),
-        "registration": env.str("THROTTLE_REGISTRATION", default="20/hour"),
+        "registration": env.str("THROTTLE_REGISTRATION", default="300/hour"),
         "rsvp": env.str("THROTTLE_RSVP", default="60/hour"),
         "login": env.str("THROTTLE_LOGIN", default="20/hour"),
     },
@@ -359,20 +407,43 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# LOG_FORMAT=json (production hosts, the cluster): one JSON object per line with the request id
+# (config/requestid.py) that nginx's access log and the Celery task lines share.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # One line per request is for production's JSON logs; the demo's console shows the errors.
+        "forum.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # A line per delivered email drowns the demo's console; failures still show.
         "celery.app.trace": {"level": "WARNING"},
+        # One line per failed sign-in from django-axes; lockouts still show as warnings.
+        "axes": {"level": "WARNING"},
     },
 }
+# With JSON logs, workers and beat log through LOGGING above (request ids included), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 # Content-Security-Policy (django-csp), in every profile so that development shows what production
 # would refuse. Scripts, styles, fonts, images and fetches come from the site itself: there is no
@@ -430,7 +501,7 @@ PERMISSIONS_POLICY = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -445,6 +516,8 @@ VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
 VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
 VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
+# "Email me my link again", per address and per client address.
+LINK_AGAIN_RATE = env.str("LINK_AGAIN_RATE", default="5/h")
 # Visas: the public verification page's limit per address, and how many days before the first
 # forum day and after the last one a stay named in a letter may reach.
 VISA_VERIFY_RATE = env.str("VISA_VERIFY_RATE", default="30/m")

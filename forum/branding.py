@@ -27,4 +27,6 @@ def email_branding(context):
         "start_date": forum.start_date,
         "end_date": forum.end_date,
         "url": settings.SITE_URL + forum.get_absolute_url(),
+        # The outbox renders the message, and builds its attachments, in this zone.
+        "timezone": forum.timezone,
     }

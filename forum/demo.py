@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core import localtime
 from core.permissions import ORGANIZERS_GROUP
 
 from . import services
@@ -30,7 +31,10 @@ def seed(*, stdout=None):
     """Create the demo edition once; a second run finds it and changes nothing."""
     forum = Forum.objects.filter(slug=DEMO_SLUG).first()
     if forum is None:
-        start = timezone.localdate() + datetime.timedelta(days=60)
+        # Days count from today in Baku, the forum's zone, not in UTC: the dates are the same
+        # whichever side of midnight UTC the demo is seeded.
+        zone = localtime.default_zone()
+        start = timezone.localdate(timezone=zone) + datetime.timedelta(days=60)
         now = timezone.now().replace(microsecond=0, second=0)
         forum = services.create_forum(
             slug=DEMO_SLUG,
@@ -54,9 +58,7 @@ def seed(*, stdout=None):
             status=Forum.Status.PUBLISHED,
             capacity=800,
             registration_opens_at=now - datetime.timedelta(days=1),
-            registration_closes_at=datetime.datetime.combine(
-                start - datetime.timedelta(days=1), datetime.time(18, 0), tzinfo=datetime.UTC
-            ),
+            registration_closes_at=localtime.at_local(start - datetime.timedelta(days=1), datetime.time(18, 0), zone),
         )
         if stdout:
             stdout.write(f"Created {forum.name_en} ({forum.start_date} to {forum.end_date}).")

@@ -85,6 +85,13 @@ class Forum(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Requests find their edition's zone by slug without a query (forum.timezones).
+        from .timezones import remember_zone
+
+        remember_zone(slug=self.slug, zone=self.timezone)
+
     def get_absolute_url(self):
         return reverse("forum:detail", kwargs={"slug": self.slug})
 

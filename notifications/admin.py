@@ -10,7 +10,7 @@ from .models import OutboxMessage
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = (
         "id",
-        "kind",
+        "kind_name",
         "recipient",
         "language",
         "state",
@@ -24,6 +24,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("related_type",)
     actions = ["resend_messages", "cancel_messages"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, message):
+        return message.kind_label
+
     readonly_fields = (
         "kind",
         "recipient",

@@ -46,6 +46,13 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state", "claimed_at"], name="outbox_claimed_idx"),
         ]
 
+    @property
+    def kind_label(self):
+        """The kind's name in the active language (see ``notifications.kinds``)."""
+        from .kinds import kind_label
+
+        return kind_label(self.kind)
+
     def __str__(self):
         return f"{self.kind} → {self.recipient} ({self.state})"
 

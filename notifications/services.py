@@ -25,6 +25,7 @@ that rare crash yields a second copy rather than a lost visa letter; both copies
 ``Message-ID`` and ``X-Outbox-Id`` so mail systems and people can recognise the duplicate.
 """
 
+import contextlib
 import datetime
 import email.utils
 import hashlib
@@ -33,6 +34,7 @@ import logging
 import secrets
 import smtplib
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -343,9 +345,11 @@ def build_email(message):
     except Exception as exc:  # missing template, syntax error, a failing lookup in the context
         raise PermanentDeliveryError(f"Template error: {exc.__class__.__name__}: {exc}") from exc
     files = []
+    zone_name = forum_context(message.context).get("timezone") if message.attachments else None
     for descriptor in message.attachments:
         try:
-            files.append(build_attachment(descriptor))
+            with forum_time(zone_name, message.language):  # PDFs and calendars in forum time
+                files.append(build_attachment(descriptor))
         except Exception as exc:
             builder = descriptor.get("builder") if isinstance(descriptor, dict) else descriptor
             raise PermanentDeliveryError(f"Attachment {builder} failed: {exc.__class__.__name__}: {exc}") from exc
@@ -372,19 +376,32 @@ def message_id_header(message):
 
 
 def render_message(message):
-    """Subject, plain text and HTML of a message, rendered in its language."""
+    """Subject, plain text and HTML of a message, rendered in its language and in its edition's
+    time zone (a date-time in the context is never written in UTC)."""
     with translation.override(message.language):
+        forum = forum_context(message.context)
         context = {
+            # Every message says where the organizers are reached (a context may name another).
+            "contact_email": email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
             **message.context,
             "message": message,
-            "forum": forum_context(message.context),
+            "forum": forum,
             "site_url": settings.SITE_URL,
             "LANGUAGE_CODE": message.language,
         }
+    with forum_time(forum.get("timezone"), message.language):
         subject = " ".join(_render(message, "subject.txt", context).split())
         text = _render(message, "txt", context)
         html = _render(message, "html", context)
     return subject, text, html
+
+
+@contextlib.contextmanager
+def forum_time(zone_name, language):
+    """The outbox knows no domain: it takes the edition's zone by name (default forum zone)."""
+    zone = zoneinfo.ZoneInfo(zone_name or settings.FORUM_DEFAULT_TIMEZONE)
+    with timezone.override(zone), translation.override(language):
+        yield
 
 
 def _render(message, suffix, context):

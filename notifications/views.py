@@ -10,6 +10,7 @@ from core.decorators import organizer_required
 
 from . import selectors, services
 from .errors import NotificationError
+from .kinds import kind_choices
 from .models import OutboxMessage
 
 ACTIONS = {
@@ -28,7 +29,7 @@ def outbox(request):
         "states": selectors.state_summary(),
         "current_state": state,
         "current_kind": kind,
-        "kinds": selectors.outbox_kinds(),
+        "kinds": kind_choices(selectors.outbox_kinds()),
         "outbox_messages": selectors.outbox_messages(state=state, kind=kind),
         "can_change": request.user.has_perm("notifications.change_outboxmessage"),
     }

@@ -26,8 +26,7 @@ class BroadcastForm(forms.Form):
     )
 
     def __init__(self, *args, forum, **kwargs):
-        from django_countries import countries
-
+        from core.countries import country_choices
         from panels.models import Panel
         from registration.models import Category, Registration
         from speakers.models import Invitation
@@ -37,7 +36,7 @@ class BroadcastForm(forms.Form):
         statuses = [(v, label) for v, label in Registration.Status.choices if v != Registration.Status.CANCELLED]
         self.fields["status"].choices = any_ + statuses
         self.fields["category"].choices = any_ + list(Category.choices)
-        self.fields["country"].choices = any_ + list(countries)
+        self.fields["country"].choices = any_ + country_choices()
         panels = Panel.objects.filter(forum=forum).exclude(status=Panel.Status.DRAFT).order_by("start", "id")
         self.fields["panel"].choices = any_ + [(str(p.pk), p.title) for p in panels]
         states = [(v, label) for v, label in Invitation.State.choices if v != Invitation.State.WITHDRAWN]

@@ -140,8 +140,8 @@ def reports(*, forum, now=None):
     from django.db.models import Count, Q
     from django.db.models.functions import TruncDate
     from django.utils.translation import gettext as _
-    from django_countries import countries
 
+    from core.countries import country_name
     from notifications import selectors as outbox_selectors
     from panels.models import Panel
     from registration.models import Category, Registration
@@ -165,7 +165,7 @@ def reports(*, forum, now=None):
         for row in registrations.values("category").annotate(n=Count("id")).order_by("-n", "category")
     ]
     by_country = [
-        (countries.name(row["country"]) or row["country"], row["n"])
+        (country_name(row["country"]) or row["country"], row["n"])
         for row in registrations.values("country").annotate(n=Count("id")).order_by("-n", "country")[:12]
     ]
     totals = registrations.aggregate(

@@ -6,7 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .errors import PanelError
-from .models import Availability, Panel, Participation, ScheduleChange
+from .models import Availability, InfoPage, Panel, Participation, ProgramItem, ScheduleChange
 
 
 class ParticipationInline(admin.TabularInline):
@@ -104,6 +104,26 @@ class ScheduleChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProgramItem)
+class ProgramItemAdmin(TranslationAdmin):
+    """Breaks, meals and ceremonies; the schedule grid places them with the same checks."""
+
+    list_display = ("title", "forum", "kind", "room", "start", "end")
+    list_filter = ("forum", "kind")
+    list_select_related = ("forum", "room")
+    search_fields = ("title", "title_az", "title_en", "title_ru", "title_tr")
+
+
+@admin.register(InfoPage)
+class InfoPageAdmin(TranslationAdmin):
+    """Terms, privacy notice, contact and venue of an edition, in each language (Azerbaijani is the
+    fallback); the public pages and the registration form's consent link to them."""
+
+    list_display = ("title", "forum", "kind", "updated_at")
+    list_filter = ("forum", "kind")
+    list_select_related = ("forum",)
 
 
 @admin.register(Availability)

@@ -24,9 +24,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.permissions import sees_drafts
-from core.rest.filters import IdFilter
+from core.rest.filters import IdFilter, UtcDateTimeFilter
 from core.rest.permissions import PublicReadOrganizerWrite
 from core.rest.schema import ErrorSerializer
+from core.utc import to_utc
 from forum.models import Forum
 
 from . import selectors, services
@@ -131,7 +132,10 @@ class SlotSerializer(serializers.Serializer):
             raw = data.get(key)
             if isinstance(raw, str):
                 try:
-                    values[key] = datetime.datetime.fromisoformat(raw)
+                    moment = datetime.datetime.fromisoformat(raw)
+                    # An offset is kept as the instant it names, in UTC (core/utc.py), so the
+                    # database never sees an offset it cannot hold.
+                    values[key] = to_utc(moment) if moment.tzinfo else moment
                 except ValueError as exc:
                     raise serializers.ValidationError({key: ["Use an ISO 8601 date and time."]}) from exc
         return values
@@ -261,8 +265,10 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["start", "id"]
 
     def get_queryset(self):
-        panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(selectors._participations())
-        if sees_drafts(self.request.user):
+        organizer = sees_drafts(self.request.user)
+        participations = selectors._participations(public=not organizer)
+        panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(participations)
+        if organizer:
             return panels
         return panels.filter(
             selectors.public_panel_filter(),
@@ -412,7 +418,7 @@ class ScheduleChangeSerializer(serializers.Serializer):
 
 class ScheduleChangeFilter(filters.FilterSet):
     forum = filters.CharFilter(field_name="forum__slug", help_text="An edition's slug.")
-    since = filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="created_at",
         lookup_expr="gt",
         help_text="Only changes made after this moment (ISO 8601; without an offset it is UTC).",

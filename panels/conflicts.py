@@ -7,6 +7,7 @@ grid calls them with the whole forum loaded, to show conflicts where they are. O
 import datetime
 from dataclasses import asdict, dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MIN_DURATION = datetime.timedelta(minutes=15)
@@ -41,15 +42,18 @@ def _duration_text(delta):
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def interval_errors(*, start, end):
-    """Reasons the interval itself is malformed (invalid input, whatever else is booked)."""
+def interval_errors(*, start, end, tz=None):
+    """Reasons the interval itself is malformed (invalid input, whatever else is booked); times in
+    the message are forum-local (``tz``, else the current zone)."""
     reasons = []
     if end <= start:
+        tz = tz or timezone.get_current_timezone()
+        local_start, local_end = start.astimezone(tz), end.astimezone(tz)
         reasons.append(
             Reason(
                 "end_before_start",
                 _("The end (%(end)s) must come after the start (%(start)s).")
-                % {"end": f"{end:%d.%m.%Y %H:%M}", "start": f"{start:%d.%m.%Y %H:%M}"},
+                % {"end": f"{local_end:%d.%m.%Y %H:%M}", "start": f"{local_start:%d.%m.%Y %H:%M}"},
             )
         )
     elif end - start < MIN_DURATION:

@@ -1,5 +1,6 @@
 """Demo program: about twenty published panels over the five themes, two days and three rooms,
-and two draft proposals waiting for a slot.
+two draft proposals waiting for a slot, and the coffee breaks, lunch and registration desk of
+each day.
 
 Idempotent: panels are found by their English title, so a second run changes nothing. Speakers
 come from the speakers app's demo when it has run; otherwise a handful are created here.
@@ -8,7 +9,7 @@ come from the speakers app's demo when it has run; otherwise a handful are creat
 import datetime
 
 from . import selectors, services
-from .models import Panel, Participation
+from .models import InfoPage, Panel, Participation, ProgramItem
 
 # Panels point at speakers through the models' "speakers.Speaker" reference and never import the
 # speakers app (it sits above them): the demo reaches the model the same way.
@@ -136,6 +137,97 @@ DRAFTS = [
 ]  # fmt: skip
 
 
+_BREAK = {"az": "Kofe fasiləsi", "en": "Coffee break", "ru": "Кофе-брейк", "tr": "Kahve arası"}
+_LUNCH = {"az": "Nahar", "en": "Lunch", "ru": "Обед", "tr": "Öğle yemeği"}
+_DESK = {
+    "az": "Qeydiyyat və qarşılama kofesi", "en": "Registration and welcome coffee",
+    "ru": "Регистрация и приветственный кофе", "tr": "Kayıt ve karşılama kahvesi",
+}  # fmt: skip
+_RECEPTION = {
+    "az": "Şəbəkələşmə qəbulu", "en": "Networking reception", "ru": "Нетворкинг-приём", "tr": "Tanışma resepsiyonu",
+}  # fmt: skip
+# (day index, start, end, kind, titles): across all rooms.
+ITEMS = [
+    (0, "09:00", "09:30", "registration", _DESK),
+    (0, "10:15", "10:30", "break", _BREAK),
+    (0, "13:00", "14:00", "lunch", _LUNCH),
+    (0, "15:30", "15:45", "break", _BREAK),
+    (0, "17:00", "18:00", "networking", _RECEPTION),
+    (1, "09:00", "09:30", "registration", _DESK),
+    (1, "10:15", "10:30", "break", _BREAK),
+    (1, "13:15", "14:30", "lunch", _LUNCH),
+    (1, "16:00", "16:15", "break", _BREAK),
+]  # fmt: skip
+
+
+def _seed_items(forum):
+    existing = set(ProgramItem.objects.filter(forum=forum).values_list("start", "kind"))
+    for day, start, end, kind, titles in ITEMS:
+        if day >= len(forum.days):
+            continue
+        start_at = forum.local_datetime(forum.days[day], _clock(start))
+        if (start_at, kind) in existing:
+            continue
+        end_at = forum.local_datetime(forum.days[day], _clock(end))
+        services.place_program_item(forum=forum, kind=kind, title=titles, start=start_at, end=end_at)
+
+
+# (kind, {lang: title}, {lang: body}, {lang: accessibility})
+PAGES = [
+    ("terms",
+     {"az": "İştirak şərtləri", "en": "Terms of participation", "ru": "Условия участия", "tr": "Katılım koşulları"},
+     {"az": "İştirak pulsuzdur və qeydiyyat tələb edir. Girişdə şəxsiyyət vəsiqəsi və QR nişan təqdim olunur.\n\n"
+            "Zallarda foto və video çəkiliş aparılır.",
+      "en": "Attendance is free and needs a registration. Bring an identity document and your QR badge.\n\n"
+            "Photos and video are taken in the halls.",
+      "ru": "Участие бесплатное, нужна регистрация. Возьмите удостоверение личности и QR-бейдж.\n\n"
+            "В залах ведётся фото- и видеосъёмка.",
+      "tr": "Katılım ücretsizdir ve kayıt gerektirir. Kimlik belgenizi ve QR yaka kartınızı getirin.\n\n"
+            "Salonlarda fotoğraf ve video çekimi yapılır."},
+     {}),
+    ("privacy",
+     {"az": "Məxfilik bildirişi", "en": "Privacy notice", "ru": "Уведомление о конфиденциальности",
+      "tr": "Gizlilik bildirimi"},
+     {"az": "Məlumatlarınız yalnız forumun təşkili üçün istifadə olunur və forumdan sonra anonimləşdirilir.",
+      "en": "Your data is used only to run the forum and is anonymized after it ends.",
+      "ru": "Ваши данные используются только для проведения форума и обезличиваются после его окончания.",
+      "tr": "Verileriniz yalnızca forumun düzenlenmesi için kullanılır ve forumdan sonra anonimleştirilir."},
+     {}),
+    ("contact",
+     {"az": "Əlaqə", "en": "Contact", "ru": "Контакты", "tr": "İletişim"},
+     {"az": "Təşkilat komitəsi: info@forum.example, +994 12 000 00 00 (iş günləri 09:00–18:00).",
+      "en": "Organizing committee: info@forum.example, +994 12 000 00 00 (weekdays 09:00–18:00).",
+      "ru": "Оргкомитет: info@forum.example, +994 12 000 00 00 (по будням 09:00–18:00).",
+      "tr": "Düzenleme komitesi: info@forum.example, +994 12 000 00 00 (hafta içi 09:00–18:00)."},
+     {}),
+    ("venue",
+     {"az": "Məkan və yol", "en": "Venue and directions", "ru": "Место и как добраться", "tr": "Mekân ve ulaşım"},
+     {"az": "Metro: «28 May» stansiyası, 10 dəqiqəlik piyada yol. Avtobus: 5, 88. Parkinq girişdə.",
+      "en": "Metro: 28 May station, a ten-minute walk. Buses 5 and 88. Parking at the entrance.",
+      "ru": "Метро: станция «28 Мая», десять минут пешком. Автобусы 5 и 88. Парковка у входа.",
+      "tr": "Metro: 28 May istasyonu, on dakika yürüme. 5 ve 88 numaralı otobüsler. Girişte otopark."},
+     {"az": "Pilləsiz giriş və liftlər bütün mərtəbələrdədir. Böyük zalda eşitmə ilgəyi var; "
+            "sakit otaq 2-ci mərtəbədədir.",
+      "en": "Step-free entrance and lifts to every floor. Hearing loop in the Main Hall; a quiet room on floor 2.",
+      "ru": "Вход без ступеней и лифты на все этажи. Индукционная петля в Большом зале; тихая комната на 2-м этаже.",
+      "tr": "Basamaksız giriş ve her kata asansör. Büyük salonda işitme döngüsü; 2. katta sessiz oda."}),
+]  # fmt: skip
+
+
+def _seed_pages(forum):
+    written = set(InfoPage.objects.filter(forum=forum).values_list("kind", flat=True))
+    for kind, titles, bodies, access in PAGES:
+        if kind in written:
+            continue
+        page = InfoPage(forum=forum, kind=kind, title=titles["az"], body=bodies["az"])
+        page.accessibility = access.get("az", "")
+        for lang in titles:
+            setattr(page, f"title_{lang}", titles[lang])
+            setattr(page, f"body_{lang}", bodies[lang])
+            setattr(page, f"accessibility_{lang}", access.get(lang, ""))
+        page.save()
+
+
 def _clock(value):
     hours, minutes = map(int, value.split(":"))
     return datetime.time(hours, minutes)
@@ -144,6 +236,8 @@ def _clock(value):
 def seed(*, forum, stdout=None):
     existing = set(Panel.objects.filter(forum=forum).values_list("title_en", flat=True))
     _seed_drafts(forum, existing)
+    _seed_items(forum)
+    _seed_pages(forum)
     todo = [entry for entry in PROGRAM if entry[-1]["en"] not in existing]
     if not todo:
         return []

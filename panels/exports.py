@@ -1,7 +1,8 @@
 """The program as files: iCalendar, frab/c3voc schedule XML and JSON, CSV.
 
-Each builder takes a forum and its public panels (speakers prefetched) and does no queries of its
-own, so an export costs the same number of queries for 10 panels as for 200.
+Each builder takes a forum, its public panels (speakers prefetched) and its program items (breaks,
+lunch, ceremonies; room loaded) and does no queries of its own, so an export costs the same number
+of queries for 10 panels as for 200.
 """
 
 import io
@@ -17,13 +18,18 @@ from django.utils.text import slugify
 from icalendar import Calendar, Event
 
 from core import spreadsheets
+from core.text import printable, printable_deep
 
 from .links import panel_url
-from .models import Panel
+from .models import Panel, ProgramItem
 
 GENERATOR = "cyberforum"
 FRAB_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 TIMESLOT = "00:15"
+# frab wants a positive integer id unique among events: a program item's ids start above any panel
+# id we will reach, and an item across all rooms is listed in each room (``room column`` added).
+ITEM_ID_BASE = 1_000_000_000
+ITEM_ROOM_SLOTS = 1000
 
 
 def site_host():
@@ -44,6 +50,24 @@ def panel_guid(panel):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/panels/{panel.pk}"))
 
 
+def program_url(forum):
+    return f"{settings.SITE_URL}/forums/{forum.slug}/program/"
+
+
+def item_uid(item):
+    return f"item-{item.pk}@{site_host()}"
+
+
+def item_location(item):
+    room = item.room.name if item.room_id else translation.gettext("All rooms")
+    return f"{room}, {item.forum.venue}" if item.forum.venue else room
+
+
+def by_start(panels, items):
+    """Panels and program items in one time order (each list already sorted)."""
+    return sorted([*panels, *items], key=lambda entry: (entry.start, isinstance(entry, Panel), entry.pk))
+
+
 def speakers_line(panel):
     return ", ".join(participation.speaker.full_name for participation in panel.participations.all())
 
@@ -61,33 +85,50 @@ def panel_event(panel):
     event.add("dtstart", panel.start.astimezone(forum.tz))
     event.add("dtend", panel.end.astimezone(forum.tz))
     event.add("sequence", panel.sequence)
-    event.add("summary", panel.title)
+    # Text is passed through printable(): whatever is stored, the file stays valid.
+    event.add("summary", printable(panel.title))
     description = [panel.description] if panel.description else []
     if panel.participations.all():
         description.append(speakers_line(panel))
     description.append(panel_url(panel))
-    event.add("description", "\n\n".join(description))
-    location = panel.room.name
+    event.add("description", printable("\n\n".join(description)))
+    location = printable(panel.room.name)
     if forum.venue:
-        location = f"{location}, {forum.venue}"
+        location = f"{location}, {printable(forum.venue)}"
     event.add("location", location)
     event.add("url", panel_url(panel))
     if panel.theme_id:
-        event.add("categories", [panel.theme.name])
+        event.add("categories", [printable(panel.theme.name)])
     event.add("status", "CANCELLED" if panel.status == Panel.Status.CANCELLED else "CONFIRMED")
     event.add("last-modified", panel.updated_at)
     return event
 
 
-def ics(*, forum, panels, name=None):
+def item_event(item):
+    event = Event()
+    event.add("uid", item_uid(item))
+    event.add("dtstamp", item.updated_at)
+    event.add("dtstart", item.start.astimezone(item.forum.tz))
+    event.add("dtend", item.end.astimezone(item.forum.tz))
+    event.add("summary", item.title)
+    event.add("location", item_location(item))
+    event.add("categories", [item.get_kind_display()])
+    event.add("transp", "TRANSPARENT")  # a break does not make anyone busy
+    event.add("status", "CONFIRMED")
+    event.add("url", program_url(item.forum))
+    event.add("last-modified", item.updated_at)
+    return event
+
+
+def ics(*, forum, panels, items=(), name=None):
     calendar = Calendar()
     calendar.add("prodid", f"-//{GENERATOR}//{forum.slug}//{translation.get_language()}")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name or forum.name)
+    calendar.add("x-wr-calname", printable(name or forum.name))
     calendar.add("x-wr-timezone", forum.timezone)
-    for panel in panels:
-        calendar.add_component(panel_event(panel))
+    for entry in by_start(panels, items):
+        calendar.add_component(item_event(entry) if isinstance(entry, ProgramItem) else panel_event(entry))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -128,8 +169,9 @@ def _person_guid(forum, speaker):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, speaker_url(forum, speaker)))
 
 
-def frab(*, forum, panels, version):
-    """The schedule as a frab/c3voc structure (a dict), forum-local times with offsets."""
+def frab(*, forum, panels, version, items=()):
+    """The schedule as a frab/c3voc structure (a dict), forum-local times with offsets. Program items
+    are events without persons; one across all rooms is listed in every room."""
     tz = forum.tz
     rooms = list(forum.rooms.all())
     themes = list(forum.themes.all())
@@ -139,7 +181,14 @@ def frab(*, forum, panels, version):
             continue  # the frab format has no notion of a cancelled event
         day = panel.start.astimezone(tz).date()
         if day in by_day and panel.room_id in by_day[day]:
-            by_day[day][panel.room_id].append(panel)
+            by_day[day][panel.room_id].append((panel.start, _frab_event(forum, panel)))
+    for item in items:
+        day = item.start.astimezone(tz).date()
+        if day not in by_day:
+            continue
+        for column, room in enumerate(rooms):
+            if item.room_id in (None, room.pk):
+                by_day[day][room.pk].append((item.start, _frab_item(forum, item, room, column)))
     days = []
     for index, (day, room_panels) in enumerate(by_day.items(), start=1):
         days.append(
@@ -148,7 +197,10 @@ def frab(*, forum, panels, version):
                 "date": day.isoformat(),
                 "day_start": forum.local_datetime(day, forum.day_opens_at).isoformat(),
                 "day_end": forum.local_datetime(day, forum.day_closes_at).isoformat(),
-                "rooms": {room.name: [_frab_event(forum, panel) for panel in room_panels[room.pk]] for room in rooms},
+                "rooms": {
+                    room.name: [event for _start, event in sorted(room_panels[room.pk], key=lambda pair: pair[0])]
+                    for room in rooms
+                },
             }
         )
     conference = {
@@ -165,15 +217,19 @@ def frab(*, forum, panels, version):
     }
     if re.match(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$", forum.timezone):
         conference["time_zone_name"] = forum.timezone
-    return {
-        "$schema": FRAB_SCHEMA_URL,
-        "generator": {"name": GENERATOR, "version": "1.0"},
-        "schedule": {
-            "version": version,
-            "base_url": f"{settings.SITE_URL}/forums/{forum.slug}/",
-            "conference": conference,
-        },
-    }
+    # Every text through printable_deep(): the XML and JSON built from this stay valid whatever
+    # was stored (core/text.py).
+    return printable_deep(
+        {
+            "$schema": FRAB_SCHEMA_URL,
+            "generator": {"name": GENERATOR, "version": "1.0"},
+            "schedule": {
+                "version": version,
+                "base_url": f"{settings.SITE_URL}/forums/{forum.slug}/",
+                "conference": conference,
+            },
+        }
+    )
 
 
 def _frab_event(forum, panel):
@@ -194,15 +250,41 @@ def _frab_event(forum, panel):
         "language": panel.language,
         "abstract": panel.description,
         "description": panel.description,
-        "persons": [
-            {
-                "name": participation.speaker.full_name,
-                "id": participation.speaker.pk,
-                "guid": _person_guid(forum, participation.speaker),
-                "url": speaker_url(forum, participation.speaker),
-            }
-            for participation in panel.participations.all()
-        ],
+        "persons": [_frab_person(forum, participation.speaker) for participation in panel.participations.all()],
+        "links": [],
+    }
+
+
+def _frab_person(forum, speaker):
+    person = {"name": speaker.full_name, "id": speaker.pk, "guid": _person_guid(forum, speaker)}
+    if speaker.publish_consent:  # only then does the speaker page open
+        person["url"] = speaker_url(forum, speaker)
+    return person
+
+
+def _frab_item(forum, item, room, column):
+    start = item.start.astimezone(forum.tz)
+    minutes = int((item.end - item.start).total_seconds() // 60)
+    title = slugify(item.title_en or item.title or "")[:40].strip("-_")
+    if len(title) < 4:
+        title = item.kind
+    return {
+        "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/program-items/{item.pk}/rooms/{room.pk}")),
+        "id": ITEM_ID_BASE + item.pk * ITEM_ROOM_SLOTS + column,
+        "date": start.isoformat(),
+        "start": f"{start:%H:%M}",
+        "duration": f"{minutes // 60:02d}:{minutes % 60:02d}",
+        "room": room.name,
+        "slug": f"{acronym(forum)}-item-{item.pk}-{column}-{title}",
+        "url": program_url(forum),
+        "title": item.title,
+        "subtitle": "",
+        "track": None,
+        "type": item.get_kind_display(),
+        "language": settings.LANGUAGE_CODE,
+        "abstract": "",
+        "description": "",
+        "persons": [],
         "links": [],
     }
 
@@ -264,14 +346,24 @@ CSV_HEADER = [
 ]  # fmt: skip
 
 
-def program_csv(*, forum, panels):
-    """UTF-8 with a byte-order mark so spreadsheet programs read Azerbaijani and Cyrillic right."""
+def program_csv(*, forum, panels, items=()):
+    """UTF-8 with a byte-order mark so spreadsheet programs read Azerbaijani and Cyrillic right.
+    Program items have an id ``item-<n>``, their kind as the format and no speakers."""
     buffer = io.StringIO()
     writer = spreadsheets.writer(buffer)
     writer.writerow(CSV_HEADER)
     tz = forum.tz
-    for panel in panels:
+    for panel in by_start(panels, items):
         start, end = panel.start.astimezone(tz), panel.end.astimezone(tz)
+        if isinstance(panel, ProgramItem):
+            room = panel.room.name if panel.room_id else translation.gettext("All rooms")
+            writer.writerow(
+                [
+                    f"item-{panel.pk}", start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}", room, "",
+                    panel.get_kind_display(), panel.title, "", "", "", "published", program_url(forum),
+                ]
+            )  # fmt: skip
+            continue
         writer.writerow(
             [
                 panel.pk,

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .models import ProgramItem
+
 
 def _day_choices(forum):
     return [(day.isoformat(), f"{day:%d.%m.%Y}") for day in forum.days]
@@ -48,19 +50,24 @@ class SlotForm(forms.Form):
 
 
 class ProgramFilterForm(forms.Form):
-    """The public program's filters, all optional, read from the query string."""
+    """The public program's search and filters, all optional, read from the query string. A value
+    that is not (or no longer) valid is dropped with a notice; the rest still apply."""
 
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True)
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     day = forms.ChoiceField(label=_("Day"), required=False)
     room = forms.ChoiceField(label=_("Room"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
 
-    def __init__(self, *args, forum, **kwargs):
+    def __init__(self, *args, forum, themes=None, rooms=None, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["theme"].choices = everything + [(theme.code, theme.name) for theme in forum.themes.all()]
+        themes = forum.themes.all() if themes is None else themes
+        rooms = forum.rooms.all() if rooms is None else rooms
+        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        self.fields["theme"].choices = everything + [(theme.code, theme.name) for theme in themes]
         self.fields["day"].choices = everything + _day_choices(forum)
-        self.fields["room"].choices = everything + [(str(room.pk), room.name) for room in forum.rooms.all()]
+        self.fields["room"].choices = everything + [(str(room.pk), room.name) for room in rooms]
         self.fields["language"].choices = everything + [(code, name) for code, name in settings.LANGUAGES]
 
     def filters(self):
@@ -70,7 +77,58 @@ class ProgramFilterForm(forms.Form):
             "day": datetime.date.fromisoformat(data["day"]) if data.get("day") else None,
             "room": int(data["room"]) if data.get("room") else None,
             "language": data.get("language") or None,
+            "q": data.get("q") or None,
         }
+
+    def lenient(self):
+        """(filters from the valid fields, [(label, ignored value)] for the others). Call on a bound
+        form; never raises for what a visitor typed or an old link carries."""
+        self.is_valid()
+        ignored = [(str(self.fields[name].label), str(self.data.get(name, ""))[:100]) for name in self.errors]
+        return self.filters(), ignored
+
+
+class ProgramItemForm(forms.Form):
+    """A break, lunch or ceremony: kind, a title per language, a day, times and a room (or all)."""
+
+    kind = forms.ChoiceField(label=_("Kind"))
+    title_az = forms.CharField(label=_("Title (Azerbaijani)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=200, required=False)
+    title_tr = forms.CharField(label=_("Title (Turkish)"), max_length=200, required=False)
+    day = forms.ChoiceField(label=_("Day"))
+    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    room = forms.ChoiceField(label=_("Room"), required=False)
+
+    def __init__(self, *args, forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum = forum
+        self.fields["kind"].choices = ProgramItem.Kind.choices
+        self.fields["day"].choices = _day_choices(forum)
+        self.fields["room"].choices = [("", _("All rooms"))] + [(str(room.pk), room.name) for room in forum.rooms.all()]
+
+    def item(self):
+        """Keyword arguments for the program item services (room id or None, aware times)."""
+        data = self.cleaned_data
+        day = datetime.date.fromisoformat(data["day"])
+        titles = {code: data[f"title_{code}"] for code in ("az", "en", "ru", "tr") if data.get(f"title_{code}")}
+        return {
+            "kind": data["kind"],
+            "title": titles,
+            "room_id": int(data["room"]) if data.get("room") else None,
+            "start": self.forum.local_datetime(day, data["start"]),
+            "end": self.forum.local_datetime(day, data["end"]),
+        }
+
+    @classmethod
+    def initial_for(cls, item):
+        start, end = item.local_start, item.local_end
+        initial = {"kind": item.kind, "day": start.date().isoformat(), "start": start.time(), "end": end.time()}
+        initial["room"] = str(item.room_id) if item.room_id else ""
+        for code in ("az", "en", "ru", "tr"):
+            initial[f"title_{code}"] = getattr(item, f"title_{code}") or ""
+        return initial
 
 
 class PanelForm(forms.Form):

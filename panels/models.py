@@ -179,6 +179,86 @@ class ScheduleChange(models.Model):
         return f"{self.get_action_display()}: {self.panel_title}"
 
 
+class ProgramItem(models.Model):
+    """A slot of the program that is not a panel: a coffee break, lunch, the registration desk
+    opening, networking, a ceremony. It has no speakers, so it never makes a speaker clash; with no
+    room it spans every room (the program shows it across the grid)."""
+
+    class Kind(models.TextChoices):
+        BREAK = "break", _("Break")
+        LUNCH = "lunch", _("Lunch")
+        REGISTRATION = "registration", _("Registration")
+        NETWORKING = "networking", _("Networking")
+        CEREMONY = "ceremony", _("Ceremony")
+        OTHER = "other", _("Other")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="program_items", verbose_name=_("forum"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BREAK)
+    title = models.CharField(_("title"), max_length=200)
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        related_name="program_items",
+        null=True,
+        blank=True,
+        verbose_name=_("room"),
+        help_text=_("Leave empty for an item across all rooms."),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["forum", "start", "id"]
+        verbose_name = _("program item")
+        verbose_name_plural = _("program items")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="program_item_interval_valid"),
+        ]
+        indexes = [models.Index(fields=["forum", "start"], name="program_item_forum_start")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.forum.tz)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.forum.tz)
+
+
+class InfoPage(models.Model):
+    """A page every event site has, written per edition by the organizers in four languages: terms of
+    participation, privacy notice, contact, venue and directions (with accessibility)."""
+
+    class Kind(models.TextChoices):
+        TERMS = "terms", _("Terms of participation")
+        PRIVACY = "privacy", _("Privacy notice")
+        CONTACT = "contact", _("Contact")
+        VENUE = "venue", _("Venue and directions")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="info_pages", verbose_name=_("forum"))
+    kind = models.CharField(_("page"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Plain text; an empty line starts a new paragraph."))
+    accessibility = models.TextField(
+        _("accessibility"), blank=True, help_text=_("Step-free access, lifts, seating, hearing loops, quiet rooms.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["forum", "kind"]
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+        constraints = [models.UniqueConstraint(fields=["forum", "kind"], name="info_page_one_per_kind")]
+
+    def __str__(self):
+        return self.title
+
+
 class ScheduleProposal(models.Model):
     """A schedule the solver proposed for a forum, waiting for an organizer to accept or discard it.
 

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from core.permissions import sees_drafts
@@ -13,16 +13,32 @@ from forum.models import Forum, Room, Theme
 from forum.selectors import public_forums, visible_forums
 
 from . import conflicts as rules
-from .models import HOLDING_STATUSES, Availability, Panel, Participation, ScheduleChange
+from .models import HOLDING_STATUSES, Availability, InfoPage, Panel, Participation, ProgramItem, ScheduleChange
 
 GRID_STEP_MINUTES = 5
 
 
-def _participations():
-    return Prefetch(
-        "participations",
-        queryset=Participation.objects.select_related("speaker").order_by("order", "id"),
+def public_participation_q():
+    """Who the public may see named on a panel: speakers whose invitation to the panel's forum, if
+    there is one, is accepted. A speaker still invited, who declined, whose invitation was
+    withdrawn or expired is never named (an organizer may have put them on the panel ahead of
+    their answer). Speakers an organizer placed without any invitation are named. Whether a name
+    links to a speaker page is the templates' business (only with the speaker's consent)."""
+    from django.apps import apps
+
+    # Read through the app registry: speakers sits above panels and is never imported here.
+    invitation = apps.get_model("speakers", "Invitation")
+    unanswered = invitation.objects.filter(speaker=OuterRef("speaker_id"), forum=OuterRef("panel__forum_id")).exclude(
+        state="accepted"
     )
+    return ~Exists(unanswered)
+
+
+def _participations(public=False):
+    participations = Participation.objects.select_related("speaker").order_by("order", "id")
+    if public:
+        participations = participations.filter(public_participation_q())
+    return Prefetch("participations", queryset=participations)
 
 
 def public_panel_filter():
@@ -30,10 +46,33 @@ def public_panel_filter():
     return Q(status=Panel.Status.PUBLISHED) | Q(status=Panel.Status.CANCELLED, published_at__isnull=False)
 
 
-def public_panels(*, forum, theme=None, day=None, room=None, language=None):
+SEARCH_LANGUAGES = ("az", "en", "ru", "tr")
+SPEAKER_SEARCH_FIELDS = ("first_name", "last_name", "first_name_latin", "last_name_latin", "organization")
+
+
+def search_filter(q):
+    """Every word of ``q`` must appear (case-insensitively) in the panel's title or description in
+    any of the four languages, or in the name or organization of one of its speakers."""
+    condition = Q()
+    for word in q.split()[:8]:
+        fields = Q()
+        for lang in SEARCH_LANGUAGES:
+            fields |= Q(**{f"title_{lang}__icontains": word}) | Q(**{f"description_{lang}__icontains": word})
+        speakers = Q()
+        for name in SPEAKER_SEARCH_FIELDS:
+            speakers |= Q(**{f"speaker__{name}__icontains": word})
+        fields |= Exists(Participation.objects.filter(speakers, panel=OuterRef("pk")))
+        condition &= fields
+    return condition
+
+
+def public_panels(*, forum, theme=None, day=None, room=None, language=None, q=None):
     """The public program of a forum, in time order, speakers loaded. Filters are optional:
-    ``theme`` a theme code, ``day`` a date (forum-local), ``room`` a room id, ``language`` a code."""
+    ``theme`` a theme code, ``day`` a date (forum-local), ``room`` a room id, ``language`` a code,
+    ``q`` words to search for (see ``search_filter``)."""
     panels = Panel.objects.filter(public_panel_filter(), forum=forum, start__isnull=False)
+    if q and q.strip():
+        panels = panels.filter(search_filter(q))
     if theme:
         panels = panels.filter(theme__code=theme)
     if room:
@@ -45,17 +84,43 @@ def public_panels(*, forum, theme=None, day=None, room=None, language=None):
         panels = panels.filter(start__gte=start, start__lt=start + datetime.timedelta(days=1))
     return (
         panels.select_related("theme", "room", "forum")
-        .prefetch_related(_participations())
+        .prefetch_related(_participations(public=True))
         .order_by("start", "room__order", "room_id", "id")
     )
+
+
+def program_items(*, forum, day=None, room=None):
+    """The forum's breaks, lunch, ceremonies and other items that are not panels, in time order.
+    They belong to the program as soon as they are placed (the edition's own visibility hides a
+    draft forum). ``room``: items in that room and items across all rooms."""
+    items = ProgramItem.objects.filter(forum=forum)
+    if room:
+        items = items.filter(Q(room_id=room) | Q(room__isnull=True))
+    if day:
+        start = forum.local_datetime(day, datetime.time(0, 0))
+        items = items.filter(start__gte=start, start__lt=start + datetime.timedelta(days=1))
+    return items.select_related("room", "forum").order_by("start", "room__order", "id")
+
+
+def blocked_intervals(*, forum):
+    """[(room_id or None, start, end)] the program items hold: None means every room. What an
+    automatic scheduler must leave free; panels placed by hand are not refused by them."""
+    return [
+        (room_id, start, end)
+        for room_id, start, end in ProgramItem.objects.filter(forum=forum)
+        .order_by("start", "id")
+        .values_list("room_id", "start", "end")
+    ]
 
 
 def public_panel(*, forum, panel_id, user=None):
     """One panel as the visitor may see it (organizers also see drafts); None otherwise."""
     panels = Panel.objects.filter(forum=forum, pk=panel_id)
-    if not sees_drafts(user):
+    organizer = sees_drafts(user)
+    if not organizer:
         panels = panels.filter(public_panel_filter())
-    return panels.select_related("theme", "room", "forum").prefetch_related(_participations()).first()
+    participations = _participations(public=not organizer)
+    return panels.select_related("theme", "room", "forum").prefetch_related(participations).first()
 
 
 def organizer_panels(*, forum):
@@ -74,14 +139,15 @@ def _latest_change(queryset):
 def schedule_stamp():
     """An annotation for a Forum queryset: when anything the program and its exports show last
     changed, to the microsecond. It covers the forum itself, its panels (participations added or
-    removed touch their panel), the speakers on them (names, bios, positions), its rooms and its
-    themes. Deletions are covered by ``panels.signals``, which touch the forum."""
+    removed touch their panel), the speakers on them (names, bios, positions), its rooms, its
+    themes and its program items (breaks, lunch). Deletions are covered by ``panels.signals``, which touch the forum."""
     forum = OuterRef("pk")
     parts = [
         _latest_change(Panel.objects.filter(forum=forum)),
         _latest_change(Participation.objects.filter(panel__forum=forum).annotate(updated_at=F("speaker__updated_at"))),
         _latest_change(Room.objects.filter(forum=forum)),
         _latest_change(Theme.objects.filter(forum=forum)),
+        _latest_change(ProgramItem.objects.filter(forum=forum)),
     ]
     # Greatest() is NULL on SQLite when any part is NULL: fall back to the forum's own stamp.
     return Greatest(F("updated_at"), *(Coalesce(part, F("updated_at")) for part in parts))
@@ -160,7 +226,7 @@ def conflicted_panel_count(*, forum):
     return len(current_conflicts(forum=forum, panels=list(organizer_panels(forum=forum))))
 
 
-def grid(*, forum, panels):
+def grid(*, forum, panels, items=()):
     """The organizer's grid: for each day, the rooms as columns and 5-minute rows from opening
     to closing, each placed panel with its row span. Unplaced panels are returned apart.
     ``slot_times`` are the forum-local start times of the rows from ``first_row`` on: the cells a
@@ -189,6 +255,22 @@ def grid(*, forum, panels):
         days[start.date()].append(
             {"panel": panel, "row": first, "row_end": max(last, first + 1), "column": column[panel.room_id]}
         )
+    for item in items:
+        # Breaks and lunch lie under the panels (listed first): one room's column, or all of them.
+        start, end = item.start.astimezone(forum.tz), item.end.astimezone(forum.tz)
+        first = _minutes_from(opens, start.time()) // GRID_STEP_MINUTES + 2
+        last = _minutes_from(opens, end.time()) // GRID_STEP_MINUTES + 2
+        if start.date() not in days or end.date() != start.date() or first < 2 or last > rows + 2:
+            continue
+        if item.room_id is not None and item.room_id not in column:
+            continue
+        first_column = column[item.room_id] if item.room_id else 2
+        last_column = first_column + 1 if item.room_id else len(rooms) + 2
+        days[start.date()].insert(
+            0,
+            {"item": item, "row": first, "row_end": max(last, first + 1), "column": first_column,
+             "column_end": last_column},
+        )  # fmt: skip
     hours = []
     current = datetime.datetime.combine(forum.start_date, opens)
     while current.time() < closes and current.date() == forum.start_date:
@@ -334,6 +416,24 @@ def public_schedule_changes(*, forum, since=None, panel=None):
 
 def public_schedule_change_count(*, forum):
     return public_schedule_change_queryset(forum=forum).count()
+
+
+def latest_moves(*, forum, rooms):
+    """{panel id: Slot} where each public panel moved after publication was before its latest
+    move (forum-local, the room named in the active language from ``rooms``, already loaded).
+    One query, whatever the number of moves."""
+    rooms = {room.pk: room for room in rooms}
+    moves = {}
+    changes = public_schedule_change_queryset(forum=forum).filter(action=ScheduleChange.Action.MOVED)
+    for panel_id, before in changes.values_list("panel", "before"):
+        if panel_id is not None and panel_id not in moves:
+            moves[panel_id] = _slot(before or {}, forum.tz, rooms)
+    return moves
+
+
+def info_page(*, forum, kind):
+    """The edition's page of ``kind`` (terms, privacy, contact, venue) or None when not written yet."""
+    return InfoPage.objects.filter(forum=forum, kind=kind).first()
 
 
 # --- speakers' availability: the windows the scheduling rules check ---------------------------

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import locks
+from core.forms import parse_id
 from forum.models import Room, Theme
 
 from . import conflicts as rules
 from . import selectors
 from .errors import PanelError
-from .models import HOLDING_STATUSES, Panel, Participation, ScheduleChange
-from .signals import public_panel_changed
+from .models import HOLDING_STATUSES, Panel, Participation, ProgramItem, ScheduleChange
+from .signals import panel_published, public_panel_changed
 
 # First key of the two-key advisory lock; the second is the forum id. Keeps our locks apart from
 # other apps' advisory locks.
@@ -143,7 +144,7 @@ def check_slot(*, panel, room, start, end, speakers=None):
     clash with the current schedule, or None when the slot is free.
     """
     forum = panel.forum
-    invalid = rules.interval_errors(start=start, end=end)
+    invalid = rules.interval_errors(start=start, end=end, tz=forum.tz)
     if room is not None and room.forum_id != forum.pk:
         invalid.append(
             rules.Reason(
@@ -547,6 +548,8 @@ def _publish_locked(panel, actor):
         panel.published_at = timezone.now()
     panel.save(update_fields=["status", "published_at", "updated_at"])
     _log(panel=panel, action=ScheduleChange.Action.PUBLISHED, actor=actor, before=before, after=_snapshot(panel))
+    # The speakers learn their time when the public does (and again after an unscheduling).
+    panel_published.send(sender=Panel, panel=panel)
     return []
 
 
@@ -637,7 +640,8 @@ def theme_for(*, forum, theme_id):
 
 def room_for(*, forum, room_id):
     """A room of this forum by id, or a 400 (unknown or another forum's room)."""
-    room = Room.objects.filter(pk=room_id).first() if str(room_id).isdigit() else None
+    room_id = parse_id(room_id)  # plain ASCII digits only (core/forms.py)
+    room = Room.objects.filter(pk=room_id).first() if room_id is not None else None
     if room is None:
         _invalid(_("Unknown room."), code="unknown_room", field_name="room")
     if room.forum_id != forum.pk:
@@ -647,3 +651,72 @@ def room_for(*, forum, room_id):
             field_name="room",
         )
     return room
+
+
+# --- program items (breaks, lunch, ceremonies) -----------------------------------------------
+
+
+def _check_item_slot(*, forum, kind, room, start, end):
+    if kind not in ProgramItem.Kind.values:
+        _invalid(_("Choose a kind of program item."), code="invalid_kind", field_name="kind")
+    start, end = _aware(start, forum), _aware(end, forum)
+    # A break may be shorter than a panel: only the order of start and end is checked.
+    reasons = [reason for reason in rules.interval_errors(start=start, end=end) if reason.code != "too_short"]
+    if room is not None and room.forum_id != forum.pk:
+        reasons.append(rules.Reason("room_of_another_forum", _("This room belongs to another forum edition.")))
+    if not reasons:
+        # Items have no speakers and hold no room: only the forum's days and hours bind them.
+        reasons = rules.forum_hours_conflicts(forum=forum, start=start, end=end)
+    if reasons:
+        _refuse(reasons, status=400, code="invalid_slot")
+    return start, end
+
+
+def _item_title(title):
+    titles = _translated("title", title)
+    default = (titles.get(f"title_{settings.LANGUAGE_CODE}") or "").strip()
+    if not default:
+        _invalid(
+            _("Give the title in Azerbaijani (other languages fall back to it)."),
+            code="title_required",
+            field_name="title",
+        )
+    return default, titles
+
+
+@transaction.atomic
+def place_program_item(*, forum, kind, title, start, end, room=None):
+    """A break, lunch, registration desk, networking slot or ceremony in the program; ``room`` None
+    means across all rooms. ``title``: text or {lang: text}. Never a speaker clash: it has none."""
+    lock_forum_schedule(forum.pk)
+    start, end = _check_item_slot(forum=forum, kind=kind, room=room, start=start, end=end)
+    default, titles = _item_title(title)
+    item = ProgramItem(forum=forum, kind=kind, title=default, room=room, start=start, end=end)
+    for attr, value in titles.items():
+        setattr(item, attr, value)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def move_program_item(*, item, start, end, room=None, kind=None, title=None):
+    """Give an item a new time and room (None: across all rooms), and optionally a new kind or title."""
+    lock_forum_schedule(item.forum_id)
+    item = ProgramItem.objects.select_for_update(of=("self",)).select_related("forum").get(pk=item.pk)
+    kind = kind or item.kind
+    item.start, item.end = _check_item_slot(forum=item.forum, kind=kind, room=room, start=start, end=end)
+    item.room, item.kind = room, kind
+    if title is not None:
+        default, titles = _item_title(title)
+        item.title = default
+        for attr, value in titles.items():
+            setattr(item, attr, value)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def remove_program_item(*, item):
+    """Take an item out of the program (the deletion moves the program's stamp, see signals)."""
+    lock_forum_schedule(item.forum_id)
+    ProgramItem.objects.filter(pk=item.pk).delete()

@@ -11,7 +11,7 @@ they queue commits or rolls back with the change.
 Deletions move the program's version stamp.
 
 ``selectors.schedule_stamp`` is the latest ``updated_at`` of what the program shows, so an edit
-moves it, but a deleted row takes its stamp away with it: deleting a panel, a speaker's place on a
+moves it, but a deleted row takes its stamp away with it: deleting a panel, a program item, a speaker's place on a
 panel (also when the speaker is deleted), a room or a theme would leave the stamp where it was and
 the cached program and the ETags stale. These happen in the admin, outside the services, so they
 are caught here: each touches the forum it belonged to. (Deleting a whole forum touches nothing
@@ -24,9 +24,13 @@ from django.utils import timezone
 
 from forum.models import Forum, Room, Theme
 
-from .models import Panel, Participation
+from .models import Panel, Participation, ProgramItem
 
 public_panel_changed = Signal()
+# Sent (sender: Panel) inside the publishing transaction each time a panel is published: on its
+# first publication and again after an unscheduling. Argument: ``panel``. Speakers tell its
+# speakers their time.
+panel_published = Signal()
 
 
 def touch_forum(**lookup):
@@ -34,6 +38,7 @@ def touch_forum(**lookup):
 
 
 @receiver(post_delete, sender=Panel, dispatch_uid="panels.program_stamp.panel")
+@receiver(post_delete, sender=ProgramItem, dispatch_uid="panels.program_stamp.program_item")
 @receiver(post_delete, sender=Room, dispatch_uid="panels.program_stamp.room")
 @receiver(post_delete, sender=Theme, dispatch_uid="panels.program_stamp.theme")
 def _forum_part_deleted(sender, instance, **kwargs):

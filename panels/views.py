@@ -1,12 +1,15 @@
 """Pages: the organizer's schedule grid, the public program, a panel's page, and the exports."""
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -17,10 +20,10 @@ from core.permissions import sees_drafts
 from forum import confirm
 from forum.selectors import forum_for_visitor
 
-from . import caching, exports, selectors, services
+from . import agenda, caching, exports, printable, selectors, services, timetable
 from .errors import PanelError
-from .forms import ProgramFilterForm, SlotForm
-from .models import Panel, ScheduleChange
+from .forms import ProgramFilterForm, ProgramItemForm, SlotForm
+from .models import InfoPage, Panel, ProgramItem, ScheduleChange
 
 # --- conditional GET -----------------------------------------------------------------------
 
@@ -39,6 +42,19 @@ def _last_modified(request, slug, **kwargs):
     return selectors.schedule_last_modified(forum=_forum(request, slug))
 
 
+def _clock(request, slug):
+    return timetable.in_progress(forum=_forum(request, slug), now=timezone.now())
+
+
+def _public_last_modified(request, slug, **kwargs):
+    """As ``_last_modified``, but None (no conditional answer on a date) for an attendee with an
+    agenda, whose stars change without the program's stamp moving, and while the forum runs, when
+    the page follows the clock."""
+    if agenda.may_have_agenda(request=request, forum=_forum(request, slug)) or _clock(request, slug):
+        return None
+    return _last_modified(request, slug)
+
+
 def _etag(request, slug, **kwargs):
     """Changes with the data, the language, the filters and whether the visitor sees drafts."""
     stamp = _last_modified(request, slug)
@@ -46,7 +62,22 @@ def _etag(request, slug, **kwargs):
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
+def _public_etag(request, slug, **kwargs):
+    """``_etag`` and the clock while the forum runs (the program's opening day and its "now and
+    next" follow it); none for an attendee with an agenda."""
+    if agenda.may_have_agenda(request=request, forum=_forum(request, slug)):
+        return None
+    clock = _clock(request, slug)
+    return (
+        _etag(request, slug)
+        if not clock
+        else hashlib.sha256(f"{_etag(request, slug)}|{clock}".encode()).hexdigest()[:40]
+    )
+
+
 conditional = condition(etag_func=_etag, last_modified_func=_last_modified)
+# The program and panel pages, which carry an attendee's stars.
+personal_conditional = condition(etag_func=_public_etag, last_modified_func=_public_last_modified)
 
 
 # --- public pages --------------------------------------------------------------------------
@@ -55,57 +86,135 @@ conditional = condition(etag_func=_etag, last_modified_func=_last_modified)
 PROGRAM_FILTERS = tuple(ProgramFilterForm.base_fields)
 
 
-def _program_content(forum, form, days=(), filtered=False, count=0):
-    # Rendered without the request on purpose: base.html's language switcher carries a CSRF token
-    # and the navigation depends on the visitor, so the whole page must never be cached. This
-    # fragment (heading, filters, export links, the days) depends only on the forum's data, the
-    # language and the filters, and cannot reach the token, the user or the messages.
-    context = {
+def _tab_url(params, day):
+    kept = [(name, params[name]) for name in PROGRAM_FILTERS if name != "day" and params.get(name)]
+    return "?" + urlencode([*kept, ("day", day.isoformat())])
+
+
+def _program_context(forum, params, now):
+    """Everything the program's content shows for the query ``params`` at ``now``: one day of the
+    timetable (grid on wide screens, list on phones), the day tabs with their counts, the legend,
+    what is on now and next, and notices for filter values that were ignored."""
+    themes, rooms = list(forum.themes.all()), list(forum.rooms.all())
+    form = ProgramFilterForm(params, forum=forum, themes=themes, rooms=rooms)
+    filters, ignored = form.lenient()
+    chosen_day = filters.pop("day")
+    panels = list(selectors.public_panels(forum=forum, **filters))
+    items = list(selectors.program_items(forum=forum, room=filters["room"]))
+    moves = selectors.latest_moves(forum=forum, rooms=rooms)
+    entries = timetable.entries(forum=forum, panels=panels, items=items, moves=moves)
+    day_counts = timetable.days(forum=forum, all_entries=entries)
+    searching = any(filters.values())
+    day = chosen_day or timetable.default_day(
+        forum=forum, day_counts=day_counts, today=now.astimezone(forum.tz).date(), searching=searching
+    )
+    for tab in day_counts:
+        tab["url"] = _tab_url(params, tab["day"])
+        tab["current"] = tab["day"] == day
+    shown_rooms = [room for room in rooms if room.pk == filters["room"]] if filters["room"] else rooms
+    layout = timetable.grid(
+        forum=forum, rooms=shown_rooms, day_entries=[entry for entry in entries if entry.start.date() == day]
+    )
+    marks = timetable.theme_marks(themes)
+    for entry in entries:
+        entry.mark = marks.get(getattr(entry.obj, "theme_id", None), "")
+    clean = ProgramFilterForm(
+        initial={name: value for name, value in form.cleaned_data.items() if value}, forum=forum, themes=themes,
+        rooms=rooms,
+    )  # fmt: skip
+    return {
         "forum": forum,
-        "form": form,
-        "days": days,
-        "filtered": filtered,
-        "count": count,
+        "form": clean,
+        "day": day,
+        "days": day_counts,
+        "layout": layout,
+        "count": sum(1 for entry in layout["entries"] if not entry.is_item),
+        "total": len(panels),
+        "filtered": searching,
+        "ignored": ignored,
+        "legend": [{"theme": theme, "mark": marks[theme.pk]} for theme in themes],
+        "strip": timetable.now_and_next(forum=forum, all_entries=entries, now=now),
         "change_count": selectors.public_schedule_change_count(forum=forum),
     }
+
+
+def _program_content(forum, params, now, personal=None):
+    # Rendered without the request on purpose: base.html's language switcher carries a CSRF token
+    # and the navigation depends on the visitor, so the whole page must never be cached. This
+    # fragment (heading, filters, export links, the timetable) depends only on the forum's data,
+    # the language, the query and the clock while the forum runs (``timetable.in_progress``), and
+    # cannot reach the token, the user or the messages.
+    # ``personal`` (an attendee's stars and the CSRF token they post with) is given only for a
+    # copy that is never cached.
+    context = _program_context(forum, params, now)
+    if personal:
+        context.update(personal)
     return render_to_string("panels/_program_content.html", context)
 
 
 @require_GET
-@conditional
+@personal_conditional
 def program(request, slug):
     forum = _forum(request, slug)
-    # The filters as the form reads them (the last value of each, unknown parameters ignored), so
-    # ?theme=x&utm=y and ?theme=x share a copy. Invalid values miss, answer 400 and are not stored.
+    now = timezone.now()
+    # The query as the form reads it (the last value of each, unknown parameters ignored), so
+    # ?theme=x&utm=y and ?theme=x share a copy. Invalid values are ignored with a notice, never a 400.
     query = [(name, request.GET.get(name, "")) for name in PROGRAM_FILTERS]
+    query.append(("clock", timetable.in_progress(forum=forum, now=now)))
+    personal = _personal(request, forum)
+    if personal:
+        # An attendee's stars are theirs alone: their copy is rendered for them and never stored.
+        content = _program_content(forum, request.GET, now, personal=personal)
+        response = render(request, "panels/program.html", {"forum": forum, "content": mark_safe(content)})  # noqa: S308
+        return _not_shared(response)
     key, content = caching.lookup(
         user=request.user, kind="program", forum=forum, stamp=_last_modified(request, slug), query=query
     )
     if content is None:
-        form = ProgramFilterForm(request.GET or None, forum=forum)
-        if request.GET and not form.is_valid():
-            content = _program_content(forum, form)
-            return render(request, "panels/program.html", {"forum": forum, "content": content}, status=400)
-        filters = form.filters() if request.GET else {}
-        panels = list(selectors.public_panels(forum=forum, **filters))
-        days = [
-            {"day": day, "slots": selectors.group_by_time(day_panels)}
-            for day, day_panels in selectors.group_by_day(panels)
-        ]
-        content = _program_content(forum, form, days, filtered=any(filters.values()), count=len(panels))
+        content = _program_content(forum, request.GET, now)
         caching.store(key, str(content))
     return render(request, "panels/program.html", {"forum": forum, "content": mark_safe(content)})  # noqa: S308 - rendered by us
 
 
+def _personal(request, forum):
+    """The visitor's agenda as the templates use it, or None."""
+    found = agenda.agenda_for(request=request, forum=forum)
+    if found is None:
+        return None
+    return {"agenda": found, "csrf_token": get_token(request), "here": request.get_full_path()}
+
+
+def _not_shared(response):
+    # Personal: no shared cache may keep it, and it must not answer another visitor's ETag.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
-@conditional
+@personal_conditional
 def panel_detail(request, slug, panel_id):
     forum = _forum(request, slug)
     panel = selectors.public_panel(forum=forum, panel_id=panel_id, user=request.user)
     if panel is None:
         raise Http404(_("No such panel in the program."))
     changes = selectors.public_schedule_changes(forum=forum, panel=panel) if panel.is_public else []
-    return render(request, "panels/panel_detail.html", {"forum": forum, "panel": panel, "changes": changes})
+    context = {"forum": forum, "panel": panel, "changes": changes}
+    personal = _personal(request, forum) if panel.is_public else None
+    if personal:
+        context.update(personal)
+    response = render(request, "panels/panel_detail.html", context)
+    return _not_shared(response) if personal else response
+
+
+@require_GET
+def info_page(request, slug, kind):
+    """Terms of participation, privacy notice, contact, venue and directions of an edition."""
+    if kind not in InfoPage.Kind.values:
+        raise Http404(_("No such page."))
+    forum = _forum(request, slug)
+    page = selectors.info_page(forum=forum, kind=kind)
+    context = {"forum": forum, "page": page, "kind": kind, "heading": InfoPage.Kind(kind).label}
+    return render(request, "panels/info_page.html", context)
 
 
 @require_GET
@@ -149,7 +258,7 @@ def panel_ics(request, slug, panel_id):
 
 
 def _export(request, slug, kind, build):
-    """The body of export ``kind``: ``build(forum=, panels=, version=)`` on a miss, cached after.
+    """The body of export ``kind``: ``build(forum=, panels=, items=, version=)`` on a miss, cached after.
     Exports never show drafts; organizers bypass the cache all the same (see panels.caching)."""
     forum = _forum(request, slug)
     stamp = _last_modified(request, slug)
@@ -159,7 +268,12 @@ def _export(request, slug, kind, build):
         kind=kind,
         forum=forum,
         stamp=stamp,
-        build=lambda: build(forum=forum, panels=selectors.public_panels(forum=forum), version=version),
+        build=lambda: build(
+            forum=forum,
+            panels=selectors.public_panels(forum=forum),
+            items=selectors.program_items(forum=forum),
+            version=version,
+        ),
     )
     return body
 
@@ -187,6 +301,14 @@ def schedule_json(request, slug):
 
 @require_GET
 @conditional
+def program_pdf(request, slug):
+    """The printable program in the visitor's language, built once per version and language."""
+    body = _export(request, slug, "program.pdf", printable.program_pdf)
+    return _attachment(body, "application/pdf", f"{slug}-program-{get_language()}.pdf", inline=True)
+
+
+@require_GET
+@conditional
 def program_csv(request, slug):
     body = _export(request, slug, "program.csv", lambda version, **kwargs: exports.program_csv(**kwargs))
     return _attachment(body, "text/csv; charset=utf-8", f"{slug}-program.csv")
@@ -202,9 +324,18 @@ def _organizer_forum(request, slug):
     return forum
 
 
-def _render_grid(request, forum, *, failed=None, status=200):
+def _render_grid(request, forum, *, failed=None, status=200, item_failed=None):
     panels = list(selectors.organizer_panels(forum=forum))
-    layout = selectors.grid(forum=forum, panels=panels)
+    items = list(selectors.program_items(forum=forum))
+    layout = selectors.grid(forum=forum, panels=panels, items=items)
+    for item in items:
+        if item_failed and item_failed["item_id"] == item.pk:
+            item.form, item.failed = item_failed["form"], item_failed["errors"]
+        else:
+            initial = ProgramItemForm.initial_for(item)
+            item.form, item.failed = ProgramItemForm(forum=forum, initial=initial, prefix=f"i{item.pk}"), None
+    new_failed = item_failed if item_failed and item_failed["item_id"] is None else None
+    new_item_form = new_failed["form"] if new_failed else ProgramItemForm(forum=forum, prefix="new")
     standing = selectors.current_conflicts(forum=forum, panels=panels)
     forms = {}
     for panel in panels:
@@ -228,6 +359,9 @@ def _render_grid(request, forum, *, failed=None, status=200):
         "changes": changes,
         "undoable": services.last_undoable_move(forum=forum),
         "failed": failed,
+        "items": items,
+        "new_item_form": new_item_form,
+        "new_item_failed": new_failed["errors"] if new_failed else None,
     }
     return render(request, "panels/organizer_schedule.html", context, status=status)
 
@@ -377,6 +511,64 @@ def _local(snapshot, forum):
     start = datetime.datetime.fromisoformat(snapshot["start"]).astimezone(forum.tz)
     end = datetime.datetime.fromisoformat(snapshot["end"]).astimezone(forum.tz)
     return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
+
+
+def _form_errors(form):
+    return [{"message": f"{form.fields[name].label}: {' '.join(errs)}" if name in form.fields else " ".join(errs)}
+            for name, errs in form.errors.items()]  # fmt: skip
+
+
+@organizer_required("panels.add_programitem")
+@require_POST
+def organizer_item_add(request, slug):
+    """Place a break, lunch or ceremony from the grid page's form."""
+    forum = _organizer_forum(request, slug)
+    form = ProgramItemForm(request.POST, forum=forum, prefix="new")
+    try:
+        if not form.is_valid():
+            raise PanelError(_("Check the program item's fields."), code="invalid", status=400)
+        data = form.item()
+        room_id = data.pop("room_id")
+        room = services.room_for(forum=forum, room_id=room_id) if room_id else None
+        item = services.place_program_item(forum=forum, room=room, **data)
+    except PanelError as exc:
+        errors = _form_errors(form) or exc.conflicts or [{"message": exc.message}]
+        return _render_grid(request, forum, item_failed={"item_id": None, "form": form, "errors": errors},
+                            status=exc.status)  # fmt: skip
+    messages.success(request, _("“%(title)s” is now in the program.") % {"title": item.title})
+    return redirect(reverse("panels:organizer-schedule", kwargs={"slug": forum.slug}) + f"#item-{item.pk}")
+
+
+@organizer_required("panels.change_programitem")
+@require_POST
+def organizer_item_action(request, slug, item_id, action):
+    """Move a program item (new day, times, room, kind or title) or remove it (confirmed)."""
+    if action not in {"move", "remove"}:
+        raise Http404(_("Unknown action."))
+    forum = _organizer_forum(request, slug)
+    item = get_object_or_404(ProgramItem.objects.select_related("forum"), forum=forum, pk=item_id)
+    form = ProgramItemForm(request.POST, forum=forum, prefix=f"i{item.pk}")
+    try:
+        if action == "remove":
+            if request.POST.get("confirm") != "yes":
+                raise PanelError(_("Tick the box to confirm the removal."), code="unconfirmed", status=400)
+            services.remove_program_item(item=item)
+            messages.success(request, _("“%(title)s” was taken out of the program.") % {"title": item.title})
+            return redirect("panels:organizer-schedule", slug=forum.slug)
+        if not form.is_valid():
+            raise PanelError(_("Check the program item's fields."), code="invalid", status=400)
+        data = form.item()
+        room_id = data.pop("room_id")
+        room = services.room_for(forum=forum, room_id=room_id) if room_id else None
+        item = services.move_program_item(item=item, room=room, **data)
+    except PanelError as exc:
+        errors = (
+            (_form_errors(form) if form.is_bound and form.errors else []) or exc.conflicts or [{"message": exc.message}]
+        )
+        return _render_grid(request, forum, item_failed={"item_id": item.pk, "form": form, "errors": errors},
+                            status=exc.status)  # fmt: skip
+    messages.success(request, _("“%(title)s” was moved.") % {"title": item.title})
+    return redirect(reverse("panels:organizer-schedule", kwargs={"slug": forum.slug}) + f"#item-{item.pk}")
 
 
 @organizer_required("panels.change_panel")

@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
 from .errors import RegistrationError
@@ -42,7 +41,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             except RegistrationError as error:
                 self.message_user(request, error.message, messages.WARNING)
         if done:
-            self.message_user(request, _("%(n)s registration(s) cancelled.") % {"n": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)s registration cancelled.", "%(n)s registrations cancelled.", done) % {"n": done},
+                messages.SUCCESS,
+            )
 
     def has_add_permission(self, request):
         # Seats are taken only through the registration service (it locks the forum and counts).

@@ -13,17 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
-from core.rest.throttles import ScopedThrottle
+from core.rest.throttles import PersonalLinkThrottle, PublicAnonThrottle, ScopedThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
 
-from . import selectors, services
+from . import limits, selectors, services
 from .errors import RegistrationError
 from .models import Category, Registration
 
@@ -235,7 +235,14 @@ class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if forum is None:
             raise RegistrationError(_("No such forum edition."), code="unknown_forum", status=404)
         if not honeypot:
+            # The same budgets as the page (registration/limits.py): accepted sign-ups per address
+            # and per email.
+            if limits.refused(request, email=data.get("email", "")):
+                raise exceptions.Throttled(
+                    detail=_("Too many registrations from your network. Please try again later.")
+                )
             services.register(forum=forum, **data)
+            limits.count_accepted(request, email=data.get("email", ""))
         return Response(
             {"detail": _("Check your email: we sent you a message with your personal link.")},
             status=status.HTTP_202_ACCEPTED,
@@ -249,7 +256,10 @@ class ManageViewSet(viewsets.ViewSet):
     authentication_classes = []  # the token in the path is the credential
     lookup_field = "token"
     lookup_value_regex = "[A-Za-z0-9_-]+"
-    throttle_scope = "registration"
+    # One guessing budget with the registration's personal-link pages (REGISTRATION_LINK_RATE per
+    # address, pages and API together).
+    throttle_classes = [PublicAnonThrottle, PersonalLinkThrottle]
+    link_budget = ("registration-link", "REGISTRATION_LINK_RATE")
 
     def get_throttles(self):
         # Writes by link are public writes: the "registration" scope, like sign-up.
@@ -280,7 +290,7 @@ class ManageViewSet(viewsets.ViewSet):
         "public program (published, or cancelled after publication), otherwise nothing changes and the answer is "
         "400 `unknown_panels`. Sending the same list again changes nothing. A cancelled registration answers 409. "
         "The chosen panels appear on the manage page's agenda and in the personal calendar file, and the person is "
-        "emailed when one of them moves or is cancelled. Throttled (scope `registration`).",
+        "emailed when one of them moves or is cancelled. One guessing budget with its pages.",
         request=PanelChoiceSerializer,
         responses={
             200: OwnRegistrationSerializer,
@@ -301,7 +311,7 @@ class ManageViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="Confirm my registration",
         description="Confirm the email address; a held seat becomes the person's (confirming twice is harmless). "
-        "Throttled (scope `registration`).",
+        "Shares one guessing budget with the registration pages (`REGISTRATION_LINK_RATE` per address).",
         request=None,
         responses={200: OwnRegistrationSerializer, 410: OpenApiResponse(ErrorSerializer, description="Link expired.")},
     )
@@ -312,8 +322,8 @@ class ManageViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="Cancel my registration",
-        description="Cancel by the person; a seat it held goes to the next on the waitlist. Throttled "
-        "(scope `registration`).",
+        description="Cancel by the person; a seat it held goes to the next on the waitlist. Shares one "
+        "guessing budget with the registration pages (`REGISTRATION_LINK_RATE` per address).",
         request=None,
         responses={200: OwnRegistrationSerializer, 410: OpenApiResponse(ErrorSerializer, description="Link expired.")},
     )

@@ -24,7 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from core import locks
+from core import localtime, locks
+from core.forms import parse_id
 from core.tokens import new_token
 from forum.models import Forum
 from notifications.models import OutboxMessage
@@ -93,7 +94,7 @@ def confirm_url(token):
 
 LINK_KINDS = (
     "registration_confirm_email", "registration_waitlisted", "registration_confirmed", "registration_promoted",
-    "registration_day_before", "registration_panel_changed",
+    "registration_day_before", "registration_panel_changed", "registration_link",
 )  # fmt: skip
 LINK_KEYS = ("manage_url", "confirm_url")
 
@@ -112,8 +113,14 @@ def fresh_message_links(message, now=None):
 
 
 def local_time(forum, value):
-    """A forum-local wall-clock time for emails and messages (language-neutral digits)."""
-    return value.astimezone(forum.tz).strftime("%d.%m.%Y %H:%M") + f" ({forum.timezone})"
+    """A forum-local date and time with its zone, in the active language's format."""
+    return localtime.format_datetime(value, forum.tz, with_zone=True)
+
+
+def _local_time_for(registration):
+    """The seat-hold deadline written in the attendee's own language and the forum's zone."""
+    with translation.override(registration.language):
+        return local_time(registration.forum, registration.hold_expires_at)
 
 
 def _forum_text(forum, field, language):
@@ -140,7 +147,6 @@ def _person_context(registration):
 
 
 def _message_context(registration, token, now):
-    forum = registration.forum
     context = {
         **_person_context(registration),
         "status": registration.status,
@@ -149,7 +155,7 @@ def _message_context(registration, token, now):
     }
     if registration.status == Status.PENDING:
         context["confirm_url"] = confirm_url(token)
-        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+        context["hold_expires_at"] = _local_time_for(registration)
     if registration.status == Status.WAITLISTED:
         context["waitlist_position"] = waitlist_position(registration=registration)
     return context
@@ -222,7 +228,7 @@ def _send_ended_notice(registration, now):
         "contact_email": contact_email(),
     }
     if kind == "registration_hold_expired" and registration.hold_expires_at:
-        context["hold_expires_at"] = local_time(forum, registration.hold_expires_at)
+        context["hold_expires_at"] = _local_time_for(registration)
     return enqueue(
         kind=kind,
         recipient=registration.email,
@@ -294,10 +300,11 @@ def _clean_input(*, forum, data):
         errors["consent"] = [_("Registration needs your consent to the terms and to the processing of your data.")]
     panel_ids = []
     for value in data.get("panel_ids") or ():
-        try:
-            panel_ids.append(int(value))
-        except (TypeError, ValueError):
+        number = parse_id(value)
+        if number is None:
             errors["panels"] = [_("Choose panels from the list.")]
+        else:
+            panel_ids.append(number)
     if panel_ids and "panels" not in errors:
         from panels.models import Panel
 
@@ -731,15 +738,10 @@ def _parse_panel_ids(values):
         raise RegistrationError(message, code="invalid", fields={"panels": [message]})
     ids = set()
     for value in values:
-        try:
-            if isinstance(value, bool | float):
-                raise TypeError("not a panel id")
-            number = int(value)
-            if not 0 < number < 2**31:  # what the id column holds; beyond it the database would fail
-                raise ValueError("out of range")
-            ids.add(number)
-        except (TypeError, ValueError):
-            raise RegistrationError(message, code="invalid", fields={"panels": [message]}) from None
+        number = parse_id(value)  # plain ASCII digits within a key's range (core/forms.py)
+        if number is None:
+            raise RegistrationError(message, code="invalid", fields={"panels": [message]})
+        ids.add(number)
     if len(ids) > MAX_PANELS_OF_INTEREST:
         message = _("Choose at most %(limit)d panels.") % {"limit": MAX_PANELS_OF_INTEREST}
         raise RegistrationError(message, code="invalid", fields={"panels": [message]})
@@ -785,6 +787,47 @@ def set_panels_of_interest(*, token, panel_ids, now=None):
             registration.panels.set(ids)
             registration.save(update_fields=["updated_at"])
     return registration
+
+
+def star_panel(*, access_id, panel_id, starred, now=None):
+    """Add a panel to (``starred``) or take it from the agenda of the registration that personal
+    link ``access_id`` opens (the program's star; the same relation as ``set_panels_of_interest``).
+    Refused with the reason for an expired or unknown link, a cancelled registration, a panel not in
+    the edition's public program, or one panel too many."""
+    from panels.models import Panel
+    from panels.selectors import public_panel_filter
+
+    now = _now(now)
+    access = AccessToken.objects.select_related("registration").filter(pk=access_id).first()
+    if access is None or access.registration.anonymized_at:
+        raise RegistrationError(_("This link is not valid."), code="unknown_link", status=404)
+    if access.expires_at <= now:
+        raise RegistrationError(_("This link has expired."), code="link_expired", status=410)
+    (panel_number,) = _parse_panel_ids([panel_id])
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=access.registration_id)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(
+                _("This registration is cancelled, so its panels can no longer be changed."),
+                code="cancelled",
+                status=409,
+            )
+        panel = Panel.objects.filter(public_panel_filter(), forum_id=registration.forum_id, pk=panel_number).first()
+        if panel is None:
+            message = _("This panel is not in the public program of %(forum)s.") % {"forum": registration.forum.name}
+            raise RegistrationError(message, code="unknown_panels", status=404)
+        chosen = registration.panels.filter(pk=panel.pk).exists()
+        if starred and not chosen:
+            if registration.panels.count() >= MAX_PANELS_OF_INTEREST:
+                message = _("Choose at most %(limit)d panels.") % {"limit": MAX_PANELS_OF_INTEREST}
+                raise RegistrationError(message, code="invalid", fields={"panels": [message]})
+            registration.panels.add(panel)
+        elif chosen and not starred:
+            registration.panels.remove(panel)
+        else:
+            return registration, panel
+        registration.save(update_fields=["updated_at"])
+    return registration, panel
 
 
 # Registrations told about a change to a panel they chose: those that hold or may hold a seat.
@@ -930,3 +973,38 @@ def anonymize_registrations(*, forum, now=None):
             related_type=ContentType.objects.get_for_model(Registration), related_id__in=[str(pk) for pk in ids]
         ).update(recipient="anonymized@invalid.invalid", context={})
     return len(ids)
+
+
+# --- "email me my link again" --------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_link_again(*, forum, email, now=None):
+    """Email a fresh personal link to the attendee registered for ``forum`` with ``email``.
+
+    Says nothing about whether the address is known (the caller answers the same either way);
+    at most one such message per registration and hour. Returns the message or None.
+    """
+    now = now or timezone.now()
+    address = (email or "").strip()
+    registration = (
+        Registration.objects.select_related("forum")
+        .filter(forum=forum, email__iexact=address, anonymized_at__isnull=True)
+        .exclude(status=Status.CANCELLED)
+        .order_by("-pk")
+        .first()
+    )
+    if registration is None:
+        return None
+    key = f"registration_link:{registration.pk}:{now:%Y%m%d%H}"
+    if OutboxMessage.objects.filter(dedupe_key=key).exists():
+        return None
+    token = _mint_token(registration, now)
+    return enqueue(
+        kind="registration_link",
+        recipient=registration.email,
+        language=registration.language,
+        context={**_person_context(registration), "manage_url": manage_url(token)},
+        dedupe_key=key,
+        related=registration,
+    )

@@ -10,14 +10,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
-from core import spreadsheets
+from core import localtime, spreadsheets
+from core.countries import country_name
 from core.decorators import organizer_required
+from core.forms import parse_id
 from core.responses import private_link_headers
 from forum import confirm as asking
 from forum.models import Forum
@@ -25,9 +27,9 @@ from forum.selectors import forum_for_visitor
 from panels import selectors as panel_selectors
 from panels.models import Panel
 
-from . import badges, selectors, services
+from . import agenda, badges, limits, selectors, services
 from .errors import RegistrationError
-from .forms import BadgeCodeForm, RegistrationForm
+from .forms import BadgeCodeForm, LinkAgainForm, RegistrationForm
 from .models import Category, Registration
 
 
@@ -36,7 +38,18 @@ def _form_rate(group, request):
 
 
 def _public_panels(forum):
-    return list(Panel.objects.filter(forum=forum, status=Panel.Status.PUBLISHED).order_by("start", "id"))
+    return list(
+        Panel.objects.filter(forum=forum, status=Panel.Status.PUBLISHED, start__isnull=False)
+        .select_related("room", "theme", "forum")
+        .order_by("start", "room__order", "id")
+    )
+
+
+def _chosen(form):
+    """The panel ids ticked in the form (what was posted, or the initial choice)."""
+    if "panels" not in form.fields:
+        return set()
+    return {int(value) for value in form["panels"].value() or () if str(value).isdigit()}
 
 
 def _error_page(request, error, *, forum=None, status=None):
@@ -77,9 +90,13 @@ def register(request, slug):
         elif form.is_bot:
             # Answer a bot exactly like a person so it learns nothing; nothing is stored.
             return redirect("registration:sent", slug=forum.slug)
+        elif form.is_valid() and limits.refused(request, email=form.cleaned_data["email"]):
+            form.add_error(None, _("Too many registrations from your network. Please try again in an hour."))
+            status = 429
         elif form.is_valid():
             try:
                 services.register(forum=forum, **form.service_data())
+                limits.count_accepted(request, email=form.cleaned_data["email"])
             except RegistrationError as error:
                 for field, problems in error.fields.items():
                     for problem in problems:
@@ -94,7 +111,28 @@ def register(request, slug):
     else:
         form = RegistrationForm(initial={"language": request.LANGUAGE_CODE}, panels=panels)
     context["form"] = form
+    # The choice of panels grouped by day, each with its time, room and theme.
+    context["panel_days"] = panel_selectors.group_by_day(panels)
+    context["chosen_ids"] = _chosen(form)
     return render(request, "registration/register.html", context, status=status)
+
+
+def _link_again_rate(group, request):
+    return settings.LINK_AGAIN_RATE
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate=_link_again_rate, group="link-again", method="POST", block=False)
+@ratelimit(key="post:email", rate=_link_again_rate, group="link-again-address", method="POST", block=False)
+def link_again(request, slug):
+    """ "Email me my link again": the same answer whether or not the address is registered."""
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404("No such forum edition.")
+    form = LinkAgainForm(request.POST)
+    if form.is_valid() and not getattr(request, "limited", False):
+        services.send_link_again(forum=forum, email=form.cleaned_data["email"])
+    return render(request, "registration/link_sent.html", {"forum": forum})
 
 
 @require_GET
@@ -145,13 +183,19 @@ def confirm(request, token):
     return redirect("registration:manage", token=token)
 
 
-def _registration_or_error(request, token):
+def _access_or_error(request, token):
     access = selectors.access_for_token(token=token)
     if access is None or access.registration.anonymized_at:
         return None, _error_page(request, RegistrationError(_("This link is not valid."), status=404))
     if access.expires_at <= timezone.now():
         return None, _error_page(request, RegistrationError(_("This link has expired."), status=410))
-    return access.registration, None
+    localtime.use_forum(access.registration.forum)  # the page speaks the edition's time
+    return access, None
+
+
+def _registration_or_error(request, token):
+    access, error = _access_or_error(request, token)
+    return (access.registration if access else None), error
 
 
 def _manage_page(request, token, registration, *, error=None, chosen_ids=None):
@@ -183,10 +227,43 @@ def _manage_page(request, token, registration, *, error=None, chosen_ids=None):
 @require_GET
 @link_rate_limit
 def manage(request, token):
-    registration, error = _registration_or_error(request, token)
+    access, error = _access_or_error(request, token)
     if error:
         return error
-    return _manage_page(request, token, registration)
+    # From now on this browser stars panels on the program for this registration.
+    agenda.remember(request, access=access)
+    return _manage_page(request, token, access.registration)
+
+
+@require_POST
+def agenda_star(request, slug):
+    """The star on the program and panel pages: add a panel to the agenda of the personal link
+    opened in this browser, or take it out. Back to the page it came from, at the panel."""
+    forum = forum_for_visitor(slug=slug, user=request.user)
+    if forum is None:
+        raise Http404("No such forum edition.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("panels:program", kwargs={"slug": forum.slug})
+    access = agenda.access_for(request, forum)
+    if access is None:
+        messages.error(
+            request, _("Open the personal link from your registration email in this browser to keep an agenda.")
+        )
+        return redirect(back)
+    starred = request.POST.get("starred") == "1"
+    try:
+        _registration, panel = services.star_panel(
+            access_id=access.pk, panel_id=request.POST.get("panel"), starred=starred
+        )
+    except RegistrationError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if starred:
+        messages.success(request, _("“%(title)s” is in your agenda.") % {"title": panel.title})
+    else:
+        messages.success(request, _("“%(title)s” was taken out of your agenda.") % {"title": panel.title})
+    return redirect(f"{back.split('#')[0]}#panel-{panel.pk}")
 
 
 @never_cache
@@ -201,7 +278,7 @@ def panels(request, token):
         registration = selectors.registration_for_token(token=token)
         if registration is None or error.status in (404, 410):
             return _error_page(request, error)
-        chosen = {int(value) for value in panel_ids if str(value).isdigit()}
+        chosen = {number for number in map(parse_id, panel_ids) if number is not None}
         return _manage_page(request, token, registration, error=error, chosen_ids=chosen)
     messages.success(request, _("Your choice of panels is saved."))
     return redirect(reverse("registration:manage", kwargs={"token": token}) + "#agenda")
@@ -307,7 +384,7 @@ def organizer_list(request, slug):
         "categories": Category.choices,
         "by_status": [(status_labels.get(key, key), n) for key, n in counts["status"].items()],
         "by_category": [(category_labels.get(key, key), n) for key, n in counts["category"].items()],
-        "by_country": [(countries.name(key) or key, n) for key, n in counts["country"].items()],
+        "by_country": [(country_name(key) or key, n) for key, n in counts["country"].items()],
         "total": sum(counts["status"].values()),
     }
     return private_link_headers(render(request, "registration/organizer/list.html", context))

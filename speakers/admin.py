@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from . import services
@@ -35,6 +37,7 @@ class InvitationAdmin(admin.ModelAdmin):
     actions = ["send_selected", "remind_selected", "withdraw_selected"]
 
     def _each(self, request, queryset, service, done_message):
+        """``done_message(n)`` says what was done to n invitations, with the right plural."""
         done = 0
         for invitation in queryset:
             try:
@@ -43,21 +46,34 @@ class InvitationAdmin(admin.ModelAdmin):
             except SpeakerError as exc:
                 self.message_user(request, f"{invitation.speaker}: {exc.message}", messages.WARNING)
         if done:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+            self.message_user(request, done_message(done), messages.SUCCESS)
 
-    @admin.action(description="Send selected invitations")
+    @admin.action(description=_("Send selected invitations"))
     def send_selected(self, request, queryset):
         self._each(
-            request, queryset, lambda inv: services.send_invitation(invitation=inv, by=request.user), "%(n)s sent."
+            request,
+            queryset,
+            lambda inv: services.send_invitation(invitation=inv, by=request.user),
+            lambda n: ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", n) % {"n": n},
         )
 
-    @admin.action(description="Remind selected invitations now")
+    @admin.action(description=_("Remind selected invitations now"))
     def remind_selected(self, request, queryset):
-        self._each(request, queryset, lambda inv: services.remind_invitation(invitation=inv), "%(n)s reminded.")
+        self._each(
+            request,
+            queryset,
+            lambda inv: services.remind_invitation(invitation=inv),
+            lambda n: ngettext("%(n)s invitation reminded.", "%(n)s invitations reminded.", n) % {"n": n},
+        )
 
-    @admin.action(description="Withdraw selected invitations")
+    @admin.action(description=_("Withdraw selected invitations"))
     def withdraw_selected(self, request, queryset):
-        self._each(request, queryset, lambda inv: services.withdraw_invitation(invitation=inv), "%(n)s withdrawn.")
+        self._each(
+            request,
+            queryset,
+            lambda inv: services.withdraw_invitation(invitation=inv),
+            lambda n: ngettext("%(n)s invitation withdrawn.", "%(n)s invitations withdrawn.", n) % {"n": n},
+        )
 
 
 class VisaLetterLogInline(admin.TabularInline):

@@ -3,11 +3,12 @@
 * ``speakers/``: public profiles (consented speakers taking part in a public forum); never email,
   phone, passport or travel data.
 * ``organizer/speakers/`` and ``organizer/invitations/``: organizers' CRUD and invitation actions.
-* ``rsvp/<token>/``: the invited expert's own actions, by token, throttled (scope "rsvp").
+* ``rsvp/<token>/``: the invited expert's own actions, by token (one guessing budget with the pages).
 """
 
 from django.conf import settings
 from django.http import HttpResponse
+from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,9 +22,10 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.forms import parse_id
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
-from core.rest.throttles import ScopedThrottle
+from core.rest.throttles import PersonalLinkThrottle
 from forum.models import Forum
 from forum.selectors import public_forums
 from panels import selectors as panel_selectors
@@ -87,7 +89,9 @@ class PublicSpeakerFilter(filters.FilterSet):
         fields = ["forum", "country"]
 
     def from_country(self, queryset, name, value):
-        return queryset.filter(country=value.strip().upper())
+        code = value.strip().upper()
+        # Only a listed code reaches the query (the country field reads digits as numeric codes).
+        return queryset.filter(country=code) if code in dict(countries) else queryset.none()
 
     def in_forum(self, queryset, name, value):
         return queryset  # the view narrows to the edition (it also picks the serializer with sessions)
@@ -170,6 +174,14 @@ class SpeakerSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "photo", "publish_consent_at", "created_at", "updated_at"]
         extra_kwargs = {"email": {"validators": []}}
+
+    def validate_country(self, value):
+        # Checked against the list here: the country field's own cleaning reads any string of
+        # digits ("²" too) as a numeric ISO code, and int() then fails.
+        code = value.strip().upper()
+        if code not in dict(countries):
+            raise serializers.ValidationError("Use a two-letter ISO country code, such as AZ or DE.")
+        return code
 
     def to_representation(self, speaker):
         data = super().to_representation(speaker)
@@ -442,10 +454,10 @@ class RespondInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
     def validate_panels(self, value):
-        try:
-            return {int(key): answer for key, answer in value.items()}
-        except ValueError as exc:
-            raise serializers.ValidationError("Panel ids are numbers.") from exc
+        answers = {parse_id(key): answer for key, answer in value.items()}
+        if None in answers:
+            raise serializers.ValidationError("Panel ids are numbers.")
+        return answers
 
 
 class TravelInput(serializers.Serializer):
@@ -479,8 +491,9 @@ class RsvpViewSet(viewsets.ViewSet):
 
     authentication_classes = []
     permission_classes = [AnyoneWithTheLink]
-    throttle_classes = [ScopedThrottle]
-    throttle_scope = "rsvp"
+    # One guessing budget with the RSVP pages (RSVP_RATE_LIMIT per address, pages and API together).
+    throttle_classes = [PersonalLinkThrottle]
+    link_budget = ("rsvp", "RSVP_RATE_LIMIT")
     lookup_field = "token"
     lookup_value_regex = "[^/]+"
     serializer_class = RsvpSerializer
@@ -503,7 +516,7 @@ class RsvpViewSet(viewsets.ViewSet):
         summary="My invitation",
         description="The invitation the RSVP link opens: offered panels, own travel details and availability "
         "(the first visit is recorded). Any link that opens nothing answers the same 404. Throttled "
-        "(scope `rsvp`).",
+        "(one guessing budget with the RSVP pages).",
         responses=RsvpSerializer,
     )
     def retrieve(self, request, token=None, version=None):
@@ -514,7 +527,7 @@ class RsvpViewSet(viewsets.ViewSet):
         summary="Answer the invitation",
         description="Come or not (`attend`), and yes or no per offered panel (`panels`: {panel id: true/false}); "
         "answering again changes the answer until the deadline. A passed deadline, a finished forum or a "
-        "cancelled panel answer 409; a panel that was not offered 400. Throttled (scope `rsvp`).",
+        "cancelled panel answer 409; a panel that was not offered 400. One guessing budget with the RSVP pages.",
         request=RespondInput,
         responses={200: RsvpSerializer, 409: OpenApiResponse(ErrorSerializer, description="Cannot answer now.")},
         examples=[
@@ -606,7 +619,7 @@ class RsvpViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="My travel details",
         description="Arrival, departure, passport (for the visa letter), accommodation and needs; only the "
-        "fields given change. Throttled (scope `rsvp`).",
+        "fields given change. One guessing budget with the RSVP pages.",
         request=TravelInput,
         responses=RsvpSerializer,
     )
@@ -621,7 +634,7 @@ class RsvpViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="My availability",
         description="Replace the windows (within the forum's days) when the speaker can be scheduled. "
-        "Throttled (scope `rsvp`).",
+        "Shares one guessing budget with the RSVP pages (`RSVP_RATE_LIMIT` per address).",
         request=AvailabilityInput,
         responses=RsvpSerializer,
     )
@@ -638,7 +651,7 @@ class RsvpViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="My visa letter (PDF)",
         description="The visa support letter, once the invitation is accepted and passport and travel details "
-        "are complete (otherwise 409 `letter_unavailable` says what is missing). Throttled (scope `rsvp`).",
+        "are complete (otherwise 409 `letter_unavailable` says what is missing). One guessing budget with the pages.",
         request=None,
         responses={(200, "application/pdf"): bytes, 409: LETTER_UNAVAILABLE},
     )

@@ -5,6 +5,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.countries import country_choices_with_blank
+from core.forms import IdField, IdListField
+
 from .models import Invitation, InvitationPanel, Speaker
 
 
@@ -69,6 +72,11 @@ class TravelForm(forms.ModelForm):
             "passport_number": _("Only the organizers see your passport details; they appear on your visa letter."),
             "av_needs": _("For example: my own laptop (HDMI), a clicker, a lapel microphone."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Countries named in the reader's language and alphabetical order (CLDR), not English.
+        self.fields["nationality"].choices = country_choices_with_blank
 
 
 class AvailabilityForm(forms.Form):
@@ -188,6 +196,18 @@ class InviteForm(forms.Form):
         )
 
 
+class InvitationChoiceForm(forms.Form):
+    """The invitations ticked on the organizer's list for a bulk action."""
+
+    invitation = IdListField()
+
+
+class PanelChoiceForm(forms.Form):
+    """The panel named by an organizer's button (remove an offer)."""
+
+    panel = IdField()
+
+
 class OfferPanelForm(forms.Form):
     panel = forms.ModelChoiceField(label=_("Panel"), queryset=None)
     role = forms.ChoiceField(label=_("Role"))
@@ -238,7 +258,6 @@ class OrganizerSpeakerForm(forms.Form):
 
     def __init__(self, *args, instance=None, **kwargs):
         from django.conf import settings
-        from django_countries import countries
 
         from forum.forms import add_translated_fields, translated_initial
 
@@ -248,7 +267,7 @@ class OrganizerSpeakerForm(forms.Form):
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.instance = instance
-        self.fields["country"].choices = [("", "—"), *countries]
+        self.fields["country"].choices = country_choices_with_blank()
         self.fields["preferred_language"].choices = settings.LANGUAGES
         self.fields["preferred_language"].initial = "en"
         add_translated_fields(
@@ -312,3 +331,9 @@ class OrganizerInvitationForm(forms.Form):
 
             self.initial.setdefault("response_deadline", default_deadline(forum))
         self.order_fields(["response_deadline", "personal_message", "send_now"])
+
+
+class LinkAgainForm(forms.Form):
+    """ "Email me my link again": the address the link goes to, if it is on file."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)

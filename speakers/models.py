@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.uploads import PhotoField
 from forum.fields import EncryptedTextField
 from panels.models import Participation
 
@@ -27,7 +28,7 @@ class Speaker(models.Model):
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     country = CountryField(_("country"))
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="speakers/photos/", blank=True)
+    photo = PhotoField(_("photo"), upload_to="speakers/photos/", blank=True)
     email = models.EmailField(_("email"), unique=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, default="en")

@@ -63,8 +63,12 @@ def public_speakers(*, forum=None):
     accepted = Invitation.objects.filter(speaker=OuterRef("pk"), state=Invitation.State.ACCEPTED).filter(
         _public_forum_q("forum__")
     )
-    on_panel = Participation.objects.filter(speaker=OuterRef("pk"), panel__status=Panel.Status.PUBLISHED).filter(
-        _public_forum_q("panel__forum__")
+    from panels.selectors import public_participation_q
+
+    on_panel = (
+        Participation.objects.filter(speaker=OuterRef("pk"), panel__status=Panel.Status.PUBLISHED)
+        .filter(_public_forum_q("panel__forum__"))
+        .filter(public_participation_q())
     )
     if forum is not None:
         accepted = accepted.filter(forum=forum)
@@ -74,11 +78,13 @@ def public_speakers(*, forum=None):
 
 def public_sessions_prefetch(forum):
     """Prefetch of each public speaker's published panels in ``forum`` (as ``public_sessions``)."""
+    from panels import selectors as panel_selectors
     from panels.models import Panel, Participation
 
     return Prefetch(
         "participations",
         queryset=Participation.objects.filter(panel__forum=forum, panel__status=Panel.Status.PUBLISHED)
+        .filter(panel_selectors.public_participation_q())
         .select_related("panel__room", "panel__theme")
         .order_by("panel__start", "panel_id"),
         to_attr="public_sessions",

@@ -8,18 +8,19 @@ import datetime
 import hashlib
 import io
 import logging
-import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import localtime, uploads
+from core import text as text_rules
+from core.countries import country_name
 from core.errors import DomainError
 from core.permissions import organizers_to_notify
 from core.tokens import new_token
@@ -69,10 +70,13 @@ _TIMESTAMP = {
     State.WITHDRAWN: "withdrawn_at",
 }
 REMINDER_DAYS = (7, 3, 1)
+# Deadlines end in the forum's evening; reminders go out in its morning.
+DEADLINE_TIME = datetime.time(23, 59)
+REMINDER_TIME = datetime.time(9, 0)
 DEFAULT_RESPONSE_DAYS = 14
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_SIDE = 800
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_MAX_BYTES = uploads.PHOTO_MAX_BYTES
+PHOTO_MAX_SIDE = uploads.PHOTO_MAX_SIDE
+PHOTO_FORMATS = uploads.PHOTO_FORMATS
 
 
 def _now(now=None):
@@ -197,39 +201,12 @@ def _set_consent(speaker, consent):
 
 
 def process_photo(upload):
-    """Check an uploaded photo really is a JPEG, PNG or WebP image of sane size and return it as
-    a JPEG no larger than PHOTO_MAX_SIDE on its long side (metadata such as GPS dropped)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if upload.size > PHOTO_MAX_BYTES:
-        raise SpeakerError(
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)},
-            code="photo_too_large",
-            fields={"photo": ["too_large"]},
-        )
-    data = upload.read()
+    """The photo re-encoded by the one rule for stored photos (core/uploads.py), or a SpeakerError."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            probe.verify()
-        if image_format not in PHOTO_FORMATS:
-            raise SpeakerError(
-                _("Upload a JPEG, PNG or WebP photo."), code="photo_type", fields={"photo": ["invalid_type"]}
-            )
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 40_000_000:
-                raise SpeakerError(
-                    _("The photo has too many pixels."), code="photo_too_large", fields={"photo": ["too_large"]}
-                )
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise SpeakerError(
-            _("Upload a JPEG, PNG or WebP photo."), code="photo_type", fields={"photo": ["invalid_type"]}
-        ) from exc
-    return ContentFile(out.getvalue(), name=f"{secrets.token_hex(8)}.jpg")
+        return uploads.clean_photo(upload)
+    except ValidationError as exc:
+        code = "photo_type" if exc.code == "invalid_type" else "photo_too_large"
+        raise SpeakerError(exc.messages[0], code=code, fields={"photo": [exc.code]}) from exc
 
 
 @transaction.atomic
@@ -265,10 +242,15 @@ def update_profile(*, speaker, bio=None, bio_language=None, photo=None, publish_
 
 
 def default_deadline(forum, now=None):
-    """Two weeks from now, but no later than a week before the forum starts (at least a day ahead)."""
+    """The end (23:59, forum time) of the forum-local day two weeks from now, but no later than a
+    week before the forum starts and at least a day ahead; never a small-hours deadline."""
     now = _now(now)
-    latest = forum.starts_at - datetime.timedelta(days=7)
-    return max(min(now + datetime.timedelta(days=DEFAULT_RESPONSE_DAYS), latest), now + datetime.timedelta(days=1))
+    tz = forum.tz
+    day = localtime.local_date(now + datetime.timedelta(days=DEFAULT_RESPONSE_DAYS), tz)
+    latest = forum.start_date - datetime.timedelta(days=7)
+    earliest = localtime.local_date(now + datetime.timedelta(days=1), tz)
+    deadline = localtime.at_local(max(min(day, latest), earliest), DEADLINE_TIME, tz)
+    return min(deadline, forum.ends_at)
 
 
 def _check_deadline(forum, deadline, now):
@@ -372,7 +354,7 @@ def organizer_invitation_url(invitation):
     )
 
 
-LINK_KINDS = ("speaker_invitation", "speaker_invitation_reminder")
+LINK_KINDS = ("speaker_invitation", "speaker_invitation_reminder", "speaker_link")
 LINK_KEYS = ("rsvp_url",)
 
 
@@ -415,6 +397,7 @@ def _message_context(invitation, language, **extra):
         ]
         context = {
             "invitation_id": invitation.pk,
+            "forum_id": forum.pk,  # brands the layout with this edition
             "speaker_name": speaker.full_name,
             "speaker_salutation": (
                 f"{speaker.get_honorific_display()} {speaker.last_name}" if speaker.honorific else speaker.full_name
@@ -520,7 +503,7 @@ def _notify_organizers(invitation, kind):
         organizer_url=organizer_invitation_url(invitation),
         decline_reason=invitation.decline_reason,
         speaker_organization=invitation.speaker.organization,
-        speaker_country=invitation.speaker.country.name,
+        speaker_country=country_name(invitation.speaker.country.code, language),
     )
     _tell_organizers(
         kind=kind, context=context, dedupe_key=f"{kind}:{invitation.pk}:{invitation.answer_version}", related=invitation
@@ -722,7 +705,8 @@ def remind_invitation(*, invitation, days=None, now=None):
     invitation = _locked(invitation)
     if not invitation.is_open:
         raise SpeakerError(_("Only an invitation waiting for an answer can be reminded."), code="not_open", status=409)
-    key = _reminder_key(invitation, days) if days else f"invitation_reminder:{invitation.pk}:now:{now:%Y-%m-%d}"
+    today = localtime.local_date(now, invitation.forum.tz)
+    key = _reminder_key(invitation, days) if days else f"invitation_reminder:{invitation.pk}:now:{today:%Y-%m-%d}"
     if OutboxMessage.objects.filter(dedupe_key=key).exists():
         return None
     raw = _issue_token(invitation, now)
@@ -741,6 +725,14 @@ def remind_invitation(*, invitation, days=None, now=None):
     return message
 
 
+def _reminder_due(invitation, days):
+    """The forum-local morning ``days`` days before the deadline's day (never before the moment
+    exactly ``days`` days ahead of a deadline set early in the day)."""
+    tz = invitation.forum.tz
+    day = localtime.local_date(invitation.response_deadline, tz) - datetime.timedelta(days=days)
+    return min(localtime.at_local(day, REMINDER_TIME, tz), invitation.response_deadline - datetime.timedelta(days=days))
+
+
 def send_due_invitation_reminders(*, now=None):
     """The periodic sweep: expire invitations past their deadline, and remind the unanswered ones
     7, 3 and 1 days before it (only the most urgent reminder due, each at most once)."""
@@ -754,18 +746,19 @@ def send_due_invitation_reminders(*, now=None):
         except SpeakerError:  # answered meanwhile
             continue
     horizon = now + datetime.timedelta(days=max(REMINDER_DAYS))
-    due = Invitation.objects.filter(
-        state__in=[State.SENT, State.VIEWED], response_deadline__gt=now, response_deadline__lte=horizon
-    ).only("pk", "response_deadline", "sent_at")
+    due = (
+        Invitation.objects.filter(
+            state__in=[State.SENT, State.VIEWED], response_deadline__gt=now, response_deadline__lte=horizon
+        )
+        .select_related("forum")
+        .only("pk", "response_deadline", "sent_at", "forum__timezone")
+    )
     for invitation in due:
         applicable = [
             days
             for days in REMINDER_DAYS
-            if invitation.response_deadline - datetime.timedelta(days=days) <= now
-            and (
-                invitation.sent_at is None
-                or invitation.sent_at < invitation.response_deadline - datetime.timedelta(days=days)
-            )
+            if _reminder_due(invitation, days) <= now
+            and (invitation.sent_at is None or invitation.sent_at < _reminder_due(invitation, days))
         ]
         if not applicable:
             continue
@@ -967,7 +960,7 @@ def _notify_availability_conflict(invitation, session, windows):
         organizer_url=organizer_invitation_url(invitation),
         schedule_url=settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug]) + f"#panel-{panel.pk}",
         speaker_organization=speaker.organization,
-        speaker_country=speaker.country.name,
+        speaker_country=country_name(speaker.country.code, language),
     )
     kind = "speaker_availability_conflict"
     key = f"{kind}:{speaker.pk}:{panel.pk}:{_windows_digest(windows)}"
@@ -977,7 +970,8 @@ def _notify_availability_conflict(invitation, session, windows):
 def notify_schedule_change(*, panel, change, before):
     """Queue a 'schedule_changed' message to each speaker of a panel the public already saw, in
     the caller's transaction (the receiver of ``panels.signals.public_panel_changed``). ``change``
-    is "moved", "unscheduled" or "cancelled"; ``before`` what the public saw."""
+    is "moved", "unscheduled" or "cancelled"; ``before`` what the public saw. ``change="published"``
+    (``panels.signals.panel_published``) sends a 'session_published' message with the time instead."""
     forum = panel.forum
     for participation in panel.participations.select_related("speaker"):
         speaker = participation.speaker
@@ -985,13 +979,14 @@ def notify_schedule_change(*, panel, change, before):
         with translation.override(language):
             old_room = before["room"].name if before.get("room") else None
             after = None
-            if change == "moved":
+            if change in ("moved", "published"):
                 after = {"when": rules.local_when(panel.start, panel.end, forum.tz), "room": panel.room.name}
             context = {
                 "change": change,
                 "panel_id": panel.pk,
                 "title": panel.title,
                 "forum": forum.name,
+                "forum_id": forum.pk,  # brands the layout with this edition (and names it)
                 "speaker_name": speaker.full_name,
                 "before": {"when": before.get("when"), "room": old_room},
                 "after": after,
@@ -1000,11 +995,16 @@ def notify_schedule_change(*, panel, change, before):
                 "ics_url": panel_ics_url(panel),
             }
         enqueue(
-            kind="schedule_changed",
+            # A first time (or a new one after an unscheduling) is its own kind of notice.
+            kind="session_published" if change == "published" else "schedule_changed",
             recipient=speaker.email,
             language=language,
             context=context,
-            dedupe_key=f"schedule_changed:{panel.pk}:{panel.sequence}:{speaker.pk}",
+            dedupe_key=(
+                f"schedule_published:{panel.pk}:{panel.published_at:%Y%m%d%H%M%S}:{panel.sequence}:{speaker.pk}"
+                if change == "published"
+                else f"schedule_changed:{panel.pk}:{panel.sequence}:{speaker.pk}"
+            ),
             related=panel,
         )
 
@@ -1134,6 +1134,10 @@ def _validate_import_row(row, seen_emails):
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             errors[column] = _("This column is required.")
+    # The rule for every text the forum accepts (core/text.py), checked in the dry run too.
+    errors.update({column: str(text_rules.MESSAGE) for column, value in row.items() if text_rules.has_forbidden(value)})
+    if "email" in errors:
+        return errors
     email = row.get("email", "").lower()
     if email:
         try:
@@ -1174,7 +1178,10 @@ def import_speakers(*, forum, content, filename, dry_run=True, create_invitation
     if not rows:
         result.errors.append((1, {"file": _("The file has no rows.")}))
     existing = {
-        s.email.lower(): s for s in Speaker.objects.filter(email__in=[r.get("email", "").lower() for r in rows])
+        s.email.lower(): s
+        for s in Speaker.objects.filter(
+            email__in=[r.get("email", "").lower() for r in rows if not text_rules.has_forbidden(r.get("email", ""))]
+        )
     }
     invited = set(
         Invitation.objects.filter(forum=forum, speaker__in=existing.values()).values_list("speaker_id", flat=True)
@@ -1216,3 +1223,44 @@ def import_speakers(*, forum, content, filename, dry_run=True, create_invitation
 
 class _Rollback(Exception):
     pass
+
+
+# --- "email me my link again" --------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_link_again(*, email, now=None):
+    """Email a fresh RSVP link for every live invitation of the speaker with ``email``.
+
+    Says nothing about whether the address is known (the caller answers the same either way);
+    at most one such message per invitation and hour. Returns the messages queued.
+    """
+    from notifications.models import OutboxMessage
+
+    now = _now(now)
+    address = (email or "").strip()
+    invitations = (
+        Invitation.objects.select_related("forum", "speaker")
+        .filter(speaker__email__iexact=address)
+        .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+        .order_by("pk")
+    )
+    messages = []
+    for invitation in invitations:
+        if now >= invitation.forum.ends_at:
+            continue
+        key = f"speaker_link:{invitation.pk}:{now:%Y%m%d%H}"
+        if OutboxMessage.objects.filter(dedupe_key=key).exists():
+            continue
+        language = _speaker_language(invitation.speaker)
+        messages.append(
+            enqueue(
+                kind="speaker_link",
+                recipient=invitation.speaker.email,
+                language=language,
+                context=_message_context(invitation, language, rsvp_url=rsvp_url(_issue_token(invitation, now))),
+                dedupe_key=key,
+                related=invitation,
+            )
+        )
+    return messages

@@ -7,6 +7,7 @@ app_name = "speakers"
 urlpatterns = [
     path("forums/<slug:slug>/speakers/", views.speaker_list, name="list"),
     path("forums/<slug:slug>/speakers/<int:pk>/", views.speaker_detail, name="detail"),
+    path("rsvp/link/", views.link_again, name="link-again"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
     path("rsvp/<str:token>/visa-letter.pdf", views.rsvp_letter, name="rsvp-letter"),
     path("rsvp/<str:token>/schedule.ics", views.rsvp_calendar, name="rsvp-calendar"),

@@ -9,12 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
 
-from core import spreadsheets
+from core import localtime, spreadsheets
 from core.decorators import organizer_required
 from core.responses import private_link_headers
 from forum import confirm as asking
@@ -25,7 +27,18 @@ from panels.models import Panel
 
 from . import attachments, flow, selectors, services
 from .errors import SpeakerError
-from .forms import AvailabilityForm, ImportForm, InviteForm, OfferPanelForm, ProfileForm, RespondForm, TravelForm
+from .forms import (
+    AvailabilityForm,
+    ImportForm,
+    InvitationChoiceForm,
+    InviteForm,
+    LinkAgainForm,
+    OfferPanelForm,
+    PanelChoiceForm,
+    ProfileForm,
+    RespondForm,
+    TravelForm,
+)
 from .models import Invitation, VisaLetterLog
 
 # --- public ------------------------------------------------------------------------------------
@@ -67,7 +80,22 @@ def _rsvp_rate(group, request):
 
 def _invalid_link(request):
     """The one answer for every link that does not open an invitation."""
-    return render(request, "speakers/rsvp_invalid.html", status=404)
+    return render(request, "speakers/rsvp_invalid.html", {"link_form": LinkAgainForm()}, status=404)
+
+
+def _link_again_rate(group, request):
+    return settings.LINK_AGAIN_RATE
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate=_link_again_rate, group="link-again", method="POST", block=False)
+@ratelimit(key="post:email", rate=_link_again_rate, group="link-again-address", method="POST", block=False)
+def link_again(request):
+    """ "Email me my link again": the same answer whether or not the address is known."""
+    form = LinkAgainForm(request.POST)
+    if form.is_valid() and not getattr(request, "limited", False):
+        services.send_link_again(email=form.cleaned_data["email"])
+    return render(request, "speakers/link_sent.html")
 
 
 def with_invitation(view):
@@ -87,6 +115,7 @@ def with_invitation(view):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        localtime.use_forum(invitation.forum)  # the page and its forms speak the edition's time
         response = view(request, invitation, token, *args, **kwargs)
         return private_link_headers(response)
 
@@ -329,7 +358,8 @@ def organizer_speakers(request, slug):
 
 def _organizer_post(request, forum):
     action = request.POST.get("action")
-    ids = [int(pk) for pk in request.POST.getlist("invitation") if pk.isdigit()]
+    choice = InvitationChoiceForm({"invitation": request.POST.getlist("invitation")})
+    ids = choice.cleaned_data["invitation"] if choice.is_valid() else []
     if action in {"send", "remind"}:
         if not ids:
             messages.error(request, _("Choose at least one invitation."))
@@ -355,11 +385,15 @@ def _organizer_post(request, forum):
         if action == "send":
             done, skipped = services.bulk_send(forum=forum, invitation_ids=ids, by=request.user)
             if done:
-                messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(done)})
+                messages.success(
+                    request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", len(done)) % {"n": len(done)}
+                )
         else:
             done, skipped = services.bulk_remind(forum=forum, invitation_ids=ids)
             if done:
-                messages.success(request, _("%(n)s reminder(s) sent.") % {"n": len(done)})
+                messages.success(
+                    request, ngettext("%(n)s reminder sent.", "%(n)s reminders sent.", len(done)) % {"n": len(done)}
+                )
         for name, reason in skipped:
             messages.warning(request, f"{name}: {reason}")
     elif action == "invite":
@@ -493,7 +527,10 @@ def organizer_invitation(request, slug, pk):
                 )
                 messages.success(request, _("Panel offered."))
             elif action == "unoffer":
-                panel = get_object_or_404(Panel, forum=forum, pk=request.POST.get("panel"))
+                choice = PanelChoiceForm(request.POST)
+                if not choice.is_valid():
+                    raise SpeakerError(_("Choose a panel."))
+                panel = get_object_or_404(Panel, forum=forum, pk=choice.cleaned_data["panel"])
                 services.remove_panel_offer(invitation=invitation, panel=panel)
                 messages.success(request, _("Offer removed."))
             else:

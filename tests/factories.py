@@ -141,6 +141,26 @@ class PanelFactory(factory.django.DjangoModelFactory):
         return panel_services.create_panel(**kwargs)
 
 
+class ProgramItemFactory(factory.django.DjangoModelFactory):
+    """A coffee break across all rooms on the forum's first day at 10:45-11:00, through the service."""
+
+    class Meta:
+        model = "panels.ProgramItem"
+
+    forum = factory.SubFactory(ForumFactory)
+    kind = "break"
+    title = factory.LazyFunction(lambda: {"az": "Kofe fasiləsi", "en": "Coffee break", "ru": "Кофе-брейк"})
+    room = None
+    start = factory.LazyAttribute(lambda o: o.forum.local_datetime(o.forum.days[0], datetime.time(10, 45)))
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(minutes=15))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from panels import services as panel_services
+
+        return panel_services.place_program_item(**kwargs)
+
+
 class InvitationFactory(factory.django.DjangoModelFactory):
     """A draft invitation, created through the speakers service."""
 

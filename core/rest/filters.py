@@ -32,3 +32,25 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment in any offset Python reads, compared in UTC (core/utc.py): an offset the
+    database cannot hold, or a moment beyond the datetime range once in UTC, is a 400."""
+
+    def to_python(self, value):
+        from core.utc import to_utc
+
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return to_utc(moment)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """Every datetime filter of the API: normalised to UTC before the query."""
+
+    field_class = UtcDateTimeField

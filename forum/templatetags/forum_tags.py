@@ -2,6 +2,7 @@
 
 from django import template
 
+from core.countries import country_name
 from core.permissions import is_organizer
 
 register = template.Library()
@@ -11,3 +12,9 @@ register = template.Library()
 def is_organizer_filter(user):
     """Whether to show the organizers' menu: staff pages refuse staff outside the group anyway."""
     return is_organizer(user)
+
+
+@register.filter(name="country_name")
+def country_name_filter(country):
+    """A country (code or django-countries value) named in the reader's language."""
+    return country_name(getattr(country, "code", country))

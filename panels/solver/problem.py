@@ -135,23 +135,12 @@ class Problem:
 
 
 def blocked_intervals(forum):
-    """Breaks and ceremonies of the forum as ``Blocked`` intervals, read from the program's
-    ``panels.selectors.blocked_intervals(forum=...)`` when the program defines it (entries
-    ``(room id or None, start, end)``, or objects/dicts with ``start``, ``end``, ``room_id`` and
-    ``label``); none otherwise."""
-    reader = getattr(selectors, "blocked_intervals", None)
-    if reader is None:
-        return []
-    found = []
-    for entry in reader(forum=forum):
-        if isinstance(entry, tuple | list):
-            room_id, start, end = entry[:3]
-            label = str(entry[3]) if len(entry) > 3 else ""
-        else:
-            get = entry.get if isinstance(entry, dict) else (lambda name, e=entry: getattr(e, name, None))
-            room_id, start, end, label = get("room_id"), get("start"), get("end"), str(get("label") or "")
-        found.append(Blocked(start=start, end=end, label=label, room_id=room_id))
-    return found
+    """Breaks, meals and ceremonies of the forum (``panels.selectors.blocked_intervals``) as
+    ``Blocked`` intervals: no panel may take a room while one of them holds it (or all rooms)."""
+    return [
+        Blocked(start=start, end=end, label="", room_id=room_id)
+        for room_id, start, end in selectors.blocked_intervals(forum=forum)
+    ]
 
 
 def _audience(forum):

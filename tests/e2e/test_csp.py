@@ -104,7 +104,7 @@ def test_public_pages_run_under_the_policy(live_server, watched, edition, mailou
 
     # Style attributes still apply: a programme entry carries its theme's colour.
     visit(watched, f"{live_server.url}/forums/{forum.slug}/program/")
-    colour = watched.locator(".program-panel").first.evaluate(
+    colour = watched.locator(".tt-panel").first.evaluate(
         "element => getComputedStyle(element).getPropertyValue('--theme-colour').trim()"
     )
     assert colour == (panel.theme.colour or "#1f5fa8")

@@ -1,9 +1,19 @@
 import datetime
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from panels import services
 from tests.factories import PanelFactory, RoomFactory, SpeakerFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page fetched in English leaves English active in this thread (the locale middleware does
+    not reset it): tests that read service messages expect the default language, whatever ran first."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def at(forum, day, clock):

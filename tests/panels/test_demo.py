@@ -30,6 +30,10 @@ def test_demo_program_is_published_conflict_free_and_spread_over_themes_days_and
 def test_demo_program_is_public(client):
     call_command("seed_demo", verbosity=0)
     client.cookies["django_language"] = "en"
-    html = client.get("/forums/ncf-2/program/").content.decode()
+    from forum.models import Forum
+
+    days = Forum.objects.get(slug="ncf-2").days
+    html = "".join(client.get("/forums/ncf-2/program/", {"day": day.isoformat()}).content.decode() for day in days)
     assert "Opening of the forum" in html and "Cyber ranges and competitions" in html
+    assert html.count("Coffee break") == 4 and html.count(">Lunch<") == 2  # the breaks of each day
     assert "Workshop: spotting anomalies in SCADA networks" not in html  # a draft

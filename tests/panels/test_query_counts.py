@@ -8,14 +8,19 @@ from django.utils import timezone
 
 from panels.models import Availability, Panel, Participation
 from speakers.models import Speaker
-from tests.factories import RoomFactory, SpeakerFactory
+from tests.factories import ProgramItemFactory, RoomFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def fill(forum, count):
-    """``count`` published panels in 15-minute slots over both days and three rooms, two speakers each."""
-    rooms = [RoomFactory(forum=forum, order=index) for index in range(3)]
+    """``count`` published panels in 15-minute slots over both days and three rooms (more when
+    needed: 36 slots per room and day), two speakers each, and a coffee break across all rooms on
+    both days (the exports and the program read the breaks too)."""
+    rooms = [RoomFactory(forum=forum, order=index) for index in range(max(3, -(-count // 72)))]
+    for day in forum.days:
+        ProgramItemFactory(forum=forum, start=forum.local_datetime(day, datetime.time(13, 0)),
+                           end=forum.local_datetime(day, datetime.time(13, 15)))  # fmt: skip
     themes = list(forum.themes.all())
     speakers = [SpeakerFactory() for _ in range(6)]
     slots = [
@@ -40,22 +45,30 @@ def fill(forum, count):
     )
 
 
+def last_day(forum):
+    """The forum-local day of the latest panel: the day tab that shows the last one ``fill`` made."""
+    return Panel.objects.filter(forum=forum).latest("start").start.astimezone(forum.tz).date()
+
+
 # Cold (nothing cached): the forum with its schedule stamp (1), public panels (1), their speakers
-# (1); the program also reads the themes and rooms its filters offer (2), the frab XML and JSON the
-# rooms and tracks (themes) they list (2). The forum lookup used to prefetch themes and rooms for every page and ask for
-# the stamp apart: exports now skip what they do not read. The program also counts the changes
-# since publication it links to (1). Warm answers are counted in test_caching.py.
+# (1), the program items (breaks, lunch: 1); the program also reads the themes and rooms its filters
+# and grid show (2), the frab XML and JSON the rooms and tracks (themes) they list (2). The forum
+# lookup used to prefetch themes and rooms for every page and ask for the stamp apart: exports now
+# skip what they do not read. The program also reads the moves since publication it marks (1) and
+# counts the changes it links to (1). Warm answers are counted in test_caching.py.
 PAGES = ["program", "schedule-ics", "schedule-xml", "schedule-json", "program-csv"]
-PAGE_QUERIES = {"program": 6, "schedule-ics": 3, "schedule-xml": 5, "schedule-json": 5, "program-csv": 3}
+PAGE_QUERIES = {"program": 8, "schedule-ics": 4, "schedule-xml": 6, "schedule-json": 6, "program-csv": 4}
 # page count (1), panels with forum, theme and room (1), their speakers (1).
 LIST_QUERIES = 3
 
 
 @pytest.mark.parametrize("name", PAGES)
-@pytest.mark.parametrize("size", [10, 200])
+@pytest.mark.parametrize("size", [20, 500])
 def test_program_and_exports_run_the_same_queries_at_any_size(client, forum, name, size, django_assert_num_queries):
     fill(forum, size)
     url = reverse(f"panels:{name}", args=[forum.slug])
+    if name == "program":  # the day of the last panel (the program shows one day at a time)
+        url += f"?day={last_day(forum).isoformat()}"
     with django_assert_num_queries(PAGE_QUERIES[name]):
         response = client.get(url)
     assert response.status_code == 200
@@ -74,9 +87,9 @@ def test_panel_list_endpoint_runs_the_same_queries_at_any_size(client, forum, si
 # organizers' menu (3), the forum (1), its themes and rooms (2), its panels with theme, room and
 # forum (1), their speakers (1), the recent schedule changes (1), and the availability windows of
 # the forum's speakers (1: one query for the whole forum, so the grid can show every panel placed
-# outside a speaker's windows; it was 11 before the grid checked availability), and the last move
-# with its panel, for the undo button (1).
-GRID_QUERIES = 13
+# outside a speaker's windows; it was 11 before the grid checked availability), the last move
+# with its panel, for the undo button (1), and the breaks and meals placed on it (1).
+GRID_QUERIES = 14
 
 
 @pytest.mark.parametrize("size", [10, 200])

@@ -277,7 +277,7 @@ def test_scheduling_changes_before_publication_queue_nothing(forum, hall, speake
 def test_cancelling_a_published_panel_tells_speakers_in_their_language(forum, hall, speaker):
     panel = placed(forum, hall, 0, "10:00", "11:00", speakers=[speaker], publish=True)
     services.cancel_panel(panel=panel)
-    message = OutboxMessage.objects.get(recipient=speaker.email)
+    message = OutboxMessage.objects.get(kind="schedule_changed", recipient=speaker.email)
     assert message.context["change"] == "cancelled" and message.context["after"] is None
     subject, text, _html = render_message(message)
     assert subject == f"Ləğv edildi: {panel.title_az}"
@@ -289,7 +289,7 @@ def test_schedule_changed_mail_renders_in_every_language(forum, hall, language):
     person = SpeakerFactory(preferred_language=language)
     panel = placed(forum, hall, 0, "10:00", "11:00", speakers=[person], publish=True)
     services.move_panel(panel=panel, start=at(forum, 0, "12:00"), end=at(forum, 0, "13:00"))
-    message = OutboxMessage.objects.get(recipient=person.email)
+    message = OutboxMessage.objects.get(kind="schedule_changed", recipient=person.email)
     subject, text, html = render_message(message)
     with translation.override(language):
         expected = translation.gettext("New time or room: %(title)s") % {"title": ""}
@@ -303,7 +303,18 @@ def test_each_move_of_a_published_panel_is_a_new_message(forum, hall, speaker):
     panel = placed(forum, hall, 0, "10:00", "11:00", speakers=[speaker], publish=True)
     services.move_panel(panel=panel, start=at(forum, 0, "12:00"), end=at(forum, 0, "13:00"))
     services.move_panel(panel=panel, start=at(forum, 0, "14:00"), end=at(forum, 0, "15:00"))
-    assert OutboxMessage.objects.filter(recipient=speaker.email).count() == 2
+    assert OutboxMessage.objects.filter(kind="schedule_changed", recipient=speaker.email).count() == 2
+
+
+def test_publishing_a_panel_tells_its_speakers_their_time_once(forum, hall, speaker):
+    panel = placed(forum, hall, 0, "10:00", "11:00", speakers=[speaker], publish=True)
+    services.publish_panel(panel=panel)  # already public: nothing new
+    message = OutboxMessage.objects.get(kind="session_published", recipient=speaker.email)
+    assert message.context["change"] == "published"
+    assert message.context["after"]["when"] == f"{forum.days[0]:%d.%m.%Y} 10:00–11:00"
+    subject, text, html = render_message(message)
+    assert subject == f"Sessiyanızın vaxtı: {panel.title_az}"
+    assert "10:00–11:00" in text and "10:00–11:00" in html and "- :" not in text
 
 
 def test_publishing_all_is_all_or_nothing(forum, hall, side_room, speaker):

@@ -135,19 +135,15 @@ def test_breaks_are_left_free(forum, hall, side_room):
     assert {reason["code"] for reason in reasons} == {"blocked", "room_taken"}
 
 
-def test_breaks_come_from_the_programs_selector_when_it_exists(forum, hall, side_room, monkeypatch):
-    from panels import selectors
+def test_breaks_placed_in_the_program_are_left_free(forum, hall, side_room):
     from panels.solver.problem import blocked_intervals
+    from tests.factories import ProgramItemFactory
 
     forum.end_date = forum.start_date
     forum.day_opens_at, forum.day_closes_at = datetime.time(9), datetime.time(11)
     forum.save()
     PanelFactory(forum=forum, planned_minutes=60)
-
-    def program_breaks(*, forum):
-        return [(None, at(forum, 0, "09:00"), at(forum, 0, "10:00"))]  # the program's shape
-
-    monkeypatch.setattr(selectors, "blocked_intervals", program_breaks, raising=False)
+    ProgramItemFactory(forum=forum, start=at(forum, 0, "09:00"), end=at(forum, 0, "10:00"))
     assert blocked_intervals(forum) == [Blocked(at(forum, 0, "09:00"), at(forum, 0, "10:00"), "", None)]
     loaded = problem.load(forum=forum, params=SolverParams(**FAST).validated())
     solution = model.solve(loaded)

@@ -139,8 +139,9 @@ def _fill(forum, count):
 
 
 # The token with its registration and forum (1), the program with the chosen flag and the moves (1),
-# the session and messages the page reads (0: the client has no session yet) — and nothing per panel.
-MANAGE_QUERIES = 2
+# and the session that remembers the link for the program's stars (4: a fresh key checked, then
+# written inside a savepoint; the client had no session yet) — and nothing per panel.
+MANAGE_QUERIES = 6
 # The token (1), the chosen public panels (1) and their speakers (1).
 CALENDAR_QUERIES = 3
 

@@ -127,7 +127,9 @@ def test_checkin_page_marks_once_then_says_when(organizer_client):
     assert registration.checked_in_at is not None
     second = organizer_client.post(_checkin_url(forum), {"code": registration.badge_code})
     assert second.status_code == 409
-    when = registration.checked_in_at.astimezone(forum.tz).strftime("%d.%m.%Y %H:%M")
+    # The same forum-local time, with its zone, that the registrations list shows.
+    local = registration.checked_in_at.astimezone(forum.tz)
+    when = f"{local.day} {local:%B %Y, %H:%M} ({forum.timezone})"
     assert f"Farid Hasanov was already checked in at {when}" in second.content.decode()
     unknown = organizer_client.post(_checkin_url(forum), {"code": "AAAAA-BBBBB"})
     assert unknown.status_code == 404

@@ -149,3 +149,20 @@ def test_the_token_api_answers_429_in_the_error_shape(settings):
     codes = [client.get(f"/api/v1/registration-manage/{FAKE}/").status_code for _ in range(3)]
     assert codes[:2] == [404, 404] and codes[2] == 429
     assert client.get(f"/api/v1/registration-manage/{FAKE}/").json()["code"] == "throttled"
+
+
+def test_personal_links_and_their_api_twins_share_one_guessing_budget(settings):
+    """Trying tokens through the pages and the API together costs what the pages alone allow."""
+    _tight(settings)
+    for pages, api in (
+        ("/rsvp/{fake}/", "/api/v1/rsvp/{fake}/"),
+        ("/registration/{fake}/", "/api/v1/registration-manage/{fake}/"),
+    ):
+        client = Client(REMOTE_ADDR="198.51.100.61" if "rsvp" in pages else "198.51.100.62")
+        assert client.get(pages.format(fake=FAKE)).status_code == 404
+        assert client.get(api.format(fake=FAKE)).status_code == 404
+        assert client.get(api.format(fake=FAKE)).status_code == 429
+        _limited_page(client.get(pages.format(fake=FAKE)))
+        # A forged forwarded-for header is not another address.
+        forged = Client(REMOTE_ADDR=client.defaults["REMOTE_ADDR"], HTTP_X_FORWARDED_FOR="10.1.1.1")
+        assert forged.get(api.format(fake=FAKE)).status_code == 429

@@ -1,5 +1,6 @@
 import importlib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -32,4 +33,4 @@ class Command(BaseCommand):
                         raise
                     continue
                 getattr(module, step)(forum=forum, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"Demo forum ready at /forums/{forum.slug}/"))
+        self.stdout.write(self.style.SUCCESS(f"Demo forum ready at {settings.SITE_URL}{forum.get_absolute_url()}"))

@@ -19,7 +19,7 @@ def move_content_type_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("panels", "0007_organizers_proposal_permissions"),
+        ("panels", "0011_organizers_info_page_permissions"),
         ("speakers", "0006_availability_moves_to_panels"),
         ("forum", "0002_organizers_permissions"),
         ("contenttypes", "0002_remove_content_type_name"),

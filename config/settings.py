@@ -204,6 +204,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Organizers sign in on the console's own page and land on their editions; the admin keeps its own
+# login for superusers.
+LOGIN_URL = "organizer:login"
+LOGIN_REDIRECT_URL = "organizer:editions"
+# Password reset links (Django's default is three days) stay valid for one day.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
 # Languages: Azerbaijani first and default; content fields fall back to it.
 LANGUAGE_CODE = "az"
 LANGUAGES = [

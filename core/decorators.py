@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 
 READ_METHODS = {"GET", "HEAD"}
 
@@ -18,7 +17,8 @@ def organizer_required(permission, *, write_permission=None):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+                # The console's own sign-in page (settings.LOGIN_URL), not the admin's.
+                return redirect_to_login(request.get_full_path())
             needed = permission
             if write_permission and request.method not in READ_METHODS:
                 needed = write_permission

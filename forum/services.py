@@ -6,6 +6,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .errors import ForumError
 from .models import Forum, Room, Theme
@@ -51,7 +52,9 @@ def ensure_standard_themes(*, forum):
 def create_forum(*, name, slug, edition, year, start_date, end_date, city, venue=None, **fields):
     """Create an edition with its five standard themes."""
     if Forum.objects.filter(slug=slug).exists():
-        raise ForumError("An edition with this slug already exists.", code="duplicate_slug", fields={"slug": ["taken"]})
+        raise ForumError(
+            _("An edition with this slug already exists."), code="duplicate_slug", fields={"slug": ["taken"]}
+        )
     forum = Forum(slug=slug, edition=edition, year=year, start_date=start_date, end_date=end_date, **fields)
     for field, values in (("name", name), ("city", city), ("venue", venue or "")):
         for attr, value in _translated(field, values).items():
@@ -63,13 +66,108 @@ def create_forum(*, name, slug, edition, year, start_date, end_date, city, venue
 
 
 @transaction.atomic
+def update_forum(*, forum, name=None, city=None, venue=None, **fields):
+    """Change an edition's names, dates, hours, place, capacity, registration window or status.
+    ``name``/``city``/``venue``: text (Azerbaijani) or {lang: text}."""
+    forum = Forum.objects.select_for_update().get(pk=forum.pk)
+    allowed = {
+        "slug", "edition", "year", "start_date", "end_date", "day_opens_at", "day_closes_at", "timezone",
+        "capacity", "status", "registration_opens_at", "registration_closes_at", "host_country",
+    }  # fmt: skip
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ForumError(_("Unknown field: %s") % ", ".join(sorted(unknown)), code="unknown_field")
+    slug = fields.get("slug")
+    if slug and Forum.objects.filter(slug=slug).exclude(pk=forum.pk).exists():
+        raise ForumError(
+            _("An edition with this slug already exists."), code="duplicate_slug", fields={"slug": ["taken"]}
+        )
+    if "status" in fields and fields["status"] not in Forum.Status.values:
+        raise ForumError(_("Unknown status."), code="unknown_status", fields={"status": ["invalid"]})
+    for attr, value in fields.items():
+        setattr(forum, attr, value)
+    for field, values in (("name", name), ("city", city), ("venue", venue)):
+        if values is not None:
+            for attr, value in _translated(field, values).items():
+                setattr(forum, attr, value or "")
+    _full_clean(forum)
+    forum.save()
+    return forum
+
+
+@transaction.atomic
 def create_room(*, forum, name, capacity, interpretation_languages=(), order=0):
     room = Room(forum=forum, capacity=capacity, interpretation_languages=list(interpretation_languages), order=order)
     for attr, value in _translated("name", name).items():
         setattr(room, attr, value)
+    _check_unique_name(room, Room)
     _full_clean(room)
     room.save()
     return room
+
+
+@transaction.atomic
+def update_room(*, room, name=None, capacity=None, interpretation_languages=None, order=None):
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    if name is not None:
+        for attr, value in _translated("name", name).items():
+            setattr(room, attr, value or "")
+    if capacity is not None:
+        room.capacity = capacity
+    if interpretation_languages is not None:
+        room.interpretation_languages = list(interpretation_languages)
+    if order is not None:
+        room.order = order
+    _check_unique_name(room, Room)
+    _full_clean(room)
+    room.save()
+    return room
+
+
+def _check_unique_name(instance, model):
+    """Room names and theme codes are unique per edition: say so on the field, not as a crash."""
+    if model is Room:
+        default_name = f"name_{settings.LANGUAGE_CODE}"
+        clash = Room.objects.filter(forum_id=instance.forum_id, **{default_name: getattr(instance, default_name)})
+        clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            raise ForumError(
+                _("This edition already has a room with this name."), code="duplicate_room", fields={"name": ["taken"]}
+            )
+    else:
+        clash = Theme.objects.filter(forum_id=instance.forum_id, code=instance.code).exclude(pk=instance.pk)
+        if clash.exists():
+            raise ForumError(
+                _("This edition already has a theme with this code."),
+                code="duplicate_theme",
+                fields={"code": ["taken"]},
+            )
+
+
+@transaction.atomic
+def create_theme(*, forum, code, name, colour="#1f5fa8", order=0):
+    theme = Theme(forum=forum, code=code, colour=colour, order=order)
+    for attr, value in _translated("name", name).items():
+        setattr(theme, attr, value or "")
+    _check_unique_name(theme, Theme)
+    _full_clean(theme)
+    theme.save()
+    return theme
+
+
+@transaction.atomic
+def update_theme(*, theme, code=None, name=None, colour=None, order=None):
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    if name is not None:
+        for attr, value in _translated("name", name).items():
+            setattr(theme, attr, value or "")
+    for attr, value in (("code", code), ("colour", colour), ("order", order)):
+        if value is not None:
+            setattr(theme, attr, value)
+    _check_unique_name(theme, Theme)
+    _full_clean(theme)
+    theme.save()
+    return theme
 
 
 def _copy_translations(source, target, field):
@@ -85,8 +183,12 @@ def _shift(value, delta):
     return value + delta if value is not None else None
 
 
+def suggested_copy_slug(*, source, year):
+    return f"{_YEAR_SUFFIX.sub('', source.slug)}-{year}"
+
+
 @transaction.atomic
-def copy_forum(*, source, start_date, slug=None, edition=None, name=None):
+def copy_forum(*, source, start_date, slug=None, edition=None, name=None, end_date=None):
     """Start next year's edition from an existing one.
 
     Dates and the registration window move by the same offset as the first day; rooms and themes
@@ -96,17 +198,23 @@ def copy_forum(*, source, start_date, slug=None, edition=None, name=None):
     delta = start_date - source.start_date
     edition = edition or source.edition + 1
     year = start_date.year
-    slug = slug or f"{_YEAR_SUFFIX.sub('', source.slug)}-{year}"
+    slug = slug or suggested_copy_slug(source=source, year=year)
     if Forum.objects.filter(slug=slug).exists():
         raise ForumError(
-            f"An edition with the slug {slug!r} already exists.", code="duplicate_slug", fields={"slug": ["taken"]}
+            _("An edition with the slug %(slug)s already exists.") % {"slug": slug},
+            code="duplicate_slug",
+            fields={"slug": ["taken"]},
+        )
+    if end_date is not None and end_date < start_date:
+        raise ForumError(
+            _("The last day cannot be before the first day."), code="invalid", fields={"end_date": ["before_start"]}
         )
     target = Forum(
         slug=slug,
         edition=edition,
         year=year,
         start_date=start_date,
-        end_date=source.end_date + delta,
+        end_date=end_date or source.end_date + delta,
         day_opens_at=source.day_opens_at,
         day_closes_at=source.day_closes_at,
         timezone=source.timezone,

@@ -44,3 +44,158 @@ def digest_counts(*, since, until, forum=None):
 def schedule_conflicts(*, forum):
     """How many panels of ``forum`` stand in conflict in the schedule now."""
     return panels.conflicted_panel_count(forum=forum)
+
+
+# --- broadcasts: who is in a segment ---------------------------------------------------------
+
+
+def segment_recipients(*, forum, audience, filters):
+    """[{"email", "name", "language", "related"}] of a segment, one per address, in a stable order.
+
+    Attendees: not cancelled nor anonymized, by status, category, country and a chosen panel.
+    Speakers: invitations not withdrawn, by state, theme and travel needs (visa letter, hotel)."""
+    from registration.models import Registration
+    from speakers import selectors as speakers
+
+    people = []
+    if audience == "attendees":
+        rows = Registration.objects.filter(forum=forum, anonymized_at__isnull=True).exclude(
+            status=Registration.Status.CANCELLED
+        )
+        if filters.get("status"):
+            rows = rows.filter(status=filters["status"])
+        if filters.get("category"):
+            rows = rows.filter(category=filters["category"])
+        if filters.get("country"):
+            rows = rows.filter(country=filters["country"].upper())
+        if filters.get("panel"):
+            rows = rows.filter(panels__pk=filters["panel"])
+        for row in rows.order_by("last_name", "first_name", "id").distinct():
+            people.append({"email": row.email, "name": row.full_name, "language": row.language, "related": row})
+    else:
+        rows = speakers.organizer_invitations(
+            forum=forum,
+            state=filters.get("state") or None,
+            theme=filters.get("theme") or None,
+            needs_visa=filters.get("travel") == "visa",
+            needs_hotel=filters.get("travel") == "hotel",
+        ).exclude(state="withdrawn")
+        for row in rows:
+            speaker = row.speaker
+            people.append(
+                {
+                    "email": speaker.email,
+                    "name": speaker.full_name,
+                    "language": speaker.preferred_language,
+                    "related": row,
+                }
+            )
+    seen, unique = set(), []
+    for person in people:
+        key = person["email"].strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(person)
+    return unique
+
+
+def broadcast_history(*, forum):
+    """The edition's broadcasts, newest first, each with its outbox rows counted by state (two
+    queries whatever the number of broadcasts and recipients)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from notifications.models import OutboxMessage
+
+    from .models import Broadcast
+
+    broadcasts = list(Broadcast.objects.filter(forum=forum).select_related("created_by")[:50])
+    if not broadcasts:
+        return []
+    rows = (
+        OutboxMessage.objects.filter(
+            related_type=ContentType.objects.get_for_model(Broadcast),
+            related_id__in=[str(b.pk) for b in broadcasts],
+        )
+        .values("related_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    states = {}
+    for row in rows:
+        states.setdefault(row["related_id"], {})[row["state"]] = row["n"]
+    labels = dict(OutboxMessage.State.choices)
+    for broadcast in broadcasts:
+        counts = states.get(str(broadcast.pk), {})
+        broadcast.delivery = [(state, labels[state], counts[state]) for state in labels if counts.get(state)]
+    return broadcasts
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def reports(*, forum, now=None):
+    """The charts of the reports page, each {"key", "title", "rows": [(label, value)],
+    "reference"}. A fixed number of queries whatever the data."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncDate
+    from django.utils.translation import gettext as _
+
+    from core.countries import country_name
+    from notifications import selectors as outbox_selectors
+    from panels.models import Panel
+    from registration.models import Category, Registration
+    from speakers.models import Invitation
+
+    now = now or timezone.now()
+    registrations = Registration.objects.filter(forum=forum).order_by()
+    per_day = (
+        registrations.annotate(day=TruncDate("created_at", tzinfo=forum.tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    running, by_day = 0, []
+    for row in per_day:
+        running += row["n"]
+        by_day.append((row["day"].strftime("%d.%m"), running))
+    categories = dict(Category.choices)
+    by_category = [
+        (categories.get(row["category"], row["category"]), row["n"])
+        for row in registrations.values("category").annotate(n=Count("id")).order_by("-n", "category")
+    ]
+    by_country = [
+        (country_name(row["country"]) or row["country"], row["n"])
+        for row in registrations.values("country").annotate(n=Count("id")).order_by("-n", "country")[:12]
+    ]
+    totals = registrations.aggregate(
+        all=Count("id"),
+        confirmed=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
+        present=Count("id", filter=Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False)),
+    )
+    rates = [(_("Registered"), totals["all"]), (_("Confirmed"), totals["confirmed"])]
+    if now >= forum.ends_at:  # no-shows are known only once the forum is over
+        rates += [(_("Came"), totals["present"]), (_("Did not come"), totals["confirmed"] - totals["present"])]
+    panels = (
+        Panel.objects.filter(forum=forum, room__isnull=False)
+        .exclude(status=Panel.Status.CANCELLED)
+        .select_related("room")
+        .annotate(chosen=Count("interested_registrations", filter=~Q(interested_registrations__status="cancelled")))
+        .order_by("start", "id")
+    )
+    fill = [(f"{p.title} ({p.effective_capacity})", p.chosen) for p in panels]
+    states = dict(Invitation.State.choices)
+    funnel_rows = Invitation.objects.filter(forum=forum).values("state").annotate(n=Count("id")).order_by()
+    funnel_counts = {row["state"]: row["n"] for row in funnel_rows}
+    funnel = [(label, funnel_counts.get(value, 0)) for value, label in states.items()]
+    outbox = [(label, count) for _value, label, count in outbox_selectors.state_summary()]
+    return [
+        {"key": "registrations-per-day", "title": _("Registrations over time, against capacity"), "rows": by_day,
+         "reference": forum.capacity or None},
+        {"key": "by-category", "title": _("Registrations by category"), "rows": by_category},
+        {"key": "by-country", "title": _("Registrations by country"), "rows": by_country},
+        {"key": "confirmation", "title": _("Confirmations and attendance"), "rows": rates},
+        {"key": "room-fill", "title": _("Room fill: people who chose each panel (capacity)"), "rows": fill},
+        {"key": "invitations", "title": _("Invitations by state"), "rows": funnel},
+        {"key": "outbox", "title": _("Outbox health (all editions)"), "rows": outbox},
+    ]  # fmt: skip

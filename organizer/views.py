@@ -1,15 +1,13 @@
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from core.decorators import organizer_required
 from forum import selectors as forums
-from forum import services as forum_services
-from forum.errors import ForumError
 
+from . import charts as charts_module
 from . import selectors
 
 
@@ -28,20 +26,53 @@ def dashboard(request, slug):
     context = {
         "forum": forum,
         **selectors.dashboard(forum=forum),
+        "charts": _overview_charts(forum),
         "can_copy": request.user.has_perm("forum.add_forum"),
         "can_publish": request.user.has_perm("panels.change_panel"),
     }
     return render(request, "organizer/dashboard.html", context)
 
 
-@organizer_required("forum.add_forum")
-@require_POST
-def copy_edition(request, slug):
+@never_cache
+@organizer_required("forum.view_forum")
+@require_GET
+def reports(request, slug):
+    """Charts drawn on the server, each with its data table and CSV (``?csv=<chart>``)."""
     forum = _organizer_forum(request, slug)
-    try:
-        copy = forum_services.copy_to_next_year(source=forum)
-    except ForumError as exc:
-        messages.error(request, exc.message)
-        return redirect("organizer:dashboard", slug=forum.slug)
-    messages.success(request, gettext("Created %(copy)s.") % {"copy": copy})
-    return redirect("admin:forum_forum_change", copy.pk)
+    charts = selectors.reports(forum=forum)
+    wanted = request.GET.get("csv")
+    if wanted:
+        chart = next((c for c in charts if c["key"] == wanted), None)
+        if chart is None:
+            raise Http404(gettext("No such chart."))
+        return _chart_csv(forum, chart)
+    for chart in charts:
+        chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
+    return render(request, "organizer/reports.html", {"forum": forum, "active": "reports", "charts": charts})
+
+
+OVERVIEW_CHARTS = ("registrations-per-day", "by-category", "room-fill")
+
+
+def _overview_charts(forum):
+    """The overview's charts: registrations against capacity, categories, room fill."""
+    charts = [chart for chart in selectors.reports(forum=forum) if chart["key"] in OVERVIEW_CHARTS]
+    for chart in charts:
+        chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
+    return charts
+
+
+def _chart_csv(forum, chart):
+    import csv
+
+    from django.http import HttpResponse
+
+    from core.spreadsheets import safe_cell
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{forum.slug}-{chart["key"]}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([gettext("Item"), gettext("Value")])
+    for label, value in chart["rows"]:
+        writer.writerow([safe_cell(str(label)), value])
+    return response

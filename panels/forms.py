@@ -129,3 +129,61 @@ class ProgramItemForm(forms.Form):
         for code in ("az", "en", "ru", "tr"):
             initial[f"title_{code}"] = getattr(item, f"title_{code}") or ""
         return initial
+
+
+class PanelForm(forms.Form):
+    """A panel's texts per language and its details; its place in the schedule is set on the grid."""
+
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    format = forms.ChoiceField(label=_("Format"))
+    language = forms.ChoiceField(label=_("Spoken language"), choices=settings.LANGUAGES)
+    interpretation = forms.BooleanField(label=_("Interpretation offered"), required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=1, required=False, help_text=_("Leave empty to use the room's capacity.")
+    )
+
+    def __init__(self, *args, forum, instance=None, **kwargs):
+        from forum.forms import add_translated_fields, translated_initial
+
+        from .models import Panel
+
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {"theme": str(instance.theme_id or ""), "format": instance.format, "language": instance.language,
+                 "interpretation": instance.interpretation, "capacity": instance.capacity},
+            )  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.forum = forum
+        self.fields["theme"].choices = [("", _("No theme"))] + [(str(t.pk), t.name) for t in forum.themes.all()]
+        self.fields["format"].choices = Panel.Format.choices
+        add_translated_fields(
+            self, "title", label=_("Title"), max_length=250, initial=translated_initial(instance, "title")
+        )
+        add_translated_fields(
+            self,
+            "description",
+            label=_("Description"),
+            required=False,
+            widget=lambda: forms.Textarea(attrs={"rows": 3}),
+            initial=translated_initial(instance, "description"),
+        )
+        codes = settings.LANGUAGE_CODES
+        self.order_fields([f"title_{c}" for c in codes] + [f"description_{c}" for c in codes] + ["theme", "format"])
+
+    def service_kwargs(self):
+        from forum.forms import translated_values
+
+        data = self.cleaned_data
+        theme = None
+        if data.get("theme"):
+            theme = self.forum.themes.filter(pk=int(data["theme"])).first()
+        return {
+            "title": translated_values(data, "title"),
+            "description": translated_values(data, "description"),
+            "theme": theme,
+            "format": data["format"],
+            "language": data["language"],
+            "interpretation": data["interpretation"],
+            "capacity": data.get("capacity"),
+        }

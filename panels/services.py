@@ -273,6 +273,46 @@ def create_panel(
     return panel
 
 
+PANEL_EDITABLE = {"theme", "format", "language", "interpretation", "capacity"}
+
+
+@transaction.atomic
+def update_panel(*, panel, title=None, description=None, actor=None, **fields):
+    """Change a panel's texts and details (not its place in the schedule: see move_panel).
+    ``title``/``description``: text (Azerbaijani) or {lang: text}."""
+    unknown = set(fields) - PANEL_EDITABLE
+    if unknown:
+        _invalid(_("Unknown field: %(names)s.") % {"names": ", ".join(sorted(unknown))}, code="unknown_field")
+    panel = _locked_panel(panel)
+    theme = fields.get("theme")
+    if theme is not None and theme.forum_id != panel.forum_id:
+        _invalid(_("This theme belongs to another forum edition."), code="theme_of_another_forum", field_name="theme")
+    before = _snapshot(panel)
+    for attr, value in fields.items():
+        setattr(panel, attr, value)
+    if title is not None:
+        titles = _translated("title", title)
+        if f"title_{settings.LANGUAGE_CODE}" in titles and not titles[f"title_{settings.LANGUAGE_CODE}"].strip():
+            _invalid(
+                _("Give the title in Azerbaijani (other languages fall back to it)."),
+                code="title_required",
+                field_name="title",
+            )
+        for attr, value in titles.items():
+            setattr(panel, attr, value or "")
+    if description is not None:
+        for attr, value in _translated("description", description).items():
+            setattr(panel, attr, value or "")
+    try:
+        panel.full_clean()
+    except ValidationError as exc:
+        fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+        raise PanelError(next(iter(fields.values()))[0], code="invalid", status=400, fields=fields) from exc
+    panel.save()
+    _log(panel=panel, action=ScheduleChange.Action.UPDATED, actor=actor, before=before, after=_snapshot(panel))
+    return panel
+
+
 @transaction.atomic
 def add_participant(*, panel, speaker, role=Participation.Role.PANELIST, order=None, actor=None):
     """Put a speaker on a panel; refused if the panel's slot clashes with the speaker's day."""
@@ -341,7 +381,7 @@ def remove_participant(*, panel, speaker, actor=None):
 # --- placing panels in the schedule --------------------------------------------------------
 
 
-def _place(*, panel, room, start, end, actor, action, allowed_statuses, new_status=None):
+def _place(*, panel, room, start, end, actor, action, allowed_statuses, new_status=None, notify=True, extra=None):
     forum = panel.forum
     start, end = _aware(start, forum), _aware(end, forum)
     if room is None:
@@ -374,8 +414,13 @@ def _place(*, panel, room, start, end, actor, action, allowed_statuses, new_stat
     panel.status = new_status or (panel.status if panel.status in HOLDING_STATUSES else Panel.Status.SCHEDULED)
     panel.sequence += 1
     _save_slot(panel, ["room", "start", "end", "status", "sequence"])
-    logged = _log(panel=panel, action=action, actor=actor, before=before, after=_snapshot(panel))
-    if was_public:
+    after = _snapshot(panel)
+    if was_public and not notify:
+        # Nobody is told now; the log keeps a note so the organizers know who was not.
+        after["silent"] = True
+    after.update(extra or {})
+    logged = _log(panel=panel, action=action, actor=actor, before=before, after=after)
+    if was_public and notify:
         _announce_public_change(panel=panel, change="moved", before=public_before, schedule_change=logged)
     return Placement(panel=panel, warnings=[w.as_dict() for w in warnings])
 
@@ -396,8 +441,9 @@ def schedule_panel(*, panel, room, start, end, actor=None):
 
 
 @transaction.atomic
-def move_panel(*, panel, start, end, room=None, actor=None):
-    """Move a scheduled or published panel; speakers of a published one are told."""
+def move_panel(*, panel, start, end, room=None, actor=None, notify=True, extra=None):
+    """Move a scheduled or published panel. Speakers and attendees of a published one are told,
+    unless ``notify`` is false: then the move is only noted in the change log as silent."""
     room = room if room is not None else panel.room
     return _place(
         panel=panel,
@@ -407,7 +453,58 @@ def move_panel(*, panel, start, end, room=None, actor=None):
         actor=actor,
         action=ScheduleChange.Action.MOVED,
         allowed_statuses=set(HOLDING_STATUSES),
+        notify=notify,
+        extra=extra,
     )
+
+
+def last_undoable_move(*, forum):
+    """The forum's latest schedule change when it is a move whose panel still sits where the move
+    put it (so moving it back is safe); else None."""
+    change = ScheduleChange.objects.filter(forum=forum).select_related("panel__forum", "panel__room").first()
+    if change is None or change.action != ScheduleChange.Action.MOVED or change.panel is None:
+        return None
+    if change.after.get("undo_of") or not change.before.get("start"):
+        return None
+    panel = change.panel
+    if panel.status not in HOLDING_STATUSES or _snapshot(panel)["start"] != change.after.get("start"):
+        return None
+    if panel.room_id != change.after.get("room_id"):
+        return None
+    return change
+
+
+@transaction.atomic
+def undo_last_move(*, forum, actor=None, notify=True):
+    """Put the panel of the forum's last move back where it was (a move like any other: checked
+    against the current schedule, and announced when the panel is public and ``notify``)."""
+    lock_forum_schedule(forum.pk)
+    change = last_undoable_move(forum=forum)
+    if change is None:
+        _invalid(_("There is no move to undo."), code="nothing_to_undo")
+    room = Room.objects.filter(forum=forum, pk=change.before.get("room_id")).first()
+    if room is None:
+        _invalid(_("The room of the earlier place no longer exists."), code="nothing_to_undo")
+    start = datetime.datetime.fromisoformat(change.before["start"])
+    end = datetime.datetime.fromisoformat(change.before["end"])
+    return move_panel(
+        panel=change.panel, room=room, start=start, end=end, actor=actor, notify=notify, extra={"undo_of": change.pk}
+    )
+
+
+def change_audience(*, panel):
+    """Who hears about a change to this panel: {"speakers": n, "attendees": n}. Nobody while the
+    panel is not public. Other apps add their people through the ``change_audience`` signal."""
+    from .signals import change_audience as audience_signal
+
+    counts = {"speakers": 0, "attendees": 0}
+    if panel.status != Panel.Status.PUBLISHED:
+        return counts
+    counts["speakers"] = panel.participations.count()
+    for _receiver, answer in audience_signal.send(sender=Panel, panel=panel):
+        for key, value in (answer or {}).items():
+            counts[key] = counts.get(key, 0) + value
+    return counts
 
 
 @transaction.atomic

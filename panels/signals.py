@@ -48,3 +48,8 @@ def _forum_part_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Participation, dispatch_uid="panels.program_stamp.participation")
 def _participation_deleted(sender, instance, **kwargs):
     touch_forum(panels__pk=instance.panel_id)
+
+
+# Sent (``sender=Panel, panel=...``) to learn who would hear about a change to a published panel
+# before it is made; a receiver answers {"attendees": n} (registration) or any other count.
+change_audience = Signal()

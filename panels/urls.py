@@ -19,6 +19,7 @@ urlpatterns = [
     path("forums/<slug:slug>/program.pdf", views.program_pdf, name="program-pdf"),
     path("organizer/forums/<slug:slug>/schedule/", views.organizer_schedule, name="organizer-schedule"),
     path("organizer/forums/<slug:slug>/schedule/publish/", views.organizer_publish_all, name="organizer-publish-all"),
+    path("organizer/forums/<slug:slug>/schedule/undo/", views.organizer_undo, name="organizer-undo"),
     path("organizer/forums/<slug:slug>/schedule/items/", views.organizer_item_add, name="organizer-item-add"),
     path(
         "organizer/forums/<slug:slug>/schedule/items/<int:item_id>/<slug:action>/",

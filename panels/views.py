@@ -17,6 +17,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from core.decorators import organizer_required
 from core.permissions import sees_drafts
+from forum import confirm
 from forum.selectors import forum_for_visitor
 
 from . import agenda, caching, exports, printable, selectors, services, timetable
@@ -356,6 +357,7 @@ def _render_grid(request, forum, *, failed=None, status=200, item_failed=None):
         "placed": [panel for panel in panels if panel.holds_slot],
         "scheduled_count": sum(1 for panel in panels if panel.status == Panel.Status.SCHEDULED),
         "changes": changes,
+        "undoable": services.last_undoable_move(forum=forum),
         "failed": failed,
         "items": items,
         "new_item_form": new_item_form,
@@ -390,8 +392,15 @@ def organizer_panel_action(request, slug, panel_id, action):
                 return _render_grid(request, forum, failed=failed, status=400)
             room_id, start, end = form.slot()
             room = services.room_for(forum=forum, room_id=room_id)
-            service = services.schedule_panel if action == "schedule" else services.move_panel
-            placement = service(panel=panel, room=room, start=start, end=end, actor=request.user)
+            if action == "move" and panel.status == Panel.Status.PUBLISHED and "notify" not in request.POST:
+                return _confirm_public_change(request, forum, panel, action, slot=(room, start, end))
+            if action == "move":
+                placement = services.move_panel(
+                    panel=panel, room=room, start=start, end=end, actor=request.user,
+                    notify=request.POST.get("notify", "1") != "0",
+                )  # fmt: skip
+            else:
+                placement = services.schedule_panel(panel=panel, room=room, start=start, end=end, actor=request.user)
             for warning in placement.warnings:
                 messages.warning(request, warning["message"])
             done = _("“%(title)s” is now in %(room)s at %(when)s.")
@@ -399,6 +408,12 @@ def organizer_panel_action(request, slug, panel_id, action):
                 request,
                 done % {"title": panel.title, "room": room.name, "when": f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"},
             )
+        elif (
+            action in {"unschedule", "cancel"}
+            and not confirm.is_confirmed(request)
+            and (action == "cancel" or panel.status == Panel.Status.PUBLISHED)
+        ):
+            return _confirm_public_change(request, forum, panel, action)
         elif action == "unschedule":
             services.unschedule_panel(panel=panel, actor=request.user)
             messages.success(request, _("“%(title)s” was taken out of the schedule.") % {"title": panel.title})
@@ -413,6 +428,89 @@ def organizer_panel_action(request, slug, panel_id, action):
         failed = {"panel_id": panel.pk, "form": form, "errors": errors, "action": action}
         return _render_grid(request, forum, failed=failed, status=exc.status)
     return redirect(reverse("panels:organizer-schedule", kwargs={"slug": forum.slug}) + f"#panel-{panel.pk}")
+
+
+def _confirm_public_change(request, forum, panel, action, slot=None):
+    """Before a change people will hear about (or a cancellation): what happens and who is told.
+    A published panel's move offers to tell everybody or to move silently, noted in the log."""
+    audience = services.change_audience(panel=panel)
+    speakers = [p.speaker.full_name for p in panel.participations.select_related("speaker")]
+    grid = reverse("panels:organizer-schedule", kwargs={"slug": forum.slug}) + f"#panel-{panel.pk}"
+    if action == "move":
+        room, start, end = slot
+        when = f"{start.astimezone(forum.tz):%d.%m.%Y %H:%M}–{end.astimezone(forum.tz):%H:%M}"
+        title = _("Move a published panel")
+        lead = _("“%(title)s” moves to %(room)s at %(when)s (%(tz)s).") % {
+            "title": panel.title, "room": room.name, "when": when, "tz": forum.timezone,
+        }  # fmt: skip
+        buttons = [
+            ("notify", "1", _("Move and notify"), "primary"),
+            ("notify", "0", _("Move silently (draft note)"), "secondary"),
+        ]
+    else:
+        title = _("Cancel the panel") if action == "cancel" else _("Take a published panel out of the schedule")
+        lead = (
+            _("“%(title)s” will be cancelled and its room freed.")
+            if action == "cancel"
+            else _("“%(title)s” will leave the public program and become a draft.")
+        ) % {"title": panel.title}
+        buttons = None
+    return confirm.confirmation(
+        request,
+        title=title,
+        lead=lead,
+        audience=confirm.audience_text(**audience),
+        recipients=speakers,
+        action_url=request.path,
+        cancel_url=grid,
+        buttons=buttons,
+        forum=forum,
+    )
+
+
+@organizer_required("panels.change_panel")
+@require_POST
+def organizer_undo(request, slug):
+    """Undo the last move of the schedule; a published panel's way back is announced unless the
+    organizer chooses to move it back silently."""
+    forum = _organizer_forum(request, slug)
+    change = services.last_undoable_move(forum=forum)
+    grid = reverse("panels:organizer-schedule", kwargs={"slug": forum.slug})
+    if change is None:
+        messages.error(request, _("There is no move to undo."))
+        return redirect(grid)
+    panel = change.panel
+    if panel.status == Panel.Status.PUBLISHED and "notify" not in request.POST:
+        audience = services.change_audience(panel=panel)
+        return confirm.confirmation(
+            request,
+            title=_("Undo the last move"),
+            lead=_("“%(title)s” goes back to %(room)s at %(when)s.")
+            % {"title": panel.title, "room": change.before.get("room"), "when": _local(change.before, forum)},
+            audience=confirm.audience_text(**audience),
+            action_url=request.path,
+            cancel_url=grid,
+            buttons=[
+                ("notify", "1", _("Move back and notify"), "primary"),
+                ("notify", "0", _("Move back silently (draft note)"), "secondary"),
+            ],
+            forum=forum,
+        )
+    try:
+        services.undo_last_move(forum=forum, actor=request.user, notify=request.POST.get("notify", "1") != "0")
+    except PanelError as exc:
+        messages.error(request, exc.message)
+        return redirect(grid)
+    messages.success(request, _("“%(title)s” is back where it was.") % {"title": panel.title})
+    return redirect(grid + f"#panel-{panel.pk}")
+
+
+def _local(snapshot, forum):
+    import datetime
+
+    start = datetime.datetime.fromisoformat(snapshot["start"]).astimezone(forum.tz)
+    end = datetime.datetime.fromisoformat(snapshot["end"]).astimezone(forum.tz)
+    return f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}"
 
 
 def _form_errors(form):

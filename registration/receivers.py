@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from panels.signals import public_panel_changed
+from panels.signals import change_audience, public_panel_changed
 
 from . import services
 
@@ -12,3 +12,9 @@ from . import services
 @receiver(public_panel_changed, dispatch_uid="registration.panel_changed")
 def tell_attendees_of_panel_change(sender, *, panel, change, before, schedule_change, **kwargs):
     services.notify_panel_change(panel=panel, change=change, before=before, schedule_change=schedule_change)
+
+
+# Before a published panel moves or is cancelled, the organizer is told how many attendees will hear of it.
+@receiver(change_audience, dispatch_uid="registration.change_audience")
+def count_attendees_of_panel(sender, *, panel, **kwargs):
+    return services.panel_change_audience(sender, panel=panel)

@@ -217,3 +217,25 @@ def registrations_between(*, since, until, forum=None):
     """How many registrations were made in [since, until), in ``forum`` when given."""
     rows = Registration.objects.filter(created_at__gte=since, created_at__lt=until)
     return (rows.filter(forum=forum) if forum is not None else rows).count()
+
+
+def organizer_registration(*, forum, pk):
+    """One registration of an edition for its organizers' page, with its panels and who checked
+    the person in; None when it is not this edition's."""
+    return (
+        Registration.objects.filter(forum=forum, pk=pk)
+        .select_related("forum", "checked_in_by")
+        .prefetch_related("panels__room")
+        .first()
+    )
+
+
+def registration_messages(*, registration):
+    """Every outbox message about this registration, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(
+        related_type=ContentType.objects.get_for_model(Registration), related_id=str(registration.pk)
+    ).order_by("-created_at", "-id")

@@ -537,6 +537,76 @@ def cancel_by_organizer(*, registration_id, forum=None, by=None, now=None):
     return registration
 
 
+ORGANIZER_RESEND_SECONDS = 60
+
+
+def _organizer_registration(registration_id, forum):
+    row = Registration.objects.filter(pk=registration_id).values("forum_id").first()
+    if row is None or (forum is not None and row["forum_id"] != forum.pk):
+        raise RegistrationError(_("No such registration."), code="not_found", status=404)
+    return row["forum_id"]
+
+
+def resend_link_by_organizer(*, registration_id, forum=None, now=None):
+    """Send the person their personal link again (the message of their current state, with a
+    fresh link). Double clicks within a minute send one message."""
+    now = _now(now)
+    _organizer_registration(registration_id, forum)
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=registration_id)
+        kind = KIND_FOR_STATUS.get(registration.status)
+        if kind is None or registration.anonymized_at:
+            raise RegistrationError(
+                _("A cancelled or anonymized registration has no personal link to send."), code="no_link", status=409
+            )
+        bucket = int(now.timestamp()) // ORGANIZER_RESEND_SECONDS
+        key = f"registration:{registration.pk}:organizer_resend:{bucket}"
+        return _send(registration, kind=kind, dedupe_key=key, now=now)
+
+
+def change_category(*, registration_id, category, forum=None, by=None, now=None):
+    """Move a registration to another category. A seat already held must fit the new category's
+    quota; the seat it frees in the old category goes to the next person waiting."""
+    now = _now(now)
+    forum_id = _organizer_registration(registration_id, forum)
+    if category not in Category.values:
+        raise RegistrationError(_("Choose a category from the list."), code="invalid", fields={"category": ["invalid"]})
+    with transaction.atomic():
+        locked_forum = _lock_forum(forum_id)
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=registration_id)
+        if registration.category == category:
+            return registration
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(_("This registration is cancelled."), code="cancelled", status=409)
+        holds_seat = registration.status == Status.CONFIRMED or (
+            registration.status == Status.PENDING
+            and registration.hold_expires_at
+            and registration.hold_expires_at > now
+        )
+        if holds_seat:
+            quota = CategoryQuota.objects.filter(forum_id=forum_id, category=category).values_list("seats", flat=True)
+            quota = quota.first()
+            _taken, by_category = seat_usage(forum=locked_forum, now=now)
+            if quota is not None and by_category.get(category, 0) >= quota:
+                raise RegistrationError(
+                    _("The quota of %(category)s is full.") % {"category": Category(category).label},
+                    code="quota_full",
+                    status=409,
+                    fields={"category": ["quota_full"]},
+                )
+        registration.category = category
+        registration.save(update_fields=["category", "updated_at"])
+        _promote(locked_forum, now)
+    return registration
+
+
+def check_in_by_organizer(*, registration_id, forum, by=None, now=None):
+    """Check a person in from their registration page (a badge left at home): the desk's rules."""
+    _organizer_registration(registration_id, forum)
+    code = Registration.objects.filter(pk=registration_id).values_list("badge_code", flat=True).first()
+    return check_in(forum=forum, code=code, by=by, now=now)
+
+
 def _expire(registrations, now):
     """Release expired holds and tell each person (inside the caller's locked transaction)."""
     for registration in registrations:
@@ -784,6 +854,15 @@ def _panel_change_texts(panel, change, before, language):
             "timezone": forum.timezone,
             "panel_url": panel_url(panel),
         }
+
+
+def panel_change_audience(sender, *, panel, **kwargs):
+    """Receiver of ``panels.signals.change_audience``: how many attendees ``notify_panel_change``
+    would write to about this panel."""
+    count = Registration.objects.filter(
+        panels=panel, status__in=PANEL_CHANGE_STATUSES, anonymized_at__isnull=True
+    ).count()
+    return {"attendees": count}
 
 
 def notify_panel_change(*, panel, change, before, schedule_change, now=None):

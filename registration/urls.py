@@ -17,10 +17,16 @@ urlpatterns = [
     path("registration/<str:token>/panels/", views.panels, name="panels"),
     path("organizer/forums/<slug:slug>/registrations/", views.organizer_list, name="organizer_list"),
     path("organizer/forums/<slug:slug>/registrations/export.csv", views.organizer_export, name="organizer_export"),
+    path("organizer/forums/<slug:slug>/registrations/<int:pk>/", views.organizer_detail, name="organizer_detail"),
     path(
         "organizer/forums/<slug:slug>/registrations/<int:pk>/cancel/",
         views.organizer_cancel,
         name="organizer_cancel",
+    ),
+    path(
+        "organizer/forums/<slug:slug>/registrations/<int:pk>/<slug:action>/",
+        views.organizer_registration_action,
+        name="organizer_action",
     ),
     path("organizer/forums/<slug:slug>/checkin/", views.organizer_checkin, name="organizer_checkin"),
 ]

@@ -21,6 +21,7 @@ from core.countries import country_name
 from core.decorators import organizer_required
 from core.forms import parse_id
 from core.responses import private_link_headers
+from forum import confirm as asking
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
 from panels import selectors as panel_selectors
@@ -316,6 +317,21 @@ def calendar(request, token):
 @require_POST
 @link_rate_limit
 def cancel(request, token):
+    if not asking.is_confirmed(request):
+        registration = selectors.registration_for_token(token=token)
+        if registration is None:
+            return _error_page(request, RegistrationError(_("This link is not valid."), code="not_found", status=404))
+        return asking.confirmation(
+            request,
+            title=_("Cancel your registration?"),
+            lead=_("Your seat at %(forum)s goes to the next person on the waitlist. This cannot be undone.")
+            % {"forum": registration.forum.name},
+            action_url=request.path,
+            cancel_url=reverse("registration:manage", kwargs={"token": token}),
+            buttons=[(asking.CONFIRMED, "yes", _("Yes, cancel my registration"), "danger")],
+            forum=registration.forum,
+            console=False,
+        )
     try:
         services.cancel(token=token)
     except RegistrationError as error:
@@ -370,7 +386,6 @@ def organizer_list(request, slug):
         "by_category": [(category_labels.get(key, key), n) for key, n in counts["category"].items()],
         "by_country": [(country_name(key) or key, n) for key, n in counts["country"].items()],
         "total": sum(counts["status"].values()),
-        "can_cancel": request.user.has_perm("registration.change_registration"),
     }
     return private_link_headers(render(request, "registration/organizer/list.html", context))
 
@@ -446,10 +461,75 @@ def organizer_checkin(request, slug):
     return render(request, "registration/organizer/checkin.html", context, status=status)
 
 
+def _detail_url(forum, pk):
+    return reverse("registration:organizer_detail", kwargs={"slug": forum.slug, "pk": pk})
+
+
+@never_cache
+@organizer_required("registration.view_registration")
+@require_GET
+def organizer_detail(request, slug, pk):
+    """Everything about one registration: the person, the seat, the panels, every message."""
+    forum = _organizer_forum(slug)
+    registration = selectors.organizer_registration(forum=forum, pk=pk)
+    if registration is None:
+        raise Http404(_("No such registration."))
+    context = {
+        "forum": forum,
+        "registration": registration,
+        "messages_sent": selectors.registration_messages(registration=registration),
+        "categories": Category.choices,
+        "can_change": request.user.has_perm("registration.change_registration"),
+    }
+    return private_link_headers(render(request, "registration/organizer/detail.html", context))
+
+
+@organizer_required("registration.change_registration")
+@require_POST
+def organizer_registration_action(request, slug, pk, action):
+    forum = _organizer_forum(slug)
+    try:
+        if action == "resend":
+            services.resend_link_by_organizer(registration_id=pk, forum=forum)
+            messages.success(request, _("The personal link was sent again."))
+        elif action == "category":
+            registration = services.change_category(
+                registration_id=pk, forum=forum, category=request.POST.get("category", ""), by=request.user
+            )
+            messages.success(
+                request, _("The category is now %(category)s.") % {"category": registration.get_category_display()}
+            )
+        elif action == "checkin":
+            registration = services.check_in_by_organizer(registration_id=pk, forum=forum, by=request.user)
+            messages.success(request, _("%(name)s is checked in.") % {"name": registration.full_name})
+        else:
+            raise Http404(_("Unknown action."))
+    except RegistrationError as error:
+        if error.status == 404:
+            raise Http404(error.message) from None
+        messages.error(request, error.message)
+    return redirect(_detail_url(forum, pk))
+
+
 @organizer_required("registration.change_registration")
 @require_POST
 def organizer_cancel(request, slug, pk):
     forum = _organizer_forum(slug)
+    if not asking.is_confirmed(request):
+        registration = selectors.organizer_registration(forum=forum, pk=pk)
+        if registration is None:
+            raise Http404(_("No such registration."))
+        return asking.confirmation(
+            request,
+            title=_("Cancel this registration"),
+            lead=_("The registration of %(name)s is cancelled and its seat goes to the next person waiting.")
+            % {"name": registration.full_name},
+            audience=asking.audience_text(attendees=1),
+            recipients=[f"{registration.full_name} <{registration.email}>"],
+            action_url=request.path,
+            cancel_url=_detail_url(forum, pk),
+            forum=forum,
+        )
     try:
         registration = services.cancel_by_organizer(registration_id=pk, forum=forum, by=request.user)
     except RegistrationError as error:
@@ -462,6 +542,4 @@ def organizer_cancel(request, slug, pk):
             _("The registration of %(name)s is cancelled; its seat went to the waitlist.")
             % {"name": registration.full_name},
         )
-    url = reverse("registration:organizer_list", kwargs={"slug": forum.slug})
-    query = request.POST.get("next_query", "")
-    return redirect(f"{url}?{query}" if query and "//" not in query else url)
+    return redirect(_detail_url(forum, pk))

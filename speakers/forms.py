@@ -234,6 +234,105 @@ class ImportForm(forms.Form):
         return upload
 
 
+class OrganizerSpeakerForm(forms.Form):
+    """A speaker as the organizers enter them: the name as in the passport and in Latin letters,
+    where they work, how to reach them and which language to write to them in. Whether the profile
+    is public is the speaker's own choice (on their RSVP page) and is not asked here."""
+
+    honorific = forms.ChoiceField(label=_("Honorific"), choices=Speaker.Honorific.choices, required=False)
+    first_name = forms.CharField(label=_("First name (as in the passport)"), max_length=100)
+    last_name = forms.CharField(label=_("Last name (as in the passport)"), max_length=100)
+    first_name_latin = forms.CharField(label=_("First name in Latin letters"), max_length=100, required=False)
+    last_name_latin = forms.CharField(label=_("Last name in Latin letters"), max_length=100, required=False)
+    organization = forms.CharField(label=_("Organization"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"))
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"))
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP; checked and resized like the speaker's own upload."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        from django.conf import settings
+
+        from forum.forms import add_translated_fields, translated_initial
+
+        if instance is not None:
+            initial = {name: getattr(instance, name) for name in self.base_fields if name != "photo"}
+            initial["country"] = instance.country.code
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.fields["country"].choices = country_choices_with_blank()
+        self.fields["preferred_language"].choices = settings.LANGUAGES
+        self.fields["preferred_language"].initial = "en"
+        add_translated_fields(
+            self, "position", label=_("Position"), required=False, max_length=200,
+            initial=translated_initial(instance, "position"),
+        )  # fmt: skip
+        names = ["honorific", "first_name", "last_name", "first_name_latin", "last_name_latin", "organization"]
+        self.order_fields(names + [f"position_{c}" for c in settings.LANGUAGE_CODES])
+
+    def clean(self):
+        data = super().clean()
+        # A foreign name in another script needs its Latin form for badges and visa letters.
+        for part in ("first_name", "last_name"):
+            value = data.get(part) or ""
+            needs_latin = value and any(ord(ch) > 0x24F for ch in value)
+            if needs_latin and not (data.get(f"{part}_latin") or "").strip():
+                self.add_error(f"{part}_latin", _("Write the name in Latin letters too, as in the passport."))
+        latin = [data.get("first_name_latin"), data.get("last_name_latin")]
+        for part, value in zip(("first_name_latin", "last_name_latin"), latin, strict=True):
+            if value and any(ord(ch) > 0x24F for ch in value):
+                self.add_error(part, _("Use Latin letters only."))
+        return data
+
+    def service_kwargs(self):
+        from forum.forms import translated_values
+
+        data = self.cleaned_data
+        fields = {
+            name: data.get(name) or ""
+            for name in ("honorific", "first_name", "last_name", "first_name_latin", "last_name_latin",
+                         "organization", "country", "email", "phone", "preferred_language")
+        }  # fmt: skip
+        fields["position"] = translated_values(data, "position")
+        return fields
+
+
+class OrganizerInvitationForm(forms.Form):
+    """An invitation to one edition, its deadline in the forum's own time zone."""
+
+    personal_message = forms.CharField(
+        label=_("Personal message"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    send_now = forms.BooleanField(label=_("Send the invitation now"), required=False, initial=True)
+
+    def __init__(self, *args, forum, instance=None, **kwargs):
+        from forum.forms import ForumDateTimeField
+
+        super().__init__(*args, **kwargs)
+        self.forum = forum
+        self.fields["response_deadline"] = ForumDateTimeField(
+            label=_("Answer by"),
+            tz=forum.tz,
+            help_text=_("Forum time (%(tz)s).") % {"tz": forum.timezone},
+        )
+        if instance is not None:
+            self.initial.setdefault("response_deadline", instance.response_deadline)
+            self.initial.setdefault("personal_message", instance.personal_message)
+            del self.fields["send_now"]
+        else:
+            from .services import default_deadline
+
+            self.initial.setdefault("response_deadline", default_deadline(forum))
+        self.order_fields(["response_deadline", "personal_message", "send_now"])
+
+
 class LinkAgainForm(forms.Form):
     """ "Email me my link again": the address the link goes to, if it is on file."""
 

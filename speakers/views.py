@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from core import localtime, spreadsheets
 from core.decorators import organizer_required
 from core.responses import private_link_headers
+from forum import confirm as asking
 from forum.selectors import forum_for_visitor
 from panels import selectors as panel_selectors
 from panels.conflicts import local_when
@@ -362,6 +364,24 @@ def _organizer_post(request, forum):
         if not ids:
             messages.error(request, _("Choose at least one invitation."))
             return redirect("speakers:organizer", slug=forum.slug)
+        if len(ids) > 1 and not asking.is_confirmed(request):
+            chosen = Invitation.objects.filter(forum=forum, pk__in=ids).select_related("speaker")
+            chosen = chosen.order_by("speaker__last_name", "speaker__first_name", "id")
+            people = [f"{i.speaker.full_name} <{i.speaker.email}>" for i in chosen]
+            return asking.confirmation(
+                request,
+                title=_("Send the selected invitations") if action == "send" else _("Remind the selected now"),
+                lead=_(
+                    "Each selected speaker gets a message in their own language; "
+                    "those who cannot get one are listed afterwards."
+                ),
+                audience=asking.audience_text(speakers=len(people)),
+                recipients=people,
+                action_url=request.path,
+                cancel_url=reverse("speakers:organizer", kwargs={"slug": forum.slug}),
+                buttons=[(asking.CONFIRMED, "yes", _("Yes, send them"), "primary")],
+                forum=forum,
+            )
         if action == "send":
             done, skipped = services.bulk_send(forum=forum, invitation_ids=ids, by=request.user)
             if done:
@@ -484,6 +504,17 @@ def organizer_invitation(request, slug, pk):
                     messages.warning(request, _("A reminder already went out today."))
                 else:
                     messages.success(request, _("Reminder sent."))
+            elif action == "withdraw" and not asking.is_confirmed(request):
+                return asking.confirmation(
+                    request,
+                    title=_("Withdraw the invitation"),
+                    lead=_("%(name)s can no longer answer this invitation; their personal link stops working.")
+                    % {"name": invitation.speaker.full_name},
+                    audience=asking.audience_text(),
+                    action_url=request.path,
+                    cancel_url=request.path,
+                    forum=forum,
+                )
             elif action == "withdraw":
                 services.withdraw_invitation(invitation=invitation)
                 messages.success(request, _("Invitation withdrawn."))

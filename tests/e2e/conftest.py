@@ -80,12 +80,13 @@ ORGANIZER_PASSWORD = "correct-horse-battery"  # OrganizerFactory's
 
 
 def log_in(page, user, password=ORGANIZER_PASSWORD):
-    """Fill Django admin's login form (the page a protected organizer page redirected to)."""
-    assert "/admin/login/" in page.url, page.url
+    """Fill the sign-in form a protected page redirected to: the console's, or the admin's."""
+    login = "/admin/login/" if "/admin/login/" in page.url else "/organizer/login/"
+    assert login in page.url, page.url
     page.fill("#id_username", user.username)
     page.fill("#id_password", password)
-    page.locator("#login-form [type=submit]").click()
-    page.wait_for_url(lambda url: "/admin/login/" not in url)
+    page.locator("#login-form [type=submit]" if login == "/admin/login/" else "main form [type=submit]").click()
+    page.wait_for_url(lambda url: login not in url)
 
 
 def horizontal_overflow(page):

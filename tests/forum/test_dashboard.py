@@ -33,8 +33,9 @@ pytestmark = pytest.mark.django_db
 # edition; registrations 5 (by status, by category, seats taken, check-in, quotas); panels 4 (by
 # status; for the conflicts the panels, their speakers and the speakers' availability); the last
 # day 5 (the edition's registrations and invitation answers, failures new and in all, retrying);
-# invitations 2 (funnel, travel); outbox 1 (per state).
-DASHBOARD_QUERIES = 23
+# invitations 2 (funnel, travel); outbox 1 (per state); the charts 7 (registrations per day, by
+# category, by country, totals, room fill, invitations by state, outbox by state).
+DASHBOARD_QUERIES = 30
 _numbers = itertools.count(1)
 
 
@@ -94,8 +95,8 @@ def test_organizers_open_it_from_the_organizers_menu_for_drafts_too(client, orga
     html = response.content.decode()
     assert f'href="{_url(draft)}" aria-current="page"' in html
     menu = client.get(reverse("panels:organizer-schedule", args=[draft.slug])).content.decode()
-    links = menu.split('class="staff-links">', 1)[1]
-    assert links.strip().startswith(f'<a href="{_url(draft)}"')  # the first link of the menu
+    links = menu.split('class="main-nav">', 1)[1]
+    assert links.strip().startswith(f'<a href="{_url(draft)}"')  # the first link of the console's menu
 
 
 def test_an_unknown_edition_is_404(client, organizer):
@@ -225,7 +226,8 @@ def test_the_figures_link_to_the_pages_that_list_them(client, organizer, edition
         reverse("speakers:organizer-travel-csv", args=[edition.slug]),
         reverse("panels:program-csv", args=[edition.slug]),
         reverse("panels:organizer-publish-all", args=[edition.slug]),
-        reverse("admin:forum_forum_change", args=[edition.pk]),
+        reverse("organizer:edition-edit", args=[edition.slug]),
+        reverse("organizer:copy", args=[edition.slug]),
     ):  # fmt: skip
         assert f'href="{link}"' in html or f'action="{link}"' in html, link
     failed = html.split(f'href="{outbox}?state=failed"', 1)[0].rsplit("<tr", 1)[1]
@@ -306,25 +308,31 @@ def test_the_page_runs_the_same_queries_with_little_and_much_data(client, django
 # --- copying to next year ------------------------------------------------------------------------
 
 
-def test_copy_creates_next_years_edition_and_opens_it_in_the_admin(client, organizer, forum):
+def test_copy_asks_first_and_creates_next_years_edition_with_the_name_given(client, organizer, forum):
     RoomFactory(forum=forum, name="Main Hall")
     _login(client, organizer)
-    response = client.post(_copy_url(forum))
+    page = client.get(_copy_url(forum))
+    assert page.status_code == 200 and Forum.objects.count() == 1
+    start = forum.start_date + datetime.timedelta(weeks=52)
+    data = {"name_az": "Növbəti forum", "start_date": start.isoformat(), "end_date": start.isoformat(),
+            "slug": "next-edition", "edition": str(forum.edition + 1)}  # fmt: skip
+    response = client.post(_copy_url(forum), data)
     copy = Forum.objects.get(edition=forum.edition + 1)
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:forum_forum_change", args=[copy.pk])
-    assert copy.start_date == forum.start_date + datetime.timedelta(weeks=52)
+    assert response["Location"] == reverse("organizer:dashboard", args=[copy.slug])
+    assert (copy.name_az, copy.slug, copy.start_date) == ("Növbəti forum", "next-edition", start)
     assert copy.status == Forum.Status.DRAFT
     assert list(copy.rooms.values_list("name", flat=True)) == ["Main Hall"]
 
 
-def test_copy_refuses_get_and_a_second_copy_is_explained(client, organizer, forum):
+def test_a_second_copy_to_the_same_address_is_explained_on_the_form(client, organizer, forum):
     _login(client, organizer)
-    assert client.get(_copy_url(forum)).status_code == 405
-    assert Forum.objects.count() == 1
-    client.post(_copy_url(forum))
-    response = client.post(_copy_url(forum), follow=True)
-    assert response.redirect_chain[-1][0] == _url(forum)
+    start = forum.start_date + datetime.timedelta(weeks=52)
+    data = {"name_az": "Növbəti forum", "start_date": start.isoformat(), "end_date": start.isoformat(),
+            "slug": "next-edition", "edition": str(forum.edition + 1)}  # fmt: skip
+    client.post(_copy_url(forum), data)
+    response = client.post(_copy_url(forum), data)
+    assert response.status_code == 400
     assert "already exists" in response.content.decode()
     assert Forum.objects.count() == 2
 

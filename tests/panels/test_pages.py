@@ -147,7 +147,7 @@ def slot(panel, day, start, end, room):
 def test_grid_sends_visitors_to_the_admin_login(client, forum):
     response = client.get(grid_url(forum))
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/organizer/login/")
 
 
 def test_grid_refuses_a_logged_in_non_staff_user(client, forum):
@@ -157,7 +157,7 @@ def test_grid_refuses_a_logged_in_non_staff_user(client, forum):
 
 def test_grid_sends_anonymous_visitors_to_the_login_page(client, forum):
     response = client.get(grid_url(forum))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/organizer/login/" in response["Location"]
 
 
 def test_grid_shows_days_rooms_and_unscheduled_panels(organizer_client, forum, program):
@@ -265,10 +265,10 @@ def test_move_publish_unschedule_and_cancel_from_the_grid(organizer_client, foru
     organizer_client.post(action_url(forum, panel, "publish"))
     panel.refresh_from_db()
     assert panel.status == Panel.Status.PUBLISHED
-    organizer_client.post(action_url(forum, panel, "unschedule"))
+    organizer_client.post(action_url(forum, panel, "unschedule"), {"confirmed": "yes"})
     panel.refresh_from_db()
     assert panel.status == Panel.Status.DRAFT and panel.start is None
-    organizer_client.post(action_url(forum, panel, "cancel"))
+    organizer_client.post(action_url(forum, panel, "cancel"), {"confirmed": "yes"})
     panel.refresh_from_db()
     assert panel.status == Panel.Status.CANCELLED
 

@@ -41,7 +41,7 @@ def test_organizer_pages_need_an_organizer(client):
     for url in (_list_url(forum), _export_url(forum), _checkin_url(forum)):
         response = client.get(url)
         assert response.status_code == 302
-        assert reverse("admin:login") in response["Location"]
+        assert reverse("organizer:login") in response["Location"]
     staff = UserFactory(is_staff=True)  # staff, but not an organizer
     staff.save()
     client.force_login(staff)

@@ -45,7 +45,7 @@ def test_a_checked_in_attendee_or_another_forum_registration_is_refused():
     assert holder.status == Status.CONFIRMED
 
 
-def test_the_staff_page_button_cancels_and_strangers_cannot():
+def test_the_detail_page_button_asks_then_cancels_and_strangers_cannot():
     forum, holder, waiting = _full_forum_with_waitlist()
     url = reverse("registration:organizer_cancel", kwargs={"slug": forum.slug, "pk": holder.pk})
     stranger = UserFactory(is_staff=True)
@@ -60,10 +60,16 @@ def test_the_staff_page_button_cancels_and_strangers_cannot():
     organizer = Client()
     organizer.force_login(OrganizerFactory())
     listing = organizer.get(reverse("registration:organizer_list", kwargs={"slug": forum.slug})).content.decode()
-    assert url in listing  # the button is there
+    assert url not in listing  # no cancel button on the rows of the list
+    detail = reverse("registration:organizer_detail", kwargs={"slug": forum.slug, "pk": holder.pk})
+    assert detail in listing and url in organizer.get(detail).content.decode()
     assert Client(enforce_csrf_checks=True).post(url).status_code in (302, 403)
-    response = organizer.post(url, {"next_query": "status=confirmed"}, follow=True)
-    assert response.redirect_chain[-1][0].endswith("?status=confirmed")
+    asked = organizer.post(url)
+    assert asked.status_code == 200 and holder.email in asked.content.decode()
+    holder.refresh_from_db()
+    assert holder.status == Status.CONFIRMED  # nothing happens before the confirmation
+    response = organizer.post(url, {"confirmed": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == detail
     holder.refresh_from_db()
     waiting.refresh_from_db()
     assert holder.status == Status.CANCELLED and waiting.status == Status.PENDING

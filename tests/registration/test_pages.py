@@ -254,7 +254,11 @@ def test_cancel_is_a_post_and_promotes_the_next_person(client):
     waiting = register_attendee(forum)
     url = reverse("registration:cancel", kwargs={"token": holder.raw_token})
     assert client.get(url).status_code == 405
-    response = client.post(url)
+    asked = client.post(url)  # the first press only asks
+    assert asked.status_code == 200 and 'name="confirmed"' in asked.content.decode()
+    holder.refresh_from_db()
+    assert holder.status != Registration.Status.CANCELLED
+    response = client.post(url, {"confirmed": "yes"})
     assert response.status_code == 302
     holder.refresh_from_db()
     waiting.refresh_from_db()

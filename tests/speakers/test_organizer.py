@@ -103,9 +103,12 @@ def test_travel_csv_lists_travel_and_visa_needs(organizer_client, forum):
 def test_bulk_send_and_remind_go_through_services(organizer_client, forum):
     drafts = [InvitationFactory(forum=forum) for _ in range(3)]
     accepted = invitation_in_state(S.ACCEPTED, forum)
-    response = organizer_client.post(
-        _url(forum), {"action": "send", "invitation": [d.pk for d in drafts] + [accepted.pk]}, follow=True
-    )
+    chosen = {"action": "send", "invitation": [d.pk for d in drafts] + [accepted.pk]}
+    organizer_client.cookies["django_language"] = "en"
+    asked = organizer_client.post(_url(forum), chosen)  # more than one person: asked first
+    assert "This emails 4 speakers." in asked.content.decode()
+    assert not Invitation.objects.filter(pk__in=[d.pk for d in drafts], state=S.SENT).exists()
+    response = organizer_client.post(_url(forum), {**chosen, "confirmed": "yes"}, follow=True)
     assert response.status_code == 200
     assert Invitation.objects.filter(pk__in=[d.pk for d in drafts], state=S.SENT).count() == 3
     assert OutboxMessage.objects.filter(kind="speaker_invitation").count() == 4  # + the accepted one's
@@ -129,7 +132,10 @@ def test_organizer_creates_offers_and_withdraws(organizer_client, forum):
     assert invitation.state == S.SENT and invitation.offered_panels.get().role == "moderator"
     services.accept_invitation(invitation=invitation, panel_answers={panel.pk: True})
     assert Participation.objects.filter(speaker=speaker, role="moderator").exists()
-    organizer_client.post(page, {"action": "withdraw"})
+    organizer_client.post(page, {"action": "withdraw"})  # asks first
+    invitation.refresh_from_db()
+    assert invitation.state == S.ACCEPTED
+    organizer_client.post(page, {"action": "withdraw", "confirmed": "yes"})
     invitation.refresh_from_db()
     assert invitation.state == S.WITHDRAWN
     assert not Participation.objects.filter(speaker=speaker).exists()

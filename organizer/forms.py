@@ -1,0 +1,69 @@
+"""Forms of the console's own pages (the domain forms live in each domain app)."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from forum.forms import add_translated_fields, translated_values
+
+
+class BroadcastForm(forms.Form):
+    """A message to a segment: whom (attendees or speakers, filtered) and what, per language."""
+
+    audience = forms.ChoiceField(
+        label=_("To"), choices=[("attendees", _("Attendees")), ("speakers", _("Speakers"))], widget=forms.RadioSelect
+    )
+    status = forms.ChoiceField(label=_("Attendees: status"), required=False)
+    category = forms.ChoiceField(label=_("Attendees: category"), required=False)
+    country = forms.ChoiceField(label=_("Attendees: country"), required=False)
+    panel = forms.ChoiceField(label=_("Attendees: chose the panel"), required=False)
+    state = forms.ChoiceField(label=_("Speakers: invitation state"), required=False)
+    theme = forms.ChoiceField(label=_("Speakers: theme"), required=False)
+    travel = forms.ChoiceField(
+        label=_("Speakers: travel needs"),
+        required=False,
+        choices=[("", _("Any")), ("visa", _("Needs a visa letter")), ("hotel", _("Needs a hotel room"))],
+    )
+
+    def __init__(self, *args, forum, **kwargs):
+        from core.countries import country_choices
+        from panels.models import Panel
+        from registration.models import Category, Registration
+        from speakers.models import Invitation
+
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        statuses = [(v, label) for v, label in Registration.Status.choices if v != Registration.Status.CANCELLED]
+        self.fields["status"].choices = any_ + statuses
+        self.fields["category"].choices = any_ + list(Category.choices)
+        self.fields["country"].choices = any_ + country_choices()
+        panels = Panel.objects.filter(forum=forum).exclude(status=Panel.Status.DRAFT).order_by("start", "id")
+        self.fields["panel"].choices = any_ + [(str(p.pk), p.title) for p in panels]
+        states = [(v, label) for v, label in Invitation.State.choices if v != Invitation.State.WITHDRAWN]
+        self.fields["state"].choices = any_ + states
+        self.fields["theme"].choices = any_ + [(t.code, t.name) for t in forum.themes.all()]
+        add_translated_fields(self, "subject", label=_("Subject"), max_length=200)
+        add_translated_fields(
+            self, "body", label=_("Text"), max_length=5000, widget=lambda: forms.Textarea(attrs={"rows": 5})
+        )
+        for code in settings.LANGUAGE_CODES:
+            self.fields[f"body_{code}"].help_text = (
+                _("People who read another language get the Azerbaijani text.")
+                if code == settings.LANGUAGE_CODE
+                else ""
+            )
+
+    def segment(self):
+        data = self.cleaned_data
+        names = (
+            ("status", "category", "country", "panel")
+            if data["audience"] == "attendees"
+            else ("state", "theme", "travel")
+        )
+        filters = {name: data[name] for name in names if data.get(name)}
+        if "panel" in filters:
+            filters["panel"] = int(filters["panel"])
+        return data["audience"], filters
+
+    def texts(self):
+        return translated_values(self.cleaned_data, "subject"), translated_values(self.cleaned_data, "body")

@@ -79,8 +79,6 @@ def client_ip(request):
 
 
 def ratelimit_ip(request):
-    """``RATELIMIT_IP_META_KEY`` for django-ratelimit's ``key="ip"``. A request with no readable
-    address (no ``REMOTE_ADDR``) counts in one shared bucket: django-ratelimit cannot mask an
-    empty address, and a limit must answer 429 or pass, never a 500."""
-    address = client_ip(request)
-    return address if _address(address) is not None else "0.0.0.0"  # noqa: S104 - a bucket name, not a bind
+    """``RATELIMIT_IP_META_KEY`` for django-ratelimit's ``key="ip"`` (always a valid address, which
+    django-ratelimit masks into a network)."""
+    return client_ip(request)

@@ -241,6 +241,9 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # MEDIA_S3_BUCKET / PRIVATE_S3_BUCKET are set (config/storage.py, docs/deployment-storage.md).
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 PRIVATE_FILE_VIEW = "visas:private-file"
+# Behind nginx: the guarded view answers with X-Accel-Redirect to this internal location instead of
+# streaming the file itself (deploy/nginx/forum.conf). Empty: Django streams it.
+PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="")
 STORAGES = storage_settings(os.environ, production=PRODUCTION)
 
 # Cache: Redis when configured (shared by all web processes), local memory otherwise.

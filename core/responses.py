@@ -12,3 +12,28 @@ def private_link_headers(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def private_file_response(storage, name):
+    """A private file, after the caller has checked access.
+
+    Behind nginx (``PRIVATE_FILES_ACCEL_PREFIX`` set, e.g. ``/_protected/``) the answer carries no
+    body: ``X-Accel-Redirect`` tells nginx to send the file from its ``internal`` location, so a
+    large letter never ties up a web worker and the file is still unreachable by any URL. Without
+    the setting (the embedded demo, or files in a bucket) the file is streamed by Django.
+    """
+    import mimetypes
+
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+    from django.http import FileResponse, HttpResponse
+
+    prefix = getattr(settings, "PRIVATE_FILES_ACCEL_PREFIX", "")
+    if prefix and isinstance(storage, FileSystemStorage):
+        response = HttpResponse(content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name.lstrip("/")
+    else:
+        response = FileResponse(storage.open(name, "rb"))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -5,7 +5,7 @@ import zipfile
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django_countries import countries
 from django_ratelimit.core import is_ratelimited
 
 from core.decorators import organizer_required
+from core.responses import private_file_response
 from forum.selectors import forum_for_visitor
 from speakers.models import Invitation
 from speakers.views import with_invitation
@@ -222,10 +223,7 @@ def private_file(request, name):
     storage = private_storage()
     if ".." in name.split("/") or not name.startswith("visas/") or not storage.exists(name):
         raise Http404
-    response = FileResponse(storage.open(name, "rb"))
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(storage, name)
 
 
 # --- the speaker's own letter -------------------------------------------------------------------

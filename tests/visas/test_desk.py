@@ -127,6 +127,26 @@ def test_signatures_and_stamps_are_private(organizer_client, organization, setti
     assert client.get(f"/{settings.MEDIA_URL}{signatory.stamp.name}").status_code == 404
 
 
+def test_behind_nginx_a_private_file_is_handed_to_its_internal_location_after_the_check(
+    organizer_client, organization, settings
+):
+    from django.test import Client
+
+    settings.PRIVATE_FILES_ACCEL_PREFIX = "/_protected/"
+    signatory = organization.signatories.get()
+    response = organizer_client.get(signatory.stamp.url)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/_protected/{signatory.stamp.name}"
+    assert response["Content-Type"] == "image/png"
+    assert "no-store" in response["Cache-Control"]
+    assert response.content == b""  # nginx sends the file, the web worker does not
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+    refused = client.get(signatory.stamp.url)
+    assert refused.status_code == 403
+    assert "X-Accel-Redirect" not in refused
+
+
 def test_bulk_download_with_no_valid_letter_says_so_on_the_desk(organizer_client, forum, organization):
     response = organizer_client.get(f"{_desk(forum)}download/?format=zip")
     assert response.status_code == 200

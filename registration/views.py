@@ -49,7 +49,7 @@ def _chosen(form):
     """The panel ids ticked in the form (what was posted, or the initial choice)."""
     if "panels" not in form.fields:
         return set()
-    return {int(value) for value in form["panels"].value() or () if str(value).isdigit()}
+    return {number for value in form["panels"].value() or () if (number := parse_id(value)) is not None}
 
 
 def _error_page(request, error, *, forum=None, status=None):

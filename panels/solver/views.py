@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.decorators import organizer_required
+from core.forms import parse_id
 from forum.selectors import forum_for_visitor
 
 from .. import conflicts as rules
@@ -130,7 +131,7 @@ def proposal_decide(request, slug, proposal_id, decision):
             return redirect("panels:proposals", slug=forum.slug)
         panel_ids = None
         if decision == "accept-some":
-            panel_ids = [int(value) for value in request.POST.getlist("panel") if value.isdigit()]
+            panel_ids = [number for value in request.POST.getlist("panel") if (number := parse_id(value)) is not None]
         proposals.accept_proposal(proposal=proposal, panel_ids=panel_ids, actor=request.user)
     except PanelError as exc:
         proposal.refresh_from_db()

@@ -40,14 +40,34 @@ def patterns():
 
 
 def _pk_for(name, world):
-    return {
+    forum = world["forum"]
+    known = {
         "speakers:detail": world["speaker"].pk,
         "speakers:organizer-invitation": world["invitation"].pk,
         "speakers:organizer-letter": world["invitation"].pk,
+        "visas:desk-invitation": world["invitation"].pk,
         "registration:organizer_cancel": world["registration"].pk,
         "notifications:outbox-resend": world["message"].pk,
         "notifications:outbox-cancel": world["message"].pk,
-    }[name]
+        "organizer:panel-edit": world["panel"].pk,
+        "organizer:room-edit": forum.rooms.values_list("pk", flat=True).first(),
+        "organizer:theme-edit": forum.themes.values_list("pk", flat=True).first(),
+    }
+    if name.startswith("registration:organizer"):
+        return world["registration"].pk
+    # A page of an object the world does not hold is still walked: it must answer 404, not fail.
+    return known.get(name) or 1
+
+
+# Parameters whose value no world object gives: a well-formed value that names nothing.
+PLACEHOLDERS = {
+    "uidb64": "MQ",
+    "item_id": 1,
+    "proposal_id": 1,
+    "decision": "accept",
+    "name": "visas/none.png",
+    "code": "ABCDEFGHJK",
+}
 
 
 def _token_for(name, world):
@@ -60,7 +80,7 @@ def concrete_urls(world):
 
     urls = []
     for name, pattern in patterns():
-        keys = set(pattern.pattern.converters)
+        keys = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
         kwargs = {}
         if "slug" in keys:
             kwargs["slug"] = world["forum"].slug
@@ -70,6 +90,9 @@ def concrete_urls(world):
             kwargs["pk"] = _pk_for(name, world)
         if "token" in keys:
             kwargs["token"] = _token_for(name, world)
+        if "speaker_id" in keys:
+            kwargs["speaker_id"] = world["speaker"].pk
+        kwargs.update({key: value for key, value in PLACEHOLDERS.items() if key in keys})
         if "kind" in keys:
             from panels.models import InfoPage
 

@@ -75,6 +75,15 @@ def test_a_node_killed_in_a_burst_costs_at_most_the_requests_in_flight_and_rejoi
     # Back in rotation once nginx's fail_timeout (3 s) has passed and the node is ready.
     assert nodes.ready("web1")
     time.sleep(3.5)
+    # nginx tries a node it marked failed again only after fail_timeout, and a freshly started
+    # worker answers its first requests slowly: wait (bounded) until web1 answers through nginx.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        log_before = len(cluster.access_log())
+        _burst(cluster, [f"/forums/{forum.slug}/"] * 10)
+        if web1 in upstreams(cluster.access_log()[log_before:]):
+            break
+        time.sleep(1)
     log_before = len(cluster.access_log())
     statuses = _burst(cluster, [f"/forums/{forum.slug}/"] * 40)
     assert statuses == [200] * 40

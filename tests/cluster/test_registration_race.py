@@ -23,6 +23,44 @@ def _sign_up(running, forum, email):
     return job
 
 
+def test_the_request_id_goes_from_nginx_to_the_node_and_the_worker_that_sends_the_email(cluster):
+    forum = ForumFactory(capacity=5)
+    email = f"traced{forum.pk}@example.org"
+    with cluster.session() as session:
+        response = session.post(
+            f"{cluster.url}/api/v1/registrations/",
+            json={**registration_input(email=email), "forum": forum.slug},
+            headers={"X-Request-ID": "forged-by-the-visitor-0001"},  # nginx replaces it
+            timeout=30,
+        )
+    assert response.status_code == 202, response.text
+    request_id = response.headers["X-Request-ID"]
+    assert request_id != "forged-by-the-visitor-0001" and len(request_id) == 32
+    wait_for(lambda: cluster.smtp.handler.to(email), timeout=60, message="the confirmation email")
+
+    access = [entry for entry in cluster.access_log() if entry["request_id"] == request_id]
+    assert [entry["uri"] for entry in access] == ["/api/v1/registrations/"]
+    node_lines = [
+        line
+        for name in cluster.cluster.web_nodes
+        for line in cluster.log_lines(name)
+        if line.get("request_id") == request_id
+    ]
+    assert any(line.get("path") == "/api/v1/registrations/" and line.get("status") == 202 for line in node_lines)
+    assert all(line.get("client_ip") == "127.0.0.1" for line in node_lines if "client_ip" in line)
+
+    def task_lines():
+        return [
+            line
+            for name in cluster.cluster.workers
+            for line in cluster.log_lines(name)
+            if line.get("request_id") == request_id
+        ]
+
+    lines = wait_for(task_lines, timeout=30, message="the worker's log line with the request id")
+    assert any(line.get("task") == "notifications.tasks.deliver_message" for line in lines), lines
+
+
 def test_racing_sign_ups_through_nginx_on_two_nodes_never_oversell_or_duplicate(cluster):
     forum = ForumFactory(capacity=SEATS)
     log_before = len(cluster.access_log())
@@ -61,41 +99,3 @@ def test_racing_sign_ups_through_nginx_on_two_nodes_never_oversell_or_duplicate(
     }
     assert {str(message["To"]).lower() for message in cluster.smtp.handler.messages} >= set(emails)
     print(f"{len(jobs)} sign-ups over nodes {sorted(set(served))}: {held} seats held for {SEATS}, 0 duplicates")
-
-
-def test_the_request_id_goes_from_nginx_to_the_node_and_the_worker_that_sends_the_email(cluster):
-    forum = ForumFactory(capacity=5)
-    email = f"traced{forum.pk}@example.org"
-    with cluster.session() as session:
-        response = session.post(
-            f"{cluster.url}/api/v1/registrations/",
-            json={**registration_input(email=email), "forum": forum.slug},
-            headers={"X-Request-ID": "forged-by-the-visitor-0001"},  # nginx replaces it
-            timeout=30,
-        )
-    assert response.status_code == 202, response.text
-    request_id = response.headers["X-Request-ID"]
-    assert request_id != "forged-by-the-visitor-0001" and len(request_id) == 32
-    wait_for(lambda: cluster.smtp.handler.to(email), timeout=60, message="the confirmation email")
-
-    access = [entry for entry in cluster.access_log() if entry["request_id"] == request_id]
-    assert [entry["uri"] for entry in access] == ["/api/v1/registrations/"]
-    node_lines = [
-        line
-        for name in cluster.cluster.web_nodes
-        for line in cluster.log_lines(name)
-        if line.get("request_id") == request_id
-    ]
-    assert any(line.get("path") == "/api/v1/registrations/" and line.get("status") == 202 for line in node_lines)
-    assert all(line.get("client_ip") == "127.0.0.1" for line in node_lines if "client_ip" in line)
-
-    def task_lines():
-        return [
-            line
-            for name in cluster.cluster.workers
-            for line in cluster.log_lines(name)
-            if line.get("request_id") == request_id
-        ]
-
-    lines = wait_for(task_lines, timeout=30, message="the worker's log line with the request id")
-    assert any(line.get("task") == "notifications.tasks.deliver_message" for line in lines), lines

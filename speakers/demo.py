@@ -178,7 +178,7 @@ def seed(*, forum, stdout=None):
         # The emailed links leave the outbox once sent: mint one more link to show here.
         for name, state, pk in sample_links:
             invitation = Invitation.objects.select_related("forum").get(pk=pk)
-            link = services.rsvp_url(services._issue_token(invitation, now))
+            link = services.rsvp_url(services.issue_token(invitation, now))
             stdout.write(f"RSVP page of {name} ({state}): {link}")
 
 

@@ -102,7 +102,7 @@ def seed(*, forum, stdout=None):
         )
         letter = services.issue_letter(invitation=invitation)
     if stdout:
-        link = speaker_services.rsvp_url(speaker_services._issue_token(invitation, timezone.now()))
+        link = speaker_services.rsvp_url(speaker_services.issue_token(invitation, timezone.now()))
         stdout.write(
             f"RSVP page of {invitation.speaker.full_name} (accepted, visa letter {letter.reference} ready): {link}"
         )

@@ -30,7 +30,7 @@ def accepted(live_server, settings, tmp_path):
     invitation = InvitationFactory(forum=forum, speaker=speaker)
     speaker_services.send_invitation(invitation=invitation)
     speaker_services.accept_invitation(invitation=invitation)
-    token = speaker_services._issue_token(invitation, invitation.accepted_at)
+    token = speaker_services.issue_token(invitation, invitation.accepted_at)
     return {"forum": forum, "invitation": invitation, "url": f"{live_server.url}/rsvp/{token}/"}
 
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from panels.models import Availability, Participation
 from speakers import selectors, services
+from speakers.errors import SpeakerError
 from speakers.models import Invitation, InvitationToken
 from tests.speakers.conftest import make_panel, sent_invitation
 
@@ -254,7 +255,7 @@ def test_departure_before_arrival_is_refused(client, forum):
 
 def test_travel_form_is_refused_before_accepting(forum):
     invitation, _token = sent_invitation(forum)
-    with pytest.raises(services.SpeakerError):
+    with pytest.raises(SpeakerError):
         services.update_travel(invitation=invitation, dietary_needs="vegan")
 
 

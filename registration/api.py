@@ -338,22 +338,35 @@ class CheckinSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32)
 
 
-class CheckedInSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="full_name")
-    category = serializers.CharField(read_only=True)
+class CheckedInSerializer(serializers.Serializer):
+    """One scan at the desk (a ``services.DeskScan``): a real check-in, or a rehearsal scan that
+    leaves the registration as it is (``rehearsal`` true, ``checked_in_at`` null)."""
 
-    class Meta:
-        model = Registration
-        fields = ["name", "organization", "category", "badge_code", "checked_in_at"]
+    name = serializers.CharField(source="registration.full_name")
+    organization = serializers.CharField(source="registration.organization")
+    category = serializers.CharField(source="registration.category")
+    badge_code = serializers.CharField(source="registration.badge_code")
+    checked_in_at = serializers.DateTimeField(
+        source="registration.checked_in_at",
+        allow_null=True,
+        help_text="When the person was checked in; null for a rehearsal scan.",
+    )
+    rehearsal = serializers.BooleanField(help_text="True when the desk is in rehearsal mode: practice, not attendance.")
+    scanned_at = serializers.DateTimeField(help_text="When this scan was recorded.")
 
 
 class RescanSerializer(ErrorSerializer):
-    checked_in_at = serializers.DateTimeField(help_text="When the badge was first scanned.")
-    name = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(required=False, help_text="When the badge was first scanned.")
+    first_day = serializers.DateField(required=False, help_text="`outside_forum_days`: the edition's first day.")
+    last_day = serializers.DateField(required=False, help_text="`outside_forum_days`: the edition's last day.")
+    rehearsal = serializers.BooleanField(required=False, help_text="Set on a second scan within a rehearsal.")
+    scanned_at = serializers.DateTimeField(required=False, help_text="A rehearsal's first scan of the badge.")
+    name = serializers.CharField(required=False)
 
 
 class CheckinViewSet(viewsets.GenericViewSet):
-    """The registration desk: mark a badge as present. 409 with ``checked_in_at`` on a rescan."""
+    """The registration desk: mark a badge as present. 409 with ``checked_in_at`` on a rescan,
+    409 ``outside_forum_days`` outside the edition's days unless the desk rehearses."""
 
     serializer_class = CheckinSerializer
     permission_classes = [IsOrganizer]
@@ -363,11 +376,17 @@ class CheckinViewSet(viewsets.GenericViewSet):
         summary="Check in a badge",
         description="Mark the holder of a badge as present (the code as printed, with or without dashes). "
         "A second scan answers 409 `already_checked_in` with the time of the first; an unconfirmed registration "
-        "409 `not_confirmed`; an unknown code 404. Organizers only.",
+        "409 `not_confirmed`; an unknown code 404. Real check-ins are taken only on the edition's days (in its "
+        "zone): on other days the answer is 409 `outside_forum_days`, unless organizers switched the desk to "
+        "rehearsal mode on the check-in page. In rehearsal mode every scan answers 200 with `rehearsal` true and "
+        "`checked_in_at` null: it is kept apart and never counts as attendance (a second scan of a badge within "
+        "the rehearsal: 409 `already_scanned_in_rehearsal`). Organizers only.",
         request=CheckinSerializer,
         responses={
             200: CheckedInSerializer,
-            409: OpenApiResponse(RescanSerializer, description="Already checked in, or not confirmed."),
+            409: OpenApiResponse(
+                RescanSerializer, description="Already checked in, not confirmed, or outside the forum's days."
+            ),
         },
         examples=[
             OpenApiExample("Scan", value={"forum": "ncf-2026", "code": "K7QX-M2PD"}, request_only=True),
@@ -379,6 +398,8 @@ class CheckinViewSet(viewsets.GenericViewSet):
                     "category": "academia",
                     "badge_code": "K7QXM2PD",
                     "checked_in_at": "2026-10-14T08:41:12+04:00",
+                    "rehearsal": False,
+                    "scanned_at": "2026-10-14T08:41:12+04:00",
                 },
                 response_only=True,
                 status_codes=["200"],
@@ -395,14 +416,41 @@ class CheckinViewSet(viewsets.GenericViewSet):
                 response_only=True,
                 status_codes=["409"],
             ),
+            OpenApiExample(
+                "Rehearsal scan",
+                value={
+                    "name": "Aysel Mammadova",
+                    "organization": "ADA University",
+                    "category": "academia",
+                    "badge_code": "K7QXM2PD",
+                    "checked_in_at": None,
+                    "rehearsal": True,
+                    "scanned_at": "2026-10-13T17:05:40+04:00",
+                },
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Outside the forum's days",
+                value={
+                    "code": "outside_forum_days",
+                    "detail": "Check-in is open only on the forum's days (14.10.2026 – 15.10.2026). To try the desk "
+                    "before, switch it to rehearsal mode: rehearsal scans never count as attendance.",
+                    "fields": {},
+                    "first_day": "2026-10-14",
+                    "last_day": "2026-10-15",
+                },
+                response_only=True,
+                status_codes=["409"],
+            ),
         ],
     )
     def create(self, request):
         serializer = CheckinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         forum = get_object_or_404(Forum, slug=serializer.validated_data["forum"])
-        registration = services.check_in(forum=forum, code=serializer.validated_data["code"], by=request.user)
-        return Response(CheckedInSerializer(registration).data)
+        scan = services.check_in(forum=forum, code=serializer.validated_data["code"], by=request.user)
+        return Response(CheckedInSerializer(scan).data)
 
 
 def register(router):

@@ -164,3 +164,59 @@ class RegistrationPolicy(models.Model):
 
     def __str__(self):
         return f"{self.forum}"
+
+
+class DeskRehearsal(models.Model):
+    """A time during which an edition's check-in desk practises (before the doors open, or to try
+    a scanner). Its scans are kept apart and never count as attendance: they touch no
+    registration. While one is open (``ended_at`` empty) every scan of the edition is a rehearsal
+    scan; ending it archives its scans with it, and the desk takes real check-ins again."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="desk_rehearsals", verbose_name=_("forum"))
+    started_at = models.DateTimeField(_("started at"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["forum", "-started_at", "-id"]
+        verbose_name = _("check-in rehearsal")
+        verbose_name_plural = _("check-in rehearsals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum"], condition=models.Q(ended_at__isnull=True), name="rehearsal_one_open_per_forum"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.forum}: {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RehearsalScan(models.Model):
+    """One badge scanned during a rehearsal: once per badge and rehearsal."""
+
+    rehearsal = models.ForeignKey(
+        DeskRehearsal, on_delete=models.CASCADE, related_name="scans", verbose_name=_("rehearsal")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="rehearsal_scans", verbose_name=_("registration")
+    )
+    scanned_at = models.DateTimeField(_("scanned at"))
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["rehearsal", "-scanned_at", "-id"]
+        verbose_name = _("rehearsal scan")
+        verbose_name_plural = _("rehearsal scans")
+        constraints = [
+            models.UniqueConstraint(fields=["rehearsal", "registration"], name="rehearsal_scan_once_per_badge"),
+        ]
+
+    def __str__(self):
+        return f"rehearsal scan of registration {self.registration_id}"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.tokens import hash_token
 from forum.models import Forum
 
-from .models import AccessToken, Category, CategoryQuota, Registration
+from .models import AccessToken, Category, CategoryQuota, DeskRehearsal, Registration, RehearsalScan
 
 
 def registration_is_open(*, forum, now=None):
@@ -112,6 +112,36 @@ def checkin_counts(*, forum):
     return Registration.objects.filter(forum=forum, status=Registration.Status.CONFIRMED).aggregate(
         confirmed=Count("id"), present=Count("id", filter=Q(checked_in_at__isnull=False))
     )
+
+
+def is_forum_day(*, forum, now=None):
+    """Whether ``now`` falls on one of the edition's days, in its own zone (the days the desk
+    takes real check-ins)."""
+    today = timezone.localtime(now or timezone.now(), forum.tz).date()
+    return forum.start_date <= today <= forum.end_date
+
+
+RECENT_REHEARSAL_SCANS = 10
+
+
+def desk_state(*, forum, now=None):
+    """What the check-in desk shows about its mode (at most three queries whatever the data):
+    ``rehearsal`` (the open rehearsal or None), its ``rehearsal_scans`` count and the most recent
+    ``recent_scans``, and ``forum_day`` (whether real check-ins are taken today)."""
+    rehearsal = DeskRehearsal.objects.filter(forum=forum, ended_at__isnull=True).select_related("started_by").first()
+    state = {
+        "rehearsal": rehearsal,
+        "rehearsal_scans": 0,
+        "recent_scans": [],
+        "forum_day": is_forum_day(forum=forum, now=now),
+    }
+    if rehearsal is not None:
+        scans = RehearsalScan.objects.filter(rehearsal=rehearsal)
+        state["rehearsal_scans"] = scans.count()
+        state["recent_scans"] = list(
+            scans.select_related("registration").order_by("-scanned_at", "-id")[:RECENT_REHEARSAL_SCANS]
+        )
+    return state
 
 
 def category_quotas(*, forum):

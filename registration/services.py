@@ -33,8 +33,16 @@ from notifications.services import enqueue
 from panels.links import panel_url
 
 from .errors import RegistrationError
-from .models import AccessToken, Category, CategoryQuota, Registration, RegistrationPolicy
-from .selectors import registration_is_open, seat_usage, waitlist_position
+from .models import (
+    AccessToken,
+    Category,
+    CategoryQuota,
+    DeskRehearsal,
+    Registration,
+    RegistrationPolicy,
+    RehearsalScan,
+)
+from .selectors import is_forum_day, registration_is_open, seat_usage, waitlist_position
 
 Status = Registration.Status
 
@@ -904,14 +912,55 @@ def notify_panel_change(*, panel, change, before, schedule_change, now=None):
 # --- the registration desk ---------------------------------------------------------------------
 
 
+@dataclass
+class DeskScan:
+    """What one scan at the desk did: a real check-in (``rehearsal`` false, the registration's
+    ``checked_in_at`` set) or a rehearsal scan kept apart (the registration untouched)."""
+
+    registration: Registration
+    rehearsal: bool
+    scanned_at: datetime.datetime
+
+
+def _open_rehearsal(forum, *, lock=False):
+    queryset = DeskRehearsal.objects.filter(forum=forum, ended_at__isnull=True)
+    if lock:
+        queryset = queryset.select_for_update()
+    return queryset.first()
+
+
+def _refuse_outside_forum_days(forum, now):
+    if not is_forum_day(forum=forum, now=now):
+        raise RegistrationError(
+            _(
+                "Check-in is open only on the forum's days (%(first)s – %(last)s). To try the desk before, "
+                "switch it to rehearsal mode: rehearsal scans never count as attendance."
+            )
+            % {"first": localtime.format_date(forum.start_date), "last": localtime.format_date(forum.end_date)},
+            code="outside_forum_days",
+            status=409,
+            extra={"first_day": forum.start_date.isoformat(), "last_day": forum.end_date.isoformat()},
+        )
+
+
 def check_in(*, forum, code, by=None, now=None):
-    """Mark the holder of a badge as present, once. A second scan is refused with the time of the
-    first one."""
+    """Scan a badge at the desk. Returns a :class:`DeskScan`.
+
+    On the forum's days (in its zone) the holder of a confirmed registration is marked present,
+    once; a second scan is refused with the time of the first one. Outside those days the desk
+    refuses, unless it is in rehearsal mode (``start_rehearsal``): then, whatever the day, the scan
+    is recorded apart from attendance (once per badge and rehearsal) and the registration is left
+    as it is, so no count, report or no-show rate ever sees it."""
     now = _now(now)
     code = normalize_badge_code(code)
     if not code:
         raise RegistrationError(_("Enter a badge code."), code="invalid", fields={"code": [_("Required.")]})
     with transaction.atomic():
+        # Locked so that a scan and the end of a rehearsal do not interleave: a scan either lands
+        # in the rehearsal before it ends, or is judged by the real desk's rules after.
+        rehearsal = _open_rehearsal(forum, lock=True)
+        if rehearsal is None:
+            _refuse_outside_forum_days(forum, now)
         registration = (
             Registration.objects.select_for_update()
             .select_related("forum")
@@ -920,6 +969,8 @@ def check_in(*, forum, code, by=None, now=None):
         )
         if registration is None:
             raise RegistrationError(_("No registration has this badge code."), code="unknown_badge", status=404)
+        if rehearsal is not None:
+            return _rehearsal_scan(rehearsal, registration, by=by, now=now)
         if registration.checked_in_at:
             raise RegistrationError(
                 _("%(name)s was already checked in at %(time)s.")
@@ -928,17 +979,73 @@ def check_in(*, forum, code, by=None, now=None):
                 status=409,
                 extra={"checked_in_at": registration.checked_in_at.isoformat(), "name": registration.full_name},
             )
-        if registration.status != Status.CONFIRMED:
-            raise RegistrationError(
-                _("%(name)s's registration is not confirmed (%(status)s).")
-                % {"name": registration.full_name, "status": registration.get_status_display()},
-                code="not_confirmed",
-                status=409,
-            )
+        _refuse_unconfirmed(registration)
         registration.checked_in_at = now
-        registration.checked_in_by = by if by is not None and by.is_authenticated else None
+        registration.checked_in_by = _user_or_none(by)
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-    return registration
+    return DeskScan(registration=registration, rehearsal=False, scanned_at=now)
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _refuse_unconfirmed(registration):
+    if registration.status != Status.CONFIRMED:
+        raise RegistrationError(
+            _("%(name)s's registration is not confirmed (%(status)s).")
+            % {"name": registration.full_name, "status": registration.get_status_display()},
+            code="not_confirmed",
+            status=409,
+        )
+
+
+def _rehearsal_scan(rehearsal, registration, *, by, now):
+    """A rehearsal scan answers as the real desk would (unknown, unconfirmed, scanned twice), but
+    writes only a ``RehearsalScan``."""
+    earlier = RehearsalScan.objects.filter(rehearsal=rehearsal, registration=registration).first()
+    if earlier is not None:
+        raise RegistrationError(
+            _("Rehearsal: %(name)s was already scanned in this rehearsal at %(time)s.")
+            % {"name": registration.full_name, "time": local_time(registration.forum, earlier.scanned_at)},
+            code="already_scanned_in_rehearsal",
+            status=409,
+            extra={"rehearsal": True, "scanned_at": earlier.scanned_at.isoformat(), "name": registration.full_name},
+        )
+    _refuse_unconfirmed(registration)
+    RehearsalScan.objects.create(rehearsal=rehearsal, registration=registration, scanned_at=now,
+                                 scanned_by=_user_or_none(by))  # fmt: skip
+    return DeskScan(registration=registration, rehearsal=True, scanned_at=now)
+
+
+def start_rehearsal(*, forum, by=None, now=None):
+    """Switch the edition's desk to rehearsal mode (organizers only: the caller checks). Starting
+    it again while it runs changes nothing. Returns the open rehearsal."""
+    now = _now(now)
+    with transaction.atomic():
+        current = _open_rehearsal(forum, lock=True)
+        if current is not None:
+            return current
+        try:
+            with transaction.atomic():
+                return DeskRehearsal.objects.create(forum=forum, started_at=now, started_by=_user_or_none(by))
+        except IntegrityError:  # another organizer switched it on at the same moment
+            return _open_rehearsal(forum)
+
+
+def end_rehearsal(*, forum, by=None, now=None):
+    """Leave rehearsal mode: the rehearsal and its scans are archived (kept for the record, never
+    shown on the desk nor counted again) and the desk takes real check-ins on the forum's days.
+    Returns the ended rehearsal, or None when the desk was not rehearsing."""
+    now = _now(now)
+    with transaction.atomic():
+        rehearsal = _open_rehearsal(forum, lock=True)
+        if rehearsal is None:
+            return None
+        rehearsal.ended_at = now
+        rehearsal.ended_by = _user_or_none(by)
+        rehearsal.save(update_fields=["ended_at", "ended_by"])
+    return rehearsal
 
 
 # --- privacy -----------------------------------------------------------------------------------

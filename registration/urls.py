@@ -29,4 +29,9 @@ urlpatterns = [
         name="organizer_action",
     ),
     path("organizer/forums/<slug:slug>/checkin/", views.organizer_checkin, name="organizer_checkin"),
+    path(
+        "organizer/forums/<slug:slug>/checkin/rehearsal/<slug:action>/",
+        views.organizer_rehearsal,
+        name="organizer_rehearsal",
+    ),
 ]

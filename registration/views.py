@@ -431,17 +431,20 @@ def organizer_export(request, slug):
     return private_link_headers(response)
 
 
+@never_cache
 @organizer_required("registration.change_registration")
 @require_http_methods(["GET", "POST"])
 def organizer_checkin(request, slug):
+    """The desk: a badge code typed or scanned. In rehearsal mode the page says so on every
+    screen and its scans are practice, never attendance."""
     forum = _organizer_forum(slug)
-    result = error = None
+    scan = error = None
     status = 200
     if request.method == "POST":
         form = BadgeCodeForm(request.POST)
         if form.is_valid():
             try:
-                result = services.check_in(forum=forum, code=form.cleaned_data["code"], by=request.user)
+                scan = services.check_in(forum=forum, code=form.cleaned_data["code"], by=request.user)
             except RegistrationError as exc:
                 error = exc
                 status = exc.status
@@ -453,12 +456,57 @@ def organizer_checkin(request, slug):
     context = {
         "forum": forum,
         "form": form,
-        "result": result,
+        "scan": scan,
         "error": error,
-        "checked_in_at": services.local_time(forum, result.checked_in_at) if result else "",
+        "scanned_at": services.local_time(forum, scan.scanned_at) if scan else "",
         **selectors.checkin_counts(forum=forum),
+        **selectors.desk_state(forum=forum),
     }
     return render(request, "registration/organizer/checkin.html", context, status=status)
+
+
+@organizer_required("registration.change_registration")
+@require_POST
+def organizer_rehearsal(request, slug, action):
+    """Switch the desk to rehearsal mode and back, each after a page that says what it means."""
+    forum = _organizer_forum(slug)
+    desk_url = reverse("registration:organizer_checkin", kwargs={"slug": forum.slug})
+    if action not in {"start", "end"}:
+        raise Http404(_("Unknown action."))
+    state = selectors.desk_state(forum=forum)
+    if not asking.is_confirmed(request):
+        if action == "start":
+            lead = _(
+                "From now on every scan at this edition's desk, by anyone, is a rehearsal: it is kept apart, "
+                "never marks anyone as present and never counts in the reports or the no-show rate."
+            )
+            if state["forum_day"]:
+                lead += " " + _("Today is a forum day: while the desk rehearses, nobody is checked in for real.")
+            title = _("Switch the desk to rehearsal mode")
+        else:
+            lead = _(
+                "The rehearsal's %(n)s scans are archived: they leave the desk and never count as attendance. "
+                "The desk then takes real check-ins on the forum's days."
+            ) % {"n": state["rehearsal_scans"]}
+            title = _("Leave rehearsal mode")
+        return asking.confirmation(
+            request,
+            title=title,
+            lead=lead,
+            audience=asking.audience_text(),
+            action_url=request.path,
+            cancel_url=desk_url,
+            forum=forum,
+            buttons=[(asking.CONFIRMED, "yes", _("Yes, go ahead"), "primary")],
+        )
+    if action == "start":
+        services.start_rehearsal(forum=forum, by=request.user)
+        messages.success(request, _("The desk is in rehearsal mode: scans do not count as attendance."))
+    else:
+        ended = services.end_rehearsal(forum=forum, by=request.user)
+        if ended is not None:
+            messages.success(request, _("Rehearsal mode is over; its scans are archived."))
+    return redirect(desk_url)
 
 
 def _detail_url(forum, pk):
@@ -500,8 +548,15 @@ def organizer_registration_action(request, slug, pk, action):
                 request, _("The category is now %(category)s.") % {"category": registration.get_category_display()}
             )
         elif action == "checkin":
-            registration = services.check_in_by_organizer(registration_id=pk, forum=forum, by=request.user)
-            messages.success(request, _("%(name)s is checked in.") % {"name": registration.full_name})
+            scan = services.check_in_by_organizer(registration_id=pk, forum=forum, by=request.user)
+            if scan.rehearsal:
+                messages.warning(
+                    request,
+                    _("Rehearsal: %(name)s was scanned for practice; this does not count as attendance.")
+                    % {"name": scan.registration.full_name},
+                )
+            else:
+                messages.success(request, _("%(name)s is checked in.") % {"name": scan.registration.full_name})
         else:
             raise Http404(_("Unknown action."))
     except RegistrationError as error:

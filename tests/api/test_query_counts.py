@@ -97,7 +97,7 @@ def populate(forum, count):
         registration = register_attendee(forum)
         registration_services.confirm(token=registration.raw_token)
         registration.refresh_from_db()
-        registration_services.check_in(forum=forum, code=registration.badge_code)
+        registration_services.check_in(forum=forum, code=registration.badge_code, now=forum.starts_at)
         register_attendee(forum)  # pending, with its confirmation message queued
         # A proposal as an organizer starts it (the solver runs only once the transaction commits).
         proposal_services.start_proposal(forum=forum, params={"time_limit": 1}, actor=None)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from registration import services as registration_services
 from registration.models import Registration
 from tests.e2e.conftest import log_in
-from tests.factories import ForumFactory, register_attendee
+from tests.factories import ForumFactory, doors_open, register_attendee
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +30,7 @@ def test_organizer_checks_an_attendee_in_once(live_server, page, organizer):
     attendee = register_attendee(forum, first_name="Nigar", last_name="Əliyeva", language="az")
     registration_services.confirm(token=attendee.raw_token)
     register_attendee(forum)  # a second, unconfirmed registration: not counted as expected at the door
+    doors_open(forum)
 
     page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/checkin/")
     log_in(page, organizer)
@@ -66,7 +67,7 @@ def test_organizer_checks_an_attendee_in_once(live_server, page, organizer):
 
 
 def test_an_unknown_badge_is_named_as_such(live_server, page, organizer):
-    forum = ForumFactory()
+    forum = doors_open(ForumFactory())
     page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/checkin/")
     log_in(page, organizer)
     page.locator("input[name=code]").fill("ZZZZ-ZZZZZZ")

@@ -17,6 +17,7 @@ from tests.factories import (
     InvitationFactory,
     RoomFactory,
     SpeakerFactory,
+    doors_open,
     register_attendee,
 )
 from tests.panels.conftest import placed
@@ -150,6 +151,7 @@ def test_the_checkin_camera_is_allowed_and_its_script_attaches(live_server, watc
     forum, _panel = edition
     attendee = register_attendee(forum, first_name="Nigar", last_name="Əliyeva", language="az")
     registration_services.confirm(token=attendee.raw_token)
+    doors_open(forum)
     watched.context.grant_permissions(["camera"], origin=live_server.url)
     watched.add_init_script(
         "window.BarcodeDetector = class { detect() { return Promise.resolve([{ rawValue: "

@@ -159,7 +159,7 @@ def edition():
     register_attendee(forum)  # the last seat, held until confirmed
     waiting = register_attendee(forum)
     assert waiting.status == Registration.Status.WAITLISTED
-    registration_services.check_in(forum=forum, code=first.badge_code)
+    registration_services.check_in(forum=forum, code=first.badge_code, now=forum.starts_at)
 
     hall, side = RoomFactory(forum=forum), RoomFactory(forum=forum)
     busy = SpeakerFactory()

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from registration import services
 from registration.models import Registration
-from tests.factories import ForumFactory, UserFactory, register_attendee, registration_input
+from tests.factories import ForumFactory, UserFactory, doors_open, register_attendee, registration_input
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,7 @@ def test_checkin_endpoint_for_scanner_apps(client, organizer):
     forum = ForumFactory()
     registration = register_attendee(forum, first_name="Nigar")
     services.confirm(token=registration.raw_token)
+    doors_open(forum)
     payload = {"forum": forum.slug, "code": registration.badge_code}
     assert client.post("/api/v1/checkins/", payload, content_type="application/json").status_code in (401, 403)
     client.force_login(organizer)

@@ -119,7 +119,7 @@ def test_a_refused_cancellation_queues_nothing():
     forum = ForumFactory()
     registration = register_attendee(forum)
     services.confirm(token=registration.raw_token)
-    services.check_in(forum=forum, code=registration.badge_code)
+    services.check_in(forum=forum, code=registration.badge_code, now=forum.starts_at)
     with pytest.raises(RegistrationError):
         services.cancel(token=registration.raw_token)
     with pytest.raises(RegistrationError):

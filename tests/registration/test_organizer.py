@@ -12,7 +12,7 @@ from registration import services
 from registration.errors import RegistrationError
 from registration.models import AccessToken, Registration
 from registration.selectors import registration_counts
-from tests.factories import ForumFactory, UserFactory, register_attendee
+from tests.factories import ForumFactory, UserFactory, doors_open, register_attendee
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,7 @@ def test_export_is_csv_with_every_registration_and_neutralised_formulas(organize
 def test_checkin_page_marks_once_then_says_when(organizer_client):
     forum = ForumFactory()
     registration = _confirmed(forum, first_name="Farid", last_name="Hasanov")
+    doors_open(forum)
     organizer_client.cookies["django_language"] = "en"
     page = organizer_client.get(_checkin_url(forum))
     assert page.status_code == 200
@@ -157,7 +158,7 @@ def test_anonymizing_erases_personal_data_and_keeps_the_counts():
     forum = ForumFactory(capacity=1)
     kept = _confirmed(forum, country="TR", category="media", phone="+90 555 000 00 00")
     register_attendee(forum, country="GE", category="student")  # waitlisted
-    services.check_in(forum=forum, code=kept.badge_code)
+    services.check_in(forum=forum, code=kept.badge_code, now=forum.starts_at)
     before = registration_counts(forum=forum)
     after_end = forum.ends_at + datetime.timedelta(days=1)
     assert services.anonymize_registrations(forum=forum, now=after_end) == 2

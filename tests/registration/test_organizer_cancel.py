@@ -34,7 +34,7 @@ def test_the_service_frees_the_seat_and_promotes_the_next_person():
 
 def test_a_checked_in_attendee_or_another_forum_registration_is_refused():
     forum, holder, _waiting = _full_forum_with_waitlist()
-    services.check_in(forum=forum, code=holder.badge_code)
+    services.check_in(forum=forum, code=holder.badge_code, now=forum.starts_at)
     with pytest.raises(RegistrationError) as refused:
         services.cancel_by_organizer(registration_id=holder.pk, forum=forum)
     assert refused.value.code == "checked_in" and refused.value.status == 409

@@ -8,7 +8,7 @@ from django.urls import reverse
 from notifications.models import OutboxMessage
 from registration import services
 from registration.models import CategoryQuota, Registration
-from tests.factories import ForumFactory, OrganizerFactory, register_attendee
+from tests.factories import ForumFactory, OrganizerFactory, doors_open, register_attendee
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,7 @@ def test_category_changes_within_the_quota_and_a_full_quota_is_explained(staff):
 
 def test_manual_check_in_marks_the_person_present_once(staff):
     registration = _confirmed(ForumFactory())
+    doors_open(registration.forum)
     staff.post(_url(registration, "checkin"))
     registration.refresh_from_db()
     assert registration.checked_in_at is not None

@@ -306,9 +306,9 @@ def test_check_in_marks_once_and_a_second_scan_says_when():
     forum = ForumFactory()
     registration = register_attendee(forum)
     services.confirm(token=registration.raw_token)
-    at = timezone.now().replace(microsecond=0)
+    at = (forum.starts_at + datetime.timedelta(minutes=5)).astimezone(datetime.UTC)
     checked = services.check_in(forum=forum, code=registration.badge_code.lower(), now=at)
-    assert checked.checked_in_at == at
+    assert checked.registration.checked_in_at == at and checked.rehearsal is False
     with pytest.raises(RegistrationError) as caught:
         services.check_in(forum=forum, code=registration.badge_code_display, now=at + datetime.timedelta(hours=1))
     assert caught.value.status == 409
@@ -323,21 +323,21 @@ def test_check_in_refuses_unknown_and_unconfirmed_badges():
     forum = ForumFactory()
     pending = register_attendee(forum)
     with pytest.raises(RegistrationError) as unknown:
-        services.check_in(forum=forum, code="NOPE123456")
+        services.check_in(forum=forum, code="NOPE123456", now=forum.starts_at)
     assert unknown.value.status == 404
     with pytest.raises(RegistrationError) as unconfirmed:
-        services.check_in(forum=forum, code=pending.badge_code)
+        services.check_in(forum=forum, code=pending.badge_code, now=forum.starts_at)
     assert unconfirmed.value.code == "not_confirmed"
     other_forum = ForumFactory()
     with pytest.raises(RegistrationError):
-        services.check_in(forum=other_forum, code=pending.badge_code)
+        services.check_in(forum=other_forum, code=pending.badge_code, now=other_forum.starts_at)
 
 
 def test_a_checked_in_attendee_cannot_cancel():
     forum = ForumFactory()
     registration = register_attendee(forum)
     services.confirm(token=registration.raw_token)
-    services.check_in(forum=forum, code=registration.badge_code)
+    services.check_in(forum=forum, code=registration.badge_code, now=forum.starts_at)
     with pytest.raises(RegistrationError) as caught:
         services.cancel(token=registration.raw_token)
     assert caught.value.code == "checked_in"

@@ -134,9 +134,10 @@ def broadcast_history(*, forum):
 # --- reports ---------------------------------------------------------------------------------
 
 
-def reports(*, forum, now=None):
+def reports(*, forum, now=None, only=None):
     """The charts of the reports page, each {"key", "title", "rows": [(label, value)],
-    "reference"}. A fixed number of queries whatever the data."""
+    "reference"} (the funnel over time: see ``invitation_funnel_chart``). A fixed number of
+    queries whatever the data; ``only`` (chart keys) leaves the funnel's query out when unwanted."""
     from django.db.models import Count, Q
     from django.db.models.functions import TruncDate
     from django.utils.translation import gettext as _
@@ -189,7 +190,7 @@ def reports(*, forum, now=None):
     funnel_counts = {row["state"]: row["n"] for row in funnel_rows}
     funnel = [(label, funnel_counts.get(value, 0)) for value, label in states.items()]
     outbox = [(label, count) for _value, label, count in outbox_selectors.state_summary()]
-    return [
+    charts = [
         {"key": "registrations-per-day", "title": _("Registrations over time, against capacity"), "rows": by_day,
          "reference": forum.capacity or None},
         {"key": "by-category", "title": _("Registrations by category"), "rows": by_category},
@@ -197,5 +198,53 @@ def reports(*, forum, now=None):
         {"key": "confirmation", "title": _("Confirmations and attendance"), "rows": rates},
         {"key": "room-fill", "title": _("Room fill: people who chose each panel (capacity)"), "rows": fill},
         {"key": "invitations", "title": _("Invitations by state"), "rows": funnel},
+        {"key": "invitation-funnel"},
         {"key": "outbox", "title": _("Outbox health (all editions)"), "rows": outbox},
     ]  # fmt: skip
+    charts = [chart for chart in charts if only is None or chart["key"] in only]
+    return [invitation_funnel_chart(forum=forum) if chart["key"] == "invitation-funnel" else chart for chart in charts]
+
+
+def invitation_funnel_chart(*, forum):
+    """The invitation funnel over time (one query): lines of what was sent, viewed, accepted and
+    declined so far at the end of each forum-local day, and the table and CSV of each day's
+    counts with their running totals. Empty rows when no invitation went out yet."""
+    from django.utils.translation import gettext as _
+
+    from core import localtime
+
+    steps = speakers.FUNNEL_STEPS
+    labels = {"sent": _("Sent"), "viewed": _("Viewed"), "accepted": _("Accepted"), "declined": _("Declined")}
+    by_day = dict(speakers.invitation_funnel_by_day(forum=forum))
+    daily_columns = [_("Day"), *(labels[step] for step in steps)]
+    running_columns = [_("%(step)s so far") % {"step": labels[step]} for step in steps]
+    chart = {
+        "key": "invitation-funnel",
+        "kind": "lines",
+        "title": _("Invitation funnel over time"),
+        "note": _("The lines show the totals so far at the end of each day; the table, what happened each day."),
+        "columns": daily_columns,
+        "rows": [],
+        "csv_columns": daily_columns + running_columns,
+        "csv_rows": [],
+    }
+    if not by_day:
+        return chart
+    first, last = min(by_day), max(by_day)
+    days = [first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1)]
+    running = dict.fromkeys(steps, 0)
+    lines = {step: [] for step in steps}
+    for day in days:
+        counts = by_day.get(day)
+        if counts:
+            for step in steps:
+                running[step] += counts[step]
+            daily = [counts[step] for step in steps]
+            chart["rows"].append((localtime.format_date(day), *daily))
+            chart["csv_rows"].append((day.isoformat(), *daily, *(running[step] for step in steps)))
+        for step in steps:
+            lines[step].append(running[step])
+    chart["totals"] = (_("Total"), *(running[step] for step in steps))
+    chart["days"] = days
+    chart["series"] = [(labels[step], lines[step]) for step in steps]
+    return chart

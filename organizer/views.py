@@ -47,8 +47,15 @@ def reports(request, slug):
             raise Http404(gettext("No such chart."))
         return _chart_csv(forum, chart)
     for chart in charts:
-        chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
+        _draw(chart)
     return render(request, "organizer/reports.html", {"forum": forum, "active": "reports", "charts": charts})
+
+
+def _draw(chart):
+    if chart.get("kind") == "lines":
+        chart["svg"] = charts_module.lines(chart["days"], chart["series"]) if chart["rows"] else None
+    else:
+        chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
 
 
 OVERVIEW_CHARTS = ("registrations-per-day", "by-category", "room-fill")
@@ -56,9 +63,9 @@ OVERVIEW_CHARTS = ("registrations-per-day", "by-category", "room-fill")
 
 def _overview_charts(forum):
     """The overview's charts: registrations against capacity, categories, room fill."""
-    charts = [chart for chart in selectors.reports(forum=forum) if chart["key"] in OVERVIEW_CHARTS]
+    charts = selectors.reports(forum=forum, only=OVERVIEW_CHARTS)
     for chart in charts:
-        chart["svg"] = charts_module.bars(chart["rows"], reference=chart.get("reference"))
+        _draw(chart)
     return charts
 
 
@@ -72,6 +79,11 @@ def _chart_csv(forum, chart):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{forum.slug}-{chart["key"]}.csv"'
     writer = csv.writer(response)
+    if "csv_rows" in chart:
+        writer.writerow(chart["csv_columns"])
+        for label, *values in chart["csv_rows"]:
+            writer.writerow([safe_cell(str(label)), *values])
+        return response
     writer.writerow([gettext("Item"), gettext("Value")])
     for label, value in chart["rows"]:
         writer.writerow([safe_cell(str(label)), value])

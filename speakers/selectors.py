@@ -111,6 +111,42 @@ def invitation_funnel(*, forum):
     return counts
 
 
+FUNNEL_STEPS = ("sent", "viewed", "accepted", "declined")
+
+
+def invitation_funnel_by_day(*, forum):
+    """The invitation funnel over time: ``[(day, {"sent", "viewed", "accepted", "declined"})]``,
+    one entry per forum-local day on which something happened, oldest first (one query whatever
+    the number of invitations or days).
+
+    Each invitation counts once per step, on the day of that step: ``sent`` the day it last went
+    out, ``viewed`` the day the expert first opened it, ``accepted``/``declined`` the day of the
+    answer it stands on now (a changed mind moves it). Withdrawn invitations count nowhere, as in
+    ``invitation_funnel``."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import TruncDate
+
+    S = Invitation.State
+    live = Invitation.objects.filter(forum=forum).exclude(state=S.WITHDRAWN).order_by()
+    steps = {
+        "sent": live.filter(sent_at__isnull=False),
+        "viewed": live.filter(viewed_at__isnull=False),
+        "accepted": live.filter(state=S.ACCEPTED, accepted_at__isnull=False),
+        "declined": live.filter(state=S.DECLINED, declined_at__isnull=False),
+    }
+    parts = [
+        queryset.annotate(day=TruncDate(f"{step}_at", tzinfo=forum.tz), step=Value(step, output_field=CharField()))
+        .values("day", "step")
+        .annotate(n=Count("pk"))
+        .order_by()
+        for step, queryset in steps.items()
+    ]
+    days = {}
+    for row in parts[0].union(*parts[1:], all=True):
+        days.setdefault(row["day"], dict.fromkeys(FUNNEL_STEPS, 0))[row["step"]] += row["n"]
+    return sorted(days.items())
+
+
 def travel_counts(*, forum):
     """Counts behind the speakers desk's filters, over the same invitations the filters show (one
     query): ``foreign`` experts (from outside the host country), ``visa_needed`` (asked for a visa

@@ -81,7 +81,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede django.contrib.admin
-    "django.contrib.admin",
+    "config.admin.SuperuserAdminConfig",  # django.contrib.admin, kept for superusers
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -162,14 +162,14 @@ def test_outbox_page_query_count_does_not_grow_with_messages(organizer_client, d
 
 
 @pytest.mark.django_db
-def test_admin_changelist_shows_counts_and_actions_go_through_services(organizer_client, settings):
+def test_admin_changelist_shows_counts_and_actions_go_through_services(admin_client, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     queued = make_message("queued")
     failed = make_message("failed", state=State.FAILED)
     url = reverse("admin:notifications_outboxmessage_changelist")
-    page = organizer_client.get(url)
+    page = admin_client.get(url)
     assert page.status_code == 200 and "outbox-states" in page.content.decode()
-    organizer_client.post(url, {"action": "cancel_messages", "_selected_action": [queued.pk, failed.pk]})
+    admin_client.post(url, {"action": "cancel_messages", "_selected_action": [queued.pk, failed.pk]})
     queued.refresh_from_db(), failed.refresh_from_db()
     assert queued.state == State.CANCELLED and failed.state == State.FAILED
 

@@ -292,16 +292,16 @@ def test_grid_shows_standing_conflicts(organizer_client, forum, program):
     assert "Conflicts in the current schedule" in article and 'data-code="outside_opening_hours"' in article
 
 
-def test_admin_pages_render_and_a_busy_speaker_added_inline_is_refused(organizer_client, forum, program, speaker):
-    organizer_client.cookies["django_language"] = "en"
-    assert organizer_client.get("/admin/panels/panel/").status_code == 200
-    assert organizer_client.get("/admin/panels/schedulechange/").status_code == 200
+def test_admin_pages_render_and_a_busy_speaker_added_inline_is_refused(admin_client, forum, program, speaker):
+    admin_client.cookies["django_language"] = "en"
+    assert admin_client.get("/admin/panels/panel/").status_code == 200
+    assert admin_client.get("/admin/panels/schedulechange/").status_code == 200
     busy_elsewhere = program["scheduled"]  # day 2, 10:00-11:00 in the hall
     services.add_participant(panel=program["startups"], speaker=SpeakerFactory())
     clash = placed(forum, program["startups"].room, 1, "10:30", "11:30")
     services.add_participant(panel=busy_elsewhere, speaker=speaker)
     url = f"/admin/panels/panel/{clash.pk}/change/"
-    page = organizer_client.get(url)
+    page = admin_client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {key: value for key, value in form.initial.items() if value is not None and not hasattr(value, "pk")}
@@ -315,7 +315,7 @@ def test_admin_pages_render_and_a_busy_speaker_added_inline_is_refused(organizer
             "participations-0-speaker": speaker.pk, "participations-0-role": "panelist", "participations-0-order": "0",
         }
     )  # fmt: skip
-    response = organizer_client.post(url, data, follow=True)
+    response = admin_client.post(url, data, follow=True)
     assert response.status_code == 200
     assert not clash.participations.filter(speaker=speaker).exists()
     assert "Leyla Aliyeva is already on" in response.content.decode()

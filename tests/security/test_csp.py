@@ -48,7 +48,7 @@ def permissions(response):
 
 
 @pytest.fixture
-def pages(forum, organizer):
+def pages(forum, organizer, admin_client):
     """The representative HTML pages, each with the client that may open it."""
     panel = placed(
         forum, RoomFactory(forum=forum), 0, "10:00", "11:00", speakers=[SpeakerFactory()], publish=True
@@ -73,7 +73,7 @@ def pages(forum, organizer):
         f"/organizer/forums/{forum.slug}/schedule/": staff,
         f"/organizer/forums/{forum.slug}/checkin/": staff,
         "/organizer/outbox/": staff,
-        "/admin/": staff,
+        "/admin/": admin_client,  # the admin is kept for superusers
         "/admin/login/": anonymous,
         "/api/docs/": anonymous,
         "/no-such-page/": anonymous,

@@ -269,3 +269,43 @@ def registration_messages(*, registration):
     return OutboxMessage.objects.filter(
         related_type=ContentType.objects.get_for_model(Registration), related_id=str(registration.pk)
     ).order_by("-created_at", "-id")
+
+
+def cancellation_preview(*, registration_ids, now=None):
+    """What cancelling these registrations on the organizers' side would do, before anything is
+    (two queries whatever the selection): ``cancelled`` (they lose their registration and are
+    each emailed, unless anonymized), ``refused`` (already checked in: they stay), ``unchanged``
+    (already cancelled), ``emailed`` (how many of the cancelled get the notice) and ``promoted``
+    (at most how many people waiting get a freed seat, and an email, in editions not yet started)."""
+    now = now or timezone.now()
+    rows = list(
+        Registration.objects.filter(pk__in=list(registration_ids))
+        .select_related("forum")
+        .order_by("forum_id", "last_name", "first_name", "id")
+    )
+    Status = Registration.Status
+    cancelled = [r for r in rows if r.status != Status.CANCELLED and not r.checked_in_at]
+    freed = {}
+    for registration in cancelled:
+        held = registration.hold_expires_at
+        holds_seat = registration.status == Status.CONFIRMED or (
+            registration.status == Status.PENDING and held is not None and held > now
+        )
+        if holds_seat and now < registration.forum.starts_at:
+            freed[registration.forum_id] = freed.get(registration.forum_id, 0) + 1
+    waiting = {}
+    if freed:
+        waiting = dict(
+            Registration.objects.filter(forum_id__in=freed, status=Status.WAITLISTED)
+            .values("forum_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("forum_id", "n")
+        )
+    return {
+        "cancelled": cancelled,
+        "refused": [r for r in rows if r.status != Status.CANCELLED and r.checked_in_at],
+        "unchanged": [r for r in rows if r.status == Status.CANCELLED],
+        "emailed": sum(1 for r in cancelled if not r.anonymized_at),
+        "promoted": sum(min(seats, waiting.get(forum_id, 0)) for forum_id, seats in freed.items()),
+    }

@@ -545,6 +545,22 @@ def cancel_by_organizer(*, registration_id, forum=None, by=None, now=None):
     return registration
 
 
+def cancel_many_by_organizer(*, registration_ids, by=None, now=None):
+    """Cancel a confirmed selection one registration at a time (each in its own locked
+    transaction, as ``cancel_by_organizer``). Returns ``(cancelled, refused)``: the registrations
+    this cancelled (those cancelled before are left out) and the errors of those that could not
+    be (checked in, gone)."""
+    cancelled, refused = [], []
+    ids = set(registration_ids)
+    ids -= set(Registration.objects.filter(pk__in=ids, status=Status.CANCELLED).values_list("pk", flat=True))
+    for registration_id in sorted(ids):
+        try:
+            cancelled.append(cancel_by_organizer(registration_id=registration_id, by=by, now=now))
+        except RegistrationError as error:
+            refused.append(error)
+    return cancelled, refused
+
+
 ORGANIZER_RESEND_SECONDS = 60
 
 

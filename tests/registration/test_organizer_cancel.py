@@ -75,19 +75,54 @@ def test_the_detail_page_button_asks_then_cancels_and_strangers_cannot():
     assert holder.status == Status.CANCELLED and waiting.status == Status.PENDING
 
 
-def test_the_admin_action_cancels_the_selection():
+def _admin_cancel(client, ids, **extra):
+    data = {"action": "cancel_selected", "_selected_action": ids, **extra}
+    return client.post(reverse("admin:registration_registration_changelist"), data, follow=True)
+
+
+def test_the_admin_action_shows_who_is_affected_and_changes_nothing_before_the_confirmation():
     _forum, holder, waiting = _full_forum_with_waitlist()
+    checked_in = register_attendee(ForumFactory(), first_name="Kamran", email="kamran@example.org")
+    services.confirm(token=checked_in.raw_token)
+    services.check_in(forum=checked_in.forum, code=checked_in.badge_code, now=checked_in.forum.starts_at)
+    gone = register_attendee(ForumFactory(), first_name="Gone")
+    services.cancel(token=gone.raw_token)
     admin = Client()
-    admin.force_login(OrganizerFactory())
-    response = admin.post(
-        reverse("admin:registration_registration_changelist"),
-        {"action": "cancel_selected", "_selected_action": [holder.pk]},
-        follow=True,
-    )
-    assert response.status_code == 200
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin.cookies["django_language"] = "en"
+
+    page = _admin_cancel(admin, [holder.pk, checked_in.pk, gone.pk])
+    html = page.content.decode()
+    assert page.status_code == 200 and "Cancel these registrations?" in html
+    assert "This emails 1 attendee. Up to 1 person on the waitlist gets a freed seat and is emailed too." in html
+    cancelled = html.split('data-list="cancelled"', 1)[1].split("</ul>", 1)[0]
+    assert holder.email in cancelled and "kamran@example.org" not in cancelled
+    assert "Kamran" in html.split('data-list="refused"', 1)[1].split("</ul>", 1)[0]
+    assert "Gone" in html.split('data-list="unchanged"', 1)[1].split("</ul>", 1)[0]
+    assert 'name="confirmed" value="yes"' in html
+    for registration, status in ((holder, Status.CONFIRMED), (waiting, Status.WAITLISTED)):
+        registration.refresh_from_db()
+        assert registration.status == status  # nothing happened yet
+
+    done = _admin_cancel(admin, [holder.pk, checked_in.pk, gone.pk], confirmed="yes")
+    assert done.redirect_chain[-1][0] == reverse("admin:registration_registration_changelist")
+    assert "1 registration cancelled." in done.content.decode()
+    assert "has already been checked in" in done.content.decode()
     holder.refresh_from_db()
     waiting.refresh_from_db()
+    checked_in.refresh_from_db()
     assert holder.status == Status.CANCELLED and waiting.status == Status.PENDING
+    assert checked_in.status == Status.CONFIRMED
+
+
+def test_the_admin_action_with_nothing_to_cancel_offers_no_button():
+    gone = register_attendee(ForumFactory())
+    services.cancel(token=gone.raw_token)
+    admin = Client()
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin.cookies["django_language"] = "en"
+    html = _admin_cancel(admin, [gone.pk]).content.decode()
+    assert "nothing would change" in html and 'name="confirmed"' not in html
 
 
 def test_the_confirm_link_needs_a_post_with_csrf():

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -484,9 +485,12 @@ def organizer_rehearsal(request, slug, action):
                 lead += " " + _("Today is a forum day: while the desk rehearses, nobody is checked in for real.")
             title = _("Switch the desk to rehearsal mode")
         else:
-            lead = _(
+            lead = ngettext(
+                "The rehearsal's %(n)s scan is archived: it leaves the desk and never counts as attendance. "
+                "The desk then takes real check-ins on the forum's days.",
                 "The rehearsal's %(n)s scans are archived: they leave the desk and never count as attendance. "
-                "The desk then takes real check-ins on the forum's days."
+                "The desk then takes real check-ins on the forum's days.",
+                state["rehearsal_scans"],
             ) % {"n": state["rehearsal_scans"]}
             title = _("Leave rehearsal mode")
         return asking.confirmation(

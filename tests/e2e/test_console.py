@@ -242,3 +242,116 @@ def test_every_console_page_passes_axe_and_fits_the_screen(live_server, page, or
         if found or overflow > 0:
             problems[path] = {"axe": found, "overflow": overflow}
     assert problems == {}
+
+
+def _visa_desk_and_proposals(forum):
+    """The letters desk with a requested, an issued and a revoked letter; the proposals list and
+    a proposal in each state the page shows (ready to accept, still queued, failed)."""
+    from panels.models import ScheduleProposal
+    from panels.solver import proposals
+    from speakers import services as speaker_services
+    from tests.factories import SpeakerFactory, applicant_input, inviting_organization
+    from visas import services as visa_services
+
+    inviting_organization(forum)
+    invitations = []
+    for surname, country in (("Weber", "DE"), ("Sato", "JP"), ("Lefevre-Dubois", "FR")):
+        invitation = InvitationFactory(forum=forum, speaker=SpeakerFactory(last_name=surname, country=country))
+        speaker_services.send_invitation(invitation=invitation)
+        speaker_services.accept_invitation(invitation=invitation)
+        invitation.refresh_from_db()
+        visa_services.save_applicant(
+            invitation=invitation, **applicant_input(forum, surname=surname, consulate_country=country)
+        )
+        invitations.append(invitation)
+    visa_services.issue_letter(invitation=invitations[0])
+    revoked = visa_services.issue_letter(invitation=invitations[1])
+    visa_services.revoke_letter(letter=revoked, reason="Passport replaced")
+    current = visa_services.issue_letter(invitation=invitations[1])
+
+    RoomFactory(forum=forum, name="Side room", capacity=40)
+    for _ in range(3):
+        PanelFactory(forum=forum, planned_minutes=60)
+    ready = proposals.start_proposal(forum=forum, params={"time_limit": 2})
+    ready.refresh_from_db()
+    if ready.status != ScheduleProposal.Status.DONE:
+        proposals.run_proposal(proposal_id=ready.pk)
+    queued = ScheduleProposal.objects.create(forum=forum, params=ready.params, base_version=ready.base_version)
+    failed = ScheduleProposal.objects.create(
+        forum=forum, params=ready.params, base_version=ready.base_version,
+        status=ScheduleProposal.Status.FAILED, error="No room is free on the chosen day.",
+    )  # fmt: skip
+    slug = forum.slug
+    return [
+        reverse("visas:desk", kwargs={"slug": slug}),
+        reverse("visas:desk", kwargs={"slug": slug}) + "?status=valid&country=JP",
+        reverse("visas:desk-invitation", kwargs={"slug": slug, "pk": invitations[0].pk}),
+        reverse("visas:desk-invitation", kwargs={"slug": slug, "pk": invitations[1].pk}),
+        reverse("visas:desk-invitation", kwargs={"slug": slug, "pk": invitations[2].pk}),
+        reverse("visas:revoke", kwargs={"slug": slug, "pk": current.pk}),
+        reverse("panels:proposals", args=[slug]),
+        reverse("panels:proposal", args=[slug, ready.pk]),
+        reverse("panels:proposal", args=[slug, queued.pk]),
+        reverse("panels:proposal", args=[slug, failed.pk]),
+    ]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_visa_desk_and_the_proposal_pages_pass_axe_and_fit_the_screen(live_server, page, organizer, width,
+                                                                          settings, tmp_path):  # fmt: skip
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    forum = ForumFactory()
+    RoomFactory(forum=forum, name="Main hall", capacity=300)
+    paths = _visa_desk_and_proposals(forum)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + reverse("organizer:editions"))
+    log_in(page, organizer)
+    problems = {}
+    for language in ("az", "en", "ru", "tr"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        for path in paths:
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, path
+            found = axe_violations(page)
+            overflow = horizontal_overflow(page)
+            if found or overflow > 0:
+                problems[f"{language} {path}"] = {"axe": found, "overflow": overflow}
+    assert problems == {}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_funnel_chart_and_the_admin_refusal_pass_axe_and_fit_the_screen(live_server, page, organizer, width):
+    forum = ForumFactory()
+    start = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    for number in range(12):
+        invitation = InvitationFactory(forum=forum)
+        sent = start + datetime.timedelta(days=number % 5)
+        answer = sent + datetime.timedelta(days=number % 3 + 1)
+        state = ("accepted", "declined", "viewed", "sent")[number % 4]
+        Invitation.objects.filter(pk=invitation.pk).update(
+            state=state,
+            sent_at=sent,
+            viewed_at=answer if state != "sent" else None,
+            accepted_at=answer if state == "accepted" else None,
+            declined_at=answer if state == "declined" else None,
+        )
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + reverse("organizer:editions"))
+    log_in(page, organizer)
+    problems = {}
+    for language in ("az", "ru"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page.goto(live_server.url + reverse("organizer:reports", args=[forum.slug]))
+        expect(page.locator("#invitation-funnel polyline")).to_have_count(4)
+        page.locator("#invitation-funnel summary").click()  # the data table, open
+        expect(page.locator("#invitation-funnel table tfoot")).to_be_visible()
+        found, overflow = axe_violations(page), horizontal_overflow(page)
+        if found or overflow > 0:
+            problems[f"{language} reports"] = {"axe": found, "overflow": overflow}
+        response = page.goto(live_server.url + "/admin/")
+        assert response.status == 403
+        expect(page.locator("main a.button")).to_have_attribute("href", reverse("organizer:editions"))
+        found, overflow = axe_violations(page), horizontal_overflow(page)
+        if found or overflow > 0:
+            problems[f"{language} admin"] = {"axe": found, "overflow": overflow}
+    assert problems == {}

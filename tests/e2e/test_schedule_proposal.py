@@ -38,3 +38,26 @@ def test_an_organizer_proposes_previews_and_accepts_a_schedule(live_server, page
     for title in titles:
         expect(page.locator("a.grid-panel", has_text=title)).to_be_visible()
     assert Panel.objects.filter(forum=forum, status=Panel.Status.SCHEDULED).count() == 3
+
+
+def test_a_running_proposal_shows_its_result_when_ready_without_a_timed_refresh(live_server, page, organizer):
+    from panels.models import ScheduleProposal
+    from panels.selectors import schedule_last_modified
+    from panels.solver import proposals
+    from panels.solver.params import SolverParams
+
+    forum = ForumFactory()
+    RoomFactory(forum=forum, name={"az": "Böyük zal", "en": "Main Hall"}, capacity=300)
+    PanelFactory(forum=forum, title={"az": "Kritik infrastruktur"}, planned_minutes=60)
+    proposal = ScheduleProposal.objects.create(
+        forum=forum,
+        params=SolverParams.from_json({"time_limit": 2}).as_json(),
+        base_version=schedule_last_modified(forum=forum).isoformat(),
+    )
+    page.goto(f"{live_server.url}/organizer/forums/{forum.slug}/schedule/proposals/{proposal.pk}/")
+    log_in(page, organizer)
+    expect(page.locator("[data-proposal-running] progress")).to_be_visible()
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+    proposals.run_proposal(proposal_id=proposal.pk)
+    expect(page.locator("#proposal-status")).to_have_text("Hazırdır", timeout=20000)
+    expect(page.locator("table.proposal-changes")).to_contain_text("Kritik infrastruktur")

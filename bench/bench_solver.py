@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import RESULTS
-from bench.bench_outbox import _ensure_database
+from bench.server import ensure_database
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ ROOM_SEATS = [1500, 800, 400, 400, 250, 250, 250, 250, 150, 150, 120, 80]
 
 def _setup():
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/forum_bench_solver")
-    _ensure_database(url)
+    ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     for key in ("CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL"):

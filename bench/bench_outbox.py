@@ -25,10 +25,7 @@ import time
 from pathlib import Path
 
 from bench import RESULTS, record
-from bench.server import ensure_database, free_port, start, stop_process_group
-
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+from bench.server import REPO, free_port, setup_django, start, stop_process_group
 
 WORKER_LOG = RESULTS / "tmp" / "outbox-worker.log"
 
@@ -96,20 +93,13 @@ def main():
         "NOTIFICATIONS_SWEEP_BATCH": "1000",
     }
     env.pop("CACHE_URL", None)
-    os.environ.update(
-        {k: env[k] for k in ("DJANGO_ENV", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "LOG_LEVEL")}
-    )
-    os.environ.update(NOTIFICATIONS_SWEEP_BATCH="1000", DJANGO_SETTINGS_MODULE="config.settings")
-    sys.path.insert(0, str(REPO))
-    ensure_database(database_url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(
+        env,
+        keys=("DJANGO_ENV", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "LOG_LEVEL",
+              "NOTIFICATIONS_SWEEP_BATCH"),
+    )  # fmt: skip
     from django.db import connection
 
-    call_command("migrate", verbosity=0, interactive=False)
     results = {}
     try:
         for reuse in VARIANTS[choice]:

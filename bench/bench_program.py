@@ -20,16 +20,11 @@ import http.client
 import os
 import platform
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
 from bench import RESULTS, record
-from bench.server import ensure_database, free_port, serve, stop_process_group, wait_for
-
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+from bench.server import REPO, free_port, serve, setup_django, stop_process_group, wait_for
 
 SERVER_LOG = RESULTS / "tmp" / "program-gunicorn.log"
 
@@ -97,15 +92,7 @@ def main():
         "LOG_LEVEL": "WARNING",
     }
     base_env.pop("CACHE_URL", None)
-    os.environ.update({k: base_env[k] for k in ("DJANGO_ENV", "DEBUG", "DATABASE_URL", "LOG_LEVEL")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.pop("CACHE_URL", None)
-    sys.path.insert(0, str(REPO))
-    ensure_database(database_url)
-
-    import django
-
-    django.setup()
+    setup_django(base_env, keys=("DJANGO_ENV", "DEBUG", "DATABASE_URL", "LOG_LEVEL"))
     import redis
     from django.core.management import call_command
     from django.db import connection
@@ -114,7 +101,6 @@ def main():
     from forum.models import Forum
     from panels.selectors import public_panels
 
-    call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     public = public_panels(forum=Forum.objects.get(slug=DEMO_SLUG)).count()
     connection.close()

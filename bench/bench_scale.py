@@ -25,13 +25,10 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from bench import RESULTS
-from bench.server import ensure_database, free_port, serve, stop_process_group, wait_for
+from bench.server import REPO, free_port, serve, setup_django, stop_process_group, wait_for
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 SERVER_LOG = RESULTS / "tmp" / "scale-gunicorn.log"
 BARE_PATH = "/bench-bare/"
 
@@ -220,19 +217,9 @@ def main():
     workers = int(os.environ.get("BENCH_WORKERS", "5"))
 
     env = _environment(database_url)
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "LOG_LEVEL")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.pop("CACHE_URL", None)
-    sys.path.insert(0, str(REPO))
-    ensure_database(database_url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(env, keys=("DATABASE_URL", "LOG_LEVEL"))
     from django.db import connection
 
-    call_command("migrate", verbosity=0, interactive=False)
     # The production profile serves hashed static names from the manifest collectstatic writes.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True

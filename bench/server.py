@@ -26,6 +26,23 @@ def ensure_database(url):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def setup_django(env, *, keys, drop=("CACHE_URL",)):
+    """This process as the servers it measures: ``keys`` of ``env`` in its environment, ``drop``
+    out of it (no cache of the developer's), the database created and migrated."""
+    os.environ.update({key: env[key] for key in keys})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    for key in drop:
+        os.environ.pop(key, None)
+    sys.path.insert(0, str(REPO))
+    ensure_database(env["DATABASE_URL"])
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
 def free_port():
     import socket
 

@@ -1,9 +1,6 @@
 """Benchmarks run by `make bench`; each scenario records its numbers in bench/results/."""
 
 import json
-import os
-import signal
-import subprocess
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -24,16 +21,3 @@ def record(filename, result, rows):
     with readme.open("a") as out:
         out.writelines(rows)
     print(json.dumps(result, indent=2))
-
-
-def stop_process_group(process, log, log_path):
-    """Stop a server or worker started in its own session (TERM, then KILL after 30 s) and remove
-    its log."""
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    log.close()
-    log_path.unlink(missing_ok=True)

@@ -19,17 +19,13 @@ import datetime
 import json
 import os
 import platform
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-from bench import RESULTS, record, stop_process_group
-
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+from bench import RESULTS, record
+from bench.server import REPO, free_port, setup_django, start, stop_process_group
 
 WORKER_LOG = RESULTS / "tmp" / "outbox-worker.log"
 
@@ -64,26 +60,6 @@ class CountingHandler:
         return "250 2.0.0 OK"
 
 
-def _ensure_database(url):
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 VARIANTS = {"0": [False], "1": [True], "both": [False, True]}
 
 
@@ -101,7 +77,7 @@ def main():
     from aiosmtpd.controller import Controller
 
     handler = CountingHandler()
-    port = _free_port()
+    port = free_port()
     smtp = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10)
     smtp.start()
 
@@ -117,20 +93,13 @@ def main():
         "NOTIFICATIONS_SWEEP_BATCH": "1000",
     }
     env.pop("CACHE_URL", None)
-    os.environ.update(
-        {k: env[k] for k in ("DJANGO_ENV", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "LOG_LEVEL")}
-    )
-    os.environ.update(NOTIFICATIONS_SWEEP_BATCH="1000", DJANGO_SETTINGS_MODULE="config.settings")
-    sys.path.insert(0, str(REPO))
-    _ensure_database(database_url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(
+        env,
+        keys=("DJANGO_ENV", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "LOG_LEVEL",
+              "NOTIFICATIONS_SWEEP_BATCH"),
+    )  # fmt: skip
     from django.db import connection
 
-    call_command("migrate", verbosity=0, interactive=False)
     results = {}
     try:
         for reuse in VARIANTS[choice]:
@@ -201,30 +170,14 @@ def _run(*, reuse, total, concurrency, env, broker_url, handler):
         batch_size=1000,
     )
 
-    WORKER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    log = open(WORKER_LOG, "wb")  # noqa: SIM115 - closed below
-    worker = subprocess.Popen(
+    worker, log = start(
         [
             str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            "mail,celery",
-            f"--concurrency={concurrency}",
-            "--pool=prefork",
-            "-n",
-            "bench@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
+            *("-A", "config", "worker", "-Q", "mail,celery", f"--concurrency={concurrency}", "--pool=prefork"),
+            *("-n", "bench@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"),
         ],
-        cwd=REPO,
         env={**env, "LOG_LEVEL": "INFO", "NOTIFICATIONS_REUSE_SMTP_CONNECTION": "true" if reuse else "false"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        log_path=WORKER_LOG,
     )
     try:
         deadline = time.monotonic() + 90

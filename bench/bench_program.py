@@ -20,34 +20,13 @@ import http.client
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
-from bench import RESULTS, record, stop_process_group
-from bench.bench_outbox import _ensure_database, _free_port
-
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+from bench import RESULTS, record
+from bench.server import REPO, free_port, serve, setup_django, stop_process_group, wait_for
 
 SERVER_LOG = RESULTS / "tmp" / "program-gunicorn.log"
-
-
-def _wait_for(port, path, deadline):
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", path)
-            status = connection.getresponse().status
-            connection.close()
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer:\n" + SERVER_LOG.read_text()[-3000:])
 
 
 def _load(port, path, *, seconds, clients):
@@ -94,33 +73,6 @@ def _load(port, path, *, seconds, clients):
     }
 
 
-def _serve(env, port, workers):
-    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    log = open(SERVER_LOG, "wb")  # noqa: SIM115 - closed by the caller
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--backlog",
-            "256",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    return server, log
-
-
-def _stop(server, log):
-    stop_process_group(server, log, SERVER_LOG)
-
-
 def main():
     database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/forum_bench"
@@ -140,15 +92,7 @@ def main():
         "LOG_LEVEL": "WARNING",
     }
     base_env.pop("CACHE_URL", None)
-    os.environ.update({k: base_env[k] for k in ("DJANGO_ENV", "DEBUG", "DATABASE_URL", "LOG_LEVEL")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.pop("CACHE_URL", None)
-    sys.path.insert(0, str(REPO))
-    _ensure_database(database_url)
-
-    import django
-
-    django.setup()
+    setup_django(base_env, keys=("DJANGO_ENV", "DEBUG", "DATABASE_URL", "LOG_LEVEL"))
     import redis
     from django.core.management import call_command
     from django.db import connection
@@ -157,7 +101,6 @@ def main():
     from forum.models import Forum
     from panels.selectors import public_panels
 
-    call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     public = public_panels(forum=Forum.objects.get(slug=DEMO_SLUG)).count()
     connection.close()
@@ -171,17 +114,17 @@ def main():
     for mode, extra in modes.items():
         if "CACHE_URL" in extra:
             redis.Redis.from_url(cache_url).flushdb()
-        port = _free_port()
-        server, log = _serve({**base_env, **extra}, port, workers)
+        port = free_port()
+        server, log = serve({**base_env, **extra}, port, workers=workers, log_path=SERVER_LOG)
         try:
-            _wait_for(port, paths["program"], time.monotonic() + 60)
+            wait_for(port, paths["program"], seconds=60, log_path=SERVER_LOG)
             runs[mode] = {}
             for name, path in paths.items():
                 _load(port, path, seconds=2, clients=clients)  # warm-up: imports, connections, the cache
                 runs[mode][name] = _load(port, path, seconds=seconds, clients=clients)
                 print(mode, name, runs[mode][name], flush=True)
         finally:
-            _stop(server, log)
+            stop_process_group(server, log, SERVER_LOG)
 
     result = {
         "scenario": "program: the demo program page and schedule.json under gunicorn, program cache off and on",

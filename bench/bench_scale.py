@@ -25,14 +25,10 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-from bench import RESULTS, stop_process_group
-from bench.bench_outbox import _ensure_database, _free_port
+from bench import RESULTS
+from bench.server import REPO, free_port, serve, setup_django, stop_process_group, wait_for
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 SERVER_LOG = RESULTS / "tmp" / "scale-gunicorn.log"
 BARE_PATH = "/bench-bare/"
 
@@ -89,41 +85,6 @@ def _parse_wrk(output):
     return result
 
 
-def _serve(env, port, workers, app="config.wsgi"):
-    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    log = open(SERVER_LOG, "wb")  # noqa: SIM115 - closed by stop_process_group
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            app,
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--backlog", "2048"),
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    return server, log
-
-
-def _wait_for(port, path, deadline):
-    import http.client
-
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            connection.request("GET", path)
-            status = connection.getresponse().status
-            connection.close()
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer:\n" + SERVER_LOG.read_text()[-3000:])
-
-
 def _queries_and_bytes(urls):
     """Per URL, the queries and bytes of one uncached answer (test client, in-process)."""
     from django.db import connection
@@ -178,10 +139,10 @@ def _measure_size(panels, env, *, cache_url, seconds, connections, workers, out)
     for mode, extra in modes.items():
         if "CACHE_URL" in extra:
             redis.Redis.from_url(cache_url).flushdb()
-        port = _free_port()
-        server, log = _serve({**env, **extra}, port, workers)
+        port = free_port()
+        server, log = serve({**env, **extra}, port, workers=workers, log_path=SERVER_LOG, backlog=2048)
         try:
-            _wait_for(port, urls["program page"], time.monotonic() + 120)
+            wait_for(port, urls["program page"], seconds=120, log_path=SERVER_LOG, timeout=60)
             for name, path in urls.items():
                 _wrk(port, path, seconds=2, connections=4)  # warm-up: workers, connections, the cache
                 runs[name][mode] = _wrk(port, path, seconds=seconds, connections=connections)
@@ -198,10 +159,10 @@ def _ceilings(env, *, seconds, connections, workers, out):
         ("bare Django view", "bench.bare_wsgi:application", {}),
         ("WSGI hello-world", "bench.bare_wsgi:hello", {}),
     ):
-        port = _free_port()
-        server, log = _serve({**env, **extra}, port, workers, app=app)
+        port = free_port()
+        server, log = serve({**env, **extra}, port, workers=workers, log_path=SERVER_LOG, app=app, backlog=2048)
         try:
-            _wait_for(port, BARE_PATH, time.monotonic() + 60)
+            wait_for(port, BARE_PATH, seconds=60, log_path=SERVER_LOG, timeout=60)
             _wrk(port, BARE_PATH, seconds=2, connections=4)
             ceilings[name] = _wrk(port, BARE_PATH, seconds=seconds, connections=connections)
             out(f"{name:16} {ceilings[name]}")
@@ -256,19 +217,9 @@ def main():
     workers = int(os.environ.get("BENCH_WORKERS", "5"))
 
     env = _environment(database_url)
-    os.environ.update({key: env[key] for key in ("DATABASE_URL", "LOG_LEVEL")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.pop("CACHE_URL", None)
-    sys.path.insert(0, str(REPO))
-    _ensure_database(database_url)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(env, keys=("DATABASE_URL", "LOG_LEVEL"))
     from django.db import connection
 
-    call_command("migrate", verbosity=0, interactive=False)
     # The production profile serves hashed static names from the manifest collectstatic writes.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True

@@ -20,15 +20,11 @@ import datetime
 import os
 import platform
 import random
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from bench import RESULTS
-from bench.bench_outbox import _ensure_database
-
-REPO = Path(__file__).resolve().parent.parent
+from bench.server import setup_django
 
 LARGE = {"slug": "bench-solver-500", "days": 3, "rooms": 12, "panels": 500, "speakers": 1500, "registrations": 20000}
 SMALL = {"slug": "bench-solver-20", "days": 2, "rooms": 3, "panels": 20, "speakers": 50, "registrations": 600}
@@ -37,17 +33,7 @@ ROOM_SEATS = [1500, 800, 400, 400, 250, 250, 250, 250, 150, 150, 120, 80]
 
 def _setup():
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/forum_bench_solver")
-    _ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    for key in ("CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL"):
-        os.environ.pop(key, None)
-    sys.path.insert(0, str(REPO))
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
+    setup_django({"DATABASE_URL": url}, keys=("DATABASE_URL",), drop=("CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL"))
 
 
 def _generate(spec, seed):

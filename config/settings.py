@@ -264,13 +264,13 @@ else:
 PROGRAM_CACHE_TIMEOUT = env.int("PROGRAM_CACHE_TIMEOUT", default=300)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "forum.views.ratelimited"
+# Every rate limit and API throttle is a budget of core/ratelimit.py (docs/security-limits.md).
 # Where the client address comes from (core/clientip.py), for rate limits, API throttles and logs.
 # Behind a reverse proxy REMOTE_ADDR is the proxy: list the proxies' addresses (or CIDR blocks) in
 # TRUSTED_PROXIES and the header they write in TRUSTED_PROXY_HEADER. The header is believed only
 # from those addresses, so a visitor's own X-Forwarded-For never picks the address that is limited.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
-RATELIMIT_IP_META_KEY = "core.clientip.ratelimit_ip"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -388,9 +388,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="600/hour"),
-        "user": env.str("THROTTLE_USER", default="5000/hour"),
         "registration": env.str("THROTTLE_REGISTRATION", default="300/hour"),
-        "rsvp": env.str("THROTTLE_RSVP", default="60/hour"),
         "login": env.str("THROTTLE_LOGIN", default="20/hour"),
     },
 }
@@ -519,8 +517,11 @@ VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
 VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
 VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
-# "Email me my link again", per address and per client address.
+# Every form that emails a link to the address typed in ("email me my link again" for speakers and
+# attendees, the organizers' password reset), per address asked for and per client address.
 LINK_AGAIN_RATE = env.str("LINK_AGAIN_RATE", default="5/h")
+# The organizers' password reset link page (opened, then the new password posted), per client.
+PASSWORD_RESET_LINK_RATE = env.str("PASSWORD_RESET_LINK_RATE", default="30/h")
 # Visas: the public verification page's limit per address, and how many days before the first
 # forum day and after the last one a stay named in a letter may reach.
 VISA_VERIFY_RATE = env.str("VISA_VERIFY_RATE", default="30/m")

@@ -76,9 +76,3 @@ def client_ip(request):
         if not _trusted(address, networks):
             break
     return str(client)
-
-
-def ratelimit_ip(request):
-    """``RATELIMIT_IP_META_KEY`` for django-ratelimit's ``key="ip"`` (always a valid address, which
-    django-ratelimit masks into a network)."""
-    return client_ip(request)

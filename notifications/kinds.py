@@ -1,20 +1,24 @@
 """Human names of the outbox's message kinds, in the reader's language.
 
-The outbox knows no domain: each app names the kinds it sends (``register_kind_labels`` in its
-``AppConfig.ready``), and organizer pages and the admin show those names, never the codes.
+The outbox knows no domain: each app names the kinds it sends by answering the signal
+``notifications.signals.kind_labels`` in its ``receivers.py``; organizer pages and the admin show
+those names, never the codes.
 """
 
-_labels = {}
+from .signals import answers, kind_labels
 
 
-def register_kind_labels(labels):
-    """``{"kind": gettext_lazy("Name"), ...}``: the app's message kinds."""
-    _labels.update(labels)
+def _labels():
+    labels = {}
+    for answer in answers(kind_labels):
+        labels.update(answer)
+    return labels
 
 
 def kind_label(kind):
-    return _labels.get(kind, kind)
+    return _labels().get(kind, kind)
 
 
 def kind_choices(kinds):
-    return [(kind, kind_label(kind)) for kind in kinds]
+    labels = _labels()
+    return [(kind, labels.get(kind, kind)) for kind in kinds]

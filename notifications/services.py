@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
-from . import mailconnection
+from . import mailconnection, signals
 from .errors import NotificationError, PermanentDeliveryError
 from .models import OutboxMessage
 
@@ -496,7 +496,7 @@ def sweep(*, now=None):
 def resend(*, message_ids):
     """Put failed or cancelled messages back in the queue (attempts start again). Returns how many.
 
-    A message whose personal link was erased (see ``register_personal_links``) gets a fresh link
+    A message whose personal link was erased (see ``notifications.signals``) gets a fresh link
     from the app that owns it; one the app refuses to renew (a withdrawn invitation, an anonymized
     registration) stays where it is."""
     return _resend(message_ids)[0]
@@ -565,27 +565,31 @@ def cancel_one(*, message_id):
 
 # Stands in for a secret link once the message has left (or will never leave) the outbox.
 REDACTED_LINK = "[personal link removed after sending]"
-_personal_links = {}
 
 
-def register_personal_links(*, kinds, keys, refresh):
-    """Declare that messages of ``kinds`` carry secret links (RSVP, registration) in the context
-    ``keys``. When such a message is sent, fails or is cancelled, the links are replaced by
-    ``REDACTED_LINK``: the raw token then exists only in the recipient's mailbox. To send one again,
-    ``refresh(message)`` (called inside the resend transaction) returns fresh values for the keys
-    (a newly minted token for the same person) or raises a ``DomainError`` to refuse. Apps call
-    this from ``AppConfig.ready``."""
-    for kind in kinds:
-        _personal_links[kind] = (tuple(keys), refresh)
+def personal_link_keys(kind):
+    """The context keys of a message of ``kind`` that hold a secret link, as the app that sends it
+    answers ``signals.personal_link_keys`` (none for a kind no app claims)."""
+    keys = []
+    for answer in signals.answers(signals.personal_link_keys, kind=kind):
+        keys.extend(key for key in answer if key not in keys)
+    return tuple(keys)
+
+
+def _renewed_links(message):
+    fresh = {}
+    for answer in signals.answers(signals.personal_links_renewed, message=message):
+        fresh.update(answer)
+    return fresh
 
 
 def scrubbed_context(message):
     """The context without its personal links, or None when there is nothing to remove."""
-    policy = _personal_links.get(message.kind)
+    keys = personal_link_keys(message.kind)
     context = message.context if isinstance(message.context, dict) else {}
-    if policy is None:
+    if not keys:
         return None
-    secret = [key for key in policy[0] if context.get(key) and context[key] != REDACTED_LINK]
+    secret = [key for key in keys if context.get(key) and context[key] != REDACTED_LINK]
     if not secret:
         return None
     return {**context, **dict.fromkeys(secret, REDACTED_LINK)}
@@ -593,14 +597,12 @@ def scrubbed_context(message):
 
 def refreshed_context(message):
     """The context with fresh links where they were removed, or None when nothing was removed."""
-    policy = _personal_links.get(message.kind)
     context = message.context if isinstance(message.context, dict) else {}
-    removed = [key for key in (policy[0] if policy else ()) if context.get(key) == REDACTED_LINK]
+    removed = [key for key in personal_link_keys(message.kind) if context.get(key) == REDACTED_LINK]
     if not removed:
         return None
-    refresh = policy[1]
     try:
-        fresh = refresh(message)
+        fresh = _renewed_links(message)
     except DomainError as exc:
         raise NotificationError(
             _("This message cannot be sent again: %(reason)s") % {"reason": exc.message},

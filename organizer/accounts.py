@@ -2,7 +2,9 @@
 
 Only organizers (the Organizers group, or superusers) may sign in here. Password reset mail goes
 through the outbox (``services.queue_password_reset``). Lockouts after repeated failures are the
-site-wide concern of the authentication backend, not of these views.
+site-wide concern of the authentication backend, not of these views. Asking for a reset link
+spends the budgets of every form that emails a link (per client and per address asked for), and
+the reset link's page a guessing budget per client (``core.ratelimit``).
 """
 
 from django.contrib.auth import forms as auth_forms
@@ -12,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import is_organizer
+from core.ratelimit import LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, Budget, limit
 
 from . import services
 
@@ -43,15 +46,21 @@ sign_in = auth_views.LoginView.as_view(
     template_name="organizer/auth/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
 )
 sign_out = auth_views.LogoutView.as_view(next_page=reverse_lazy("organizer:login"))
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="organizer/auth/password_reset.html",
-    form_class=PasswordResetForm,
-    success_url=reverse_lazy("organizer:password-reset-sent"),
+RESET_LINK = Budget("password-reset-link", setting="PASSWORD_RESET_LINK_RATE")
+
+password_reset = limit(LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, methods={"POST"})(
+    auth_views.PasswordResetView.as_view(
+        template_name="organizer/auth/password_reset.html",
+        form_class=PasswordResetForm,
+        success_url=reverse_lazy("organizer:password-reset-sent"),
+    )
 )
 password_reset_sent = auth_views.PasswordResetDoneView.as_view(template_name="organizer/auth/password_reset_sent.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="organizer/auth/password_reset_confirm.html",
-    success_url=reverse_lazy("organizer:password-reset-complete"),
+password_reset_confirm = limit(RESET_LINK)(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="organizer/auth/password_reset_confirm.html",
+        success_url=reverse_lazy("organizer:password-reset-complete"),
+    )
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="organizer/auth/password_reset_complete.html"

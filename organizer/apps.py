@@ -11,13 +11,4 @@ class OrganizerConfig(AppConfig):
     verbose_name = _("Organizers")
 
     def ready(self):
-        from notifications.kinds import register_kind_labels
-        from notifications.services import register_personal_links
-
-        from . import services
-
-        # A password reset link is erased from the outbox once sent; a resend mints a new one.
-        register_personal_links(
-            kinds=[services.PASSWORD_RESET_KIND], keys=["reset_url"], refresh=services.fresh_password_reset_link
-        )
-        register_kind_labels({"organizer_digest": _("Organizers' daily digest")})
+        from . import receivers  # noqa: F401 - receivers connect on import

@@ -3,11 +3,13 @@ panels, speakers and their invitations. Each view parses a form, calls one domai
 shows the service's refusal on the form, in the organizer's language."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,7 +23,7 @@ from panels.forms import PanelForm
 from panels.models import Panel, Participation
 from speakers import services as speaker_services
 from speakers.forms import OrganizerInvitationForm, OrganizerSpeakerForm
-from speakers.models import Invitation
+from speakers.models import Invitation, Speaker
 
 
 def organizer_forum(request, slug):
@@ -31,25 +33,46 @@ def organizer_forum(request, slug):
     return forum
 
 
+def _url(target):
+    """A route name, a (route name, *args) tuple, or an edition (its overview)."""
+    if isinstance(target, tuple):
+        return reverse(target[0], args=target[1:])
+    if isinstance(target, str):
+        return reverse(target)
+    return reverse("organizer:dashboard", args=[target.slug])
+
+
 def _form_page(request, *, form, title, forum=None, active=None, cancel_url, submit, multipart=False, status=200,
                intro=None):  # fmt: skip
-    if isinstance(cancel_url, tuple):
-        cancel_url = reverse(cancel_url[0], args=cancel_url[1:])
-    elif isinstance(cancel_url, str):
-        cancel_url = reverse(cancel_url)
-    else:  # an edition: back to its overview
-        cancel_url = reverse("organizer:dashboard", args=[cancel_url.slug])
     context = {
         "form": form,
         "title": title,
         "forum": forum,
         "active": active,
-        "cancel_url": cancel_url,
+        "cancel_url": _url(cancel_url),
         "submit": submit,
         "multipart": multipart,
         "intro": intro,
     }
     return render(request, "organizer/form.html", context, status=status)
+
+
+def _form_flow(request, form, *, save, message=None, next_url=None, submit=None, **page):
+    """The one flow of every console form. A valid POST calls ``save()`` (one domain service);
+    its refusal shows on the form (400), its result leads on: ``message`` ("Saved." unless told)
+    and ``next_url`` (where "Cancel" leads unless told) are texts or functions of that result.
+    Otherwise the form page, 400 when it was posted."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save()
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            message = message or _("Saved.")
+            messages.success(request, message(result) if callable(message) else message)
+            next_url = next_url or _url(page["cancel_url"])
+            return redirect(next_url(result) if callable(next_url) else next_url)
+    return _form_page(request, form=form, submit=submit or _("Save"), status=400 if form.is_bound else 200, **page)
 
 
 # --- editions --------------------------------------------------------------------------------
@@ -72,22 +95,16 @@ def editions(request):
 @require_http_methods(["GET", "POST"])
 def edition_new(request):
     form = ForumForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            forum = forum_services.create_forum(**form.service_kwargs())
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Created %(forum)s with the five standard themes.") % {"forum": forum})
-            return redirect("organizer:rooms", slug=forum.slug)
-    return _form_page(
+    return _form_flow(
         request,
-        form=form,
+        form,
+        save=lambda: forum_services.create_forum(**form.service_kwargs()),
+        message=lambda forum: _("Created %(forum)s with the five standard themes.") % {"forum": forum},
+        next_url=lambda forum: reverse("organizer:rooms", args=[forum.slug]),
         title=_("New edition"),
         active="editions",
         cancel_url="organizer:editions",
         submit=_("Create the edition"),
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -96,23 +113,15 @@ def edition_new(request):
 def edition_edit(request, slug):
     forum = organizer_forum(request, slug)
     form = ForumForm(request.POST or None, instance=forum)
-    if request.method == "POST" and form.is_valid():
-        try:
-            forum = forum_services.update_forum(forum=forum, **form.service_kwargs())
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("organizer:dashboard", slug=forum.slug)
-    return _form_page(
+    return _form_flow(
         request,
-        form=form,
+        form,
+        save=lambda: forum_services.update_forum(forum=forum, **form.service_kwargs()),
+        next_url=_url,  # the overview of the edition saved (its address may have changed)
         title=_("Edit the edition"),
         forum=forum,
         active="dashboard",
         cancel_url=forum,
-        submit=_("Save"),
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -123,24 +132,18 @@ def edition_copy(request, slug):
     until the form is valid and the service accepts it."""
     source = organizer_forum(request, slug)
     form = CopyForumForm(request.POST or None, source=source)
-    if request.method == "POST" and form.is_valid():
-        try:
-            copy = forum_services.copy_forum(source=source, **form.service_kwargs())
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Created %(copy)s: rooms, themes and panels (as drafts).") % {"copy": copy})
-            return redirect("organizer:dashboard", slug=copy.slug)
-    return _form_page(
+    return _form_flow(
         request,
-        form=form,
+        form,
+        save=lambda: forum_services.copy_forum(source=source, **form.service_kwargs()),
+        message=lambda copy: _("Created %(copy)s: rooms, themes and panels (as drafts).") % {"copy": copy},
+        next_url=_url,  # the new edition's overview
         title=_("Copy to next year"),
         forum=source,
         active="dashboard",
         cancel_url=source,
         submit=_("Create next year's edition"),
         intro=_("Rooms, themes and panels (as drafts, without times) are copied; speakers are invited afresh."),
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -161,43 +164,30 @@ def rooms(request, slug):
     return render(request, "organizer/rooms.html", context)
 
 
+# A room and a theme are edited alike: (form, the forum's related rows, create, update, titles).
+PARTS = {
+    "room": (RoomForm, "rooms", forum_services.create_room, forum_services.update_room,
+             (gettext_lazy("New room"), gettext_lazy("Edit the room"))),
+    "theme": (ThemeForm, "themes", forum_services.create_theme, forum_services.update_theme,
+              (gettext_lazy("New theme"), gettext_lazy("Edit the theme"))),
+}  # fmt: skip
+
+
 def _part_form(request, slug, *, kind, pk=None):
+    form_class, related, create, update, titles = PARTS[kind]
     forum = organizer_forum(request, slug)
-    model = forum.rooms if kind == "room" else forum.themes
-    instance = get_object_or_404(model, pk=pk) if pk else None
-    form_class = RoomForm if kind == "room" else ThemeForm
+    instance = get_object_or_404(getattr(forum, related), pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if kind == "room" and instance:
-                forum_services.update_room(room=instance, **form.service_kwargs())
-            elif kind == "room":
-                forum_services.create_room(forum=forum, **form.service_kwargs())
-            elif instance:
-                forum_services.update_theme(theme=instance, **form.service_kwargs())
-            else:
-                forum_services.create_theme(forum=forum, **form.service_kwargs())
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("organizer:rooms", slug=forum.slug)
-    titles = {
-        ("room", False): _("New room"),
-        ("room", True): _("Edit the room"),
-        ("theme", False): _("New theme"),
-        ("theme", True): _("Edit the theme"),
-    }
-    return _form_page(
-        request,
-        form=form,
-        title=titles[(kind, bool(instance))],
-        forum=forum,
-        active="panels",
+
+    def save():
+        if instance:
+            return update(**{kind: instance}, **form.service_kwargs())
+        return create(forum=forum, **form.service_kwargs())
+
+    return _form_flow(
+        request, form, save=save, title=titles[bool(instance)], forum=forum, active="panels",
         cancel_url=("organizer:rooms", forum.slug),
-        submit=_("Save"),
-        status=400 if form.is_bound else 200,
-    )
+    )  # fmt: skip
 
 
 @organizer_required("forum.view_room", write_permission="forum.add_room")
@@ -246,27 +236,17 @@ def _panel_form(request, slug, pk=None):
     forum = organizer_forum(request, slug)
     instance = get_object_or_404(Panel, forum=forum, pk=pk) if pk else None
     form = PanelForm(request.POST or None, forum=forum, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if instance:
-                panel_services.update_panel(panel=instance, actor=request.user, **form.service_kwargs())
-            else:
-                panel_services.create_panel(forum=forum, actor=request.user, **form.service_kwargs())
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved. Place the panel on the program grid to give it a room and a time."))
-            return redirect("organizer:panels", slug=forum.slug)
-    return _form_page(
-        request,
-        form=form,
-        title=_("Edit the panel") if instance else _("New panel"),
-        forum=forum,
-        active="panels",
+
+    def save():
+        if instance:
+            return panel_services.update_panel(panel=instance, actor=request.user, **form.service_kwargs())
+        return panel_services.create_panel(forum=forum, actor=request.user, **form.service_kwargs())
+
+    return _form_flow(
+        request, form, save=save, message=_("Saved. Place the panel on the program grid to give it a room and a time."),
+        title=_("Edit the panel") if instance else _("New panel"), forum=forum, active="panels",
         cancel_url=("organizer:panels", forum.slug),
-        submit=_("Save"),
-        status=400 if form.is_bound else 200,
-    )
+    )  # fmt: skip
 
 
 @organizer_required("panels.view_panel", write_permission="panels.add_panel")
@@ -297,75 +277,50 @@ def speakers(request, slug):
     return render(request, "organizer/speakers.html", {"forum": forum, "active": "speakers", "invitations": items})
 
 
-def _save_photo(speaker, form):
-    photo = form.cleaned_data.get("photo")
-    if photo:
-        # The same checks and resizing as the speaker's own upload on the RSVP page.
-        speaker_services.update_profile(speaker=speaker, photo=photo)
+def _speaker_form(request, forum, speaker=None):
+    """A new speaker (then straight to their invitation to this edition), or one of this edition's."""
+    form = OrganizerSpeakerForm(request.POST or None, request.FILES or None, instance=speaker)
+
+    @transaction.atomic
+    def save():
+        if speaker:
+            saved = speaker_services.update_speaker(speaker=speaker, **form.service_kwargs())
+        else:
+            saved = speaker_services.create_speaker(**form.service_kwargs())
+        photo = form.cleaned_data.get("photo")
+        if photo:
+            # The same checks and resizing as the speaker's own upload on the RSVP page.
+            speaker_services.update_profile(speaker=speaker or saved, photo=photo)
+        return speaker or saved
+
+    if speaker:
+        page = {"title": speaker.full_name}
+    else:
+        page = {
+            "title": _("New speaker"),
+            "submit": _("Save and write the invitation"),
+            "intro": _("Whether the profile is public is the speaker's own choice, made on their invitation page."),
+            "message": lambda new: _("%(name)s was added. Now write the invitation.") % {"name": new.full_name},
+            "next_url": lambda new: reverse("organizer:speaker-invite", args=[forum.slug, new.pk]),
+        }
+    return _form_flow(
+        request, form, save=save, forum=forum, active="speakers", cancel_url=("organizer:speakers", forum.slug),
+        multipart=True, **page,
+    )  # fmt: skip
 
 
 @organizer_required("speakers.view_speaker", write_permission="speakers.add_speaker")
 @require_http_methods(["GET", "POST"])
 def speaker_new(request, slug):
-    """A new speaker, then straight to their invitation to this edition."""
-    from django.db import transaction
-
-    forum = organizer_forum(request, slug)
-    form = OrganizerSpeakerForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                speaker = speaker_services.create_speaker(**form.service_kwargs())
-                _save_photo(speaker, form)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("%(name)s was added. Now write the invitation.") % {"name": speaker.full_name})
-            return redirect("organizer:speaker-invite", slug=forum.slug, speaker_id=speaker.pk)
-    return _form_page(
-        request,
-        form=form,
-        title=_("New speaker"),
-        forum=forum,
-        active="speakers",
-        cancel_url=("organizer:speakers", forum.slug),
-        submit=_("Save and write the invitation"),
-        multipart=True,
-        intro=_("Whether the profile is public is the speaker's own choice, made on their invitation page."),
-        status=400 if form.is_bound else 200,
-    )
+    return _speaker_form(request, organizer_forum(request, slug))
 
 
 @organizer_required("speakers.view_speaker", write_permission="speakers.change_speaker")
 @require_http_methods(["GET", "POST"])
 def speaker_edit(request, slug, speaker_id):
-    from django.db import transaction
-
     forum = organizer_forum(request, slug)
     invitation = get_object_or_404(Invitation.objects.select_related("speaker"), forum=forum, speaker_id=speaker_id)
-    speaker = invitation.speaker
-    form = OrganizerSpeakerForm(request.POST or None, request.FILES or None, instance=speaker)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                speaker_services.update_speaker(speaker=speaker, **form.service_kwargs())
-                _save_photo(speaker, form)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("organizer:speakers", slug=forum.slug)
-    return _form_page(
-        request,
-        form=form,
-        title=speaker.full_name,
-        forum=forum,
-        active="speakers",
-        cancel_url=("organizer:speakers", forum.slug),
-        submit=_("Save"),
-        multipart=True,
-        status=400 if form.is_bound else 200,
-    )
+    return _speaker_form(request, forum, invitation.speaker)
 
 
 @organizer_required("speakers.view_invitation", write_permission="speakers.add_invitation")
@@ -373,49 +328,38 @@ def speaker_edit(request, slug, speaker_id):
 def speaker_invite(request, slug, speaker_id):
     """The invitation of a speaker to this edition: deadline in forum time, a personal word, and
     sent at once or kept as a draft."""
-    from django.db import transaction
-
-    from speakers.models import Speaker
-
     forum = organizer_forum(request, slug)
     speaker = get_object_or_404(Speaker, pk=speaker_id)
     existing = Invitation.objects.filter(forum=forum, speaker=speaker).first()
     form = OrganizerInvitationForm(request.POST or None, forum=forum, instance=existing)
-    if request.method == "POST" and form.is_valid():
+
+    @transaction.atomic
+    def save():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                if existing:
-                    invitation = speaker_services.update_invitation(
-                        invitation=existing,
-                        response_deadline=data["response_deadline"],
-                        personal_message=data["personal_message"],
-                    )
-                else:
-                    invitation = speaker_services.create_invitation(
-                        forum=forum,
-                        speaker=speaker,
-                        response_deadline=data["response_deadline"],
-                        personal_message=data["personal_message"],
-                        invited_by=request.user,
-                    )
-                    if data.get("send_now"):
-                        speaker_services.send_invitation(invitation=invitation, by=request.user)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            if not existing and data.get("send_now"):
-                messages.success(request, _("The invitation was sent to %(name)s.") % {"name": speaker.full_name})
-            else:
-                messages.success(request, _("Saved."))
-            return redirect("speakers:organizer-invitation", slug=forum.slug, pk=invitation.pk)
-    return _form_page(
+        wording = {"response_deadline": data["response_deadline"], "personal_message": data["personal_message"]}
+        if existing:
+            return speaker_services.update_invitation(invitation=existing, **wording)
+        invitation = speaker_services.create_invitation(
+            forum=forum, speaker=speaker, invited_by=request.user, **wording
+        )
+        if data.get("send_now"):
+            speaker_services.send_invitation(invitation=invitation, by=request.user)
+        return invitation
+
+    def message(invitation):
+        if not existing and form.cleaned_data.get("send_now"):
+            return _("The invitation was sent to %(name)s.") % {"name": speaker.full_name}
+        return _("Saved.")
+
+    return _form_flow(
         request,
-        form=form,
+        form,
+        save=save,
+        message=message,
+        next_url=lambda invitation: reverse("speakers:organizer-invitation", args=[forum.slug, invitation.pk]),
         title=_("Invitation of %(name)s") % {"name": speaker.full_name},
         forum=forum,
         active="invitations",
         cancel_url=("organizer:speakers", forum.slug),
         submit=_("Save the invitation"),
-        status=400 if form.is_bound else 200,
     )

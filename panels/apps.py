@@ -7,10 +7,4 @@ class PanelsConfig(AppConfig):
     verbose_name = _("Panels and program")
 
     def ready(self):
-        from notifications.kinds import register_kind_labels
-
         from . import receivers, signals  # noqa: F401 - connects the receivers
-
-        register_kind_labels(
-            {"schedule_changed": _("A session moved or was cancelled"), "session_published": _("A session's time")}
-        )

@@ -53,3 +53,12 @@ def _participation_deleted(sender, instance, **kwargs):
 # Sent (``sender=Panel, panel=...``) to learn who would hear about a change to a published panel
 # before it is made; a receiver answers {"attendees": n} (registration) or any other count.
 change_audience = Signal()
+
+# A visitor's personal agenda on the program and panel pages (see ``panels.agenda``). Both are sent
+# (sender: Panel) with ``request`` and ``forum``.
+# ``agenda_may_be_held``: a receiver answers True when this browser may hold an agenda for the
+# forum, without a query of its own (the pages then skip their shared cache and conditional answers).
+agenda_may_be_held = Signal()
+# ``agenda_requested``: a receiver answers the visitor's agenda as ``(starred panel ids, toggle_url,
+# manage_url)``, or None.
+agenda_requested = Signal()

@@ -1,10 +1,10 @@
 """The personal agenda on the public program: which attendee this browser belongs to.
 
 Opening a personal link (the manage page) keeps a reference to that link's access token in the
-session, per forum: never the raw token. The program and panel pages then ask ``provider`` (registered
-with panels from AppConfig.ready) for the panels the registration chose, and the star posts to
-``views.agenda_star``. The choice lives on the registration, so it follows the person to any
-device where they open their link.
+session, per forum: never the raw token. The program and panel pages then ask ``provider``
+(through the panels' agenda signals, answered in ``registration.receivers``) for the panels the
+registration chose, and the star posts to ``views.agenda_star``. The choice lives on the
+registration, so it follows the person to any device where they open their link.
 """
 
 from django.urls import reverse

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
-from core.rest.throttles import PersonalLinkThrottle, PublicAnonThrottle, ScopedThrottle
+from core.rest.throttles import BudgetThrottle, PublicAnonThrottle, throttle
 from forum.models import Forum
 from forum.selectors import public_forums
 
@@ -188,7 +188,6 @@ THROTTLED_EXAMPLE = OpenApiExample(
 class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationSerializer
     required_permission = "registration.view_registration"
-    throttle_scope = "registration"
     filterset_class = RegistrationFilter
     ordering_fields = ["created_at", "last_name", "status", "checked_in_at"]
     ordering = ["created_at", "id"]
@@ -200,7 +199,7 @@ class RegistrationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_throttles(self):
         if self.action == "create":
-            return [ScopedThrottle()]
+            return [BudgetThrottle(limits.API_WRITES)]
         return super().get_throttles()
 
     def get_serializer_class(self):
@@ -258,13 +257,13 @@ class ManageViewSet(viewsets.ViewSet):
     lookup_value_regex = "[A-Za-z0-9_-]+"
     # One guessing budget with the registration's personal-link pages (REGISTRATION_LINK_RATE per
     # address, pages and API together).
-    throttle_classes = [PublicAnonThrottle, PersonalLinkThrottle]
-    link_budget = ("registration-link", "REGISTRATION_LINK_RATE")
+    throttle_classes = [PublicAnonThrottle, throttle(limits.PERSONAL_LINK)]
 
     def get_throttles(self):
-        # Writes by link are public writes: the "registration" scope, like sign-up.
+        # Writes by link are public writes: the "registration" scope, like sign-up, on top of the
+        # link's guessing budget.
         if self.action in {"confirm", "cancel", "partial_update"}:
-            return [ScopedThrottle()]
+            return [BudgetThrottle(limits.API_WRITES), BudgetThrottle(limits.PERSONAL_LINK)]
         return super().get_throttles()
 
     def _registration(self, token):

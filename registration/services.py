@@ -108,7 +108,7 @@ LINK_KEYS = ("manage_url", "confirm_url")
 
 
 def fresh_message_links(message, now=None):
-    """Outbox hook (``notifications.services.register_personal_links``): new personal links for
+    """Outbox hook (answers ``notifications.signals.personal_links_renewed``): new personal links for
     the registration of a message whose links were erased after sending, so it can be resent."""
     now = _now(now)
     registration = (

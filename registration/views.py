@@ -3,7 +3,6 @@ organizers' list and check-in desk. Views parse input and call services/selector
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from core import localtime, spreadsheets
 from core.countries import country_name
 from core.decorators import organizer_required
 from core.forms import parse_id
+from core.ratelimit import LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, limit
 from core.responses import private_link_headers
 from forum import confirm as asking
 from forum.models import Forum
@@ -32,10 +31,6 @@ from . import agenda, badges, limits, selectors, services
 from .errors import RegistrationError
 from .forms import BadgeCodeForm, LinkAgainForm, RegistrationForm
 from .models import Category, Registration
-
-
-def _form_rate(group, request):
-    return settings.REGISTRATION_FORM_RATE
 
 
 def _public_panels(forum):
@@ -65,7 +60,7 @@ def _error_page(request, error, *, forum=None, status=None):
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=_form_rate, method="POST", block=False)
+@limit(limits.FORM_ATTEMPTS, methods={"POST"}, block=False)
 def register(request, slug):
     forum = forum_for_visitor(slug=slug, user=request.user)
     if forum is None:
@@ -118,13 +113,8 @@ def register(request, slug):
     return render(request, "registration/register.html", context, status=status)
 
 
-def _link_again_rate(group, request):
-    return settings.LINK_AGAIN_RATE
-
-
 @require_http_methods(["POST"])
-@ratelimit(key="ip", rate=_link_again_rate, group="link-again", method="POST", block=False)
-@ratelimit(key="post:email", rate=_link_again_rate, group="link-again-address", method="POST", block=False)
+@limit(LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, block=False)
 def link_again(request, slug):
     """ "Email me my link again": the same answer whether or not the address is registered."""
     forum = forum_for_visitor(slug=slug, user=request.user)
@@ -144,13 +134,9 @@ def sent(request, slug):
     return render(request, "registration/sent.html", {"forum": forum})
 
 
-def _link_rate(group, request):
-    return settings.REGISTRATION_LINK_RATE
-
-
 # Every page reached by a personal link shares one per-address budget, so guessing links costs the
 # same whichever page is tried; over the limit the visitor gets the 429 page (RATELIMIT_VIEW).
-link_rate_limit = ratelimit(key="ip", rate=_link_rate, group="registration-link", method=ratelimit.ALL, block=True)
+link_rate_limit = limit(limits.PERSONAL_LINK)
 
 
 @never_cache
@@ -237,6 +223,7 @@ def manage(request, token):
 
 
 @require_POST
+@link_rate_limit  # the agenda is the personal link's, remembered in this browser
 def agenda_star(request, slug):
     """The star on the program and panel pages: add a panel to the agenda of the personal link
     opened in this browser, or take it out. Back to the page it came from, at the panel."""

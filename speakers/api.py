@@ -25,13 +25,13 @@ from rest_framework.response import Response
 from core.forms import parse_id
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
-from core.rest.throttles import PersonalLinkThrottle
+from core.rest.throttles import throttle
 from forum.models import Forum
 from forum.selectors import public_forums
 from panels import selectors as panel_selectors
 from panels.models import Panel, Participation
 
-from . import selectors, services
+from . import limits, selectors, services
 from .models import Invitation, InvitationPanel, Speaker, VisaLetterLog
 
 # --- public ------------------------------------------------------------------------------------
@@ -492,8 +492,7 @@ class RsvpViewSet(viewsets.ViewSet):
     authentication_classes = []
     permission_classes = [AnyoneWithTheLink]
     # One guessing budget with the RSVP pages (RSVP_RATE_LIMIT per address, pages and API together).
-    throttle_classes = [PersonalLinkThrottle]
-    link_budget = ("rsvp", "RSVP_RATE_LIMIT")
+    throttle_classes = [throttle(limits.PERSONAL_LINK)]
     lookup_field = "token"
     lookup_value_regex = "[^/]+"
     serializer_class = RsvpSerializer

@@ -7,24 +7,4 @@ class SpeakersConfig(AppConfig):
     verbose_name = _("Speakers and invitations")
 
     def ready(self):
-        # Personal links in outgoing mail are erased from the outbox once sent; a resend mints new ones.
-        from notifications.kinds import register_kind_labels
-        from notifications.services import register_personal_links
-
-        from . import receivers, services  # noqa: F401 - receivers connect on import
-
-        register_personal_links(
-            kinds=services.LINK_KINDS, keys=services.LINK_KEYS, refresh=services.fresh_message_links
-        )
-        register_kind_labels(
-            {
-                "speaker_invitation": _("Invitation to speak"),
-                "speaker_invitation_reminder": _("Reminder of an invitation"),
-                "speaker_accepted": _("A speaker accepted"),
-                "speaker_declined": _("A speaker declined"),
-                "speaker_schedule": _("A speaker's schedule"),
-                "speaker_day_before": _("A speaker's schedule, the day before"),
-                "speaker_availability_conflict": _("A speaker's availability conflicts with a panel"),
-                "speaker_link": _("A speaker's personal link, sent again"),
-            }
-        )
+        from . import receivers  # noqa: F401 - receivers connect on import

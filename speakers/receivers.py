@@ -1,10 +1,26 @@
-"""How speakers react to the other apps' events (connected in ``SpeakersConfig.ready``)."""
+"""How speakers react to the other apps' events and answer the outbox's questions (connected in
+``SpeakersConfig.ready``)."""
 
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
+from notifications.signals import kind_labels, personal_link_keys, personal_links_renewed
 from panels.signals import panel_published, public_panel_changed
 
 from . import services
+
+KIND_LABELS = {
+    "speaker_invitation": _("Invitation to speak"),
+    "speaker_invitation_reminder": _("Reminder of an invitation"),
+    "speaker_accepted": _("A speaker accepted"),
+    "speaker_declined": _("A speaker declined"),
+    "speaker_schedule": _("A speaker's schedule"),
+    "speaker_day_before": _("A speaker's schedule, the day before"),
+    "speaker_availability_conflict": _("A speaker's availability conflicts with a panel"),
+    "speaker_link": _("A speaker's personal link, sent again"),
+    "schedule_changed": _("A session moved or was cancelled"),
+    "session_published": _("A session's time"),
+}
 
 
 @receiver(public_panel_changed, dispatch_uid="speakers.schedule_changed")
@@ -15,3 +31,19 @@ def tell_speakers_of_schedule_change(sender, *, panel, change, before, **kwargs)
 @receiver(panel_published, dispatch_uid="speakers.session_published")
 def tell_speakers_their_time(sender, *, panel, **kwargs):
     services.notify_schedule_change(panel=panel, change="published", before={})
+
+
+@receiver(kind_labels, dispatch_uid="speakers.kind_labels")
+def name_speaker_kinds(sender, **kwargs):
+    return KIND_LABELS
+
+
+# The RSVP link in an invitation is erased from the outbox once sent; a resend mints a new one.
+@receiver(personal_link_keys, dispatch_uid="speakers.personal_link_keys")
+def speaker_link_keys(sender, *, kind, **kwargs):
+    return services.LINK_KEYS if kind in services.LINK_KINDS else None
+
+
+@receiver(personal_links_renewed, dispatch_uid="speakers.personal_links_renewed")
+def renew_speaker_links(sender, *, message, **kwargs):
+    return services.fresh_message_links(message) if message.kind in services.LINK_KINDS else None

@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
 
 from core import localtime, spreadsheets
 from core.decorators import organizer_required
+from core.ratelimit import LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, limit
 from core.responses import private_link_headers
 from forum import confirm as asking
 from forum.selectors import forum_for_visitor
@@ -25,7 +23,7 @@ from panels import selectors as panel_selectors
 from panels.conflicts import local_when
 from panels.models import Panel
 
-from . import attachments, flow, selectors, services
+from . import attachments, flow, limits, selectors, services
 from .errors import SpeakerError
 from .forms import (
     AvailabilityForm,
@@ -74,22 +72,13 @@ def speaker_detail(request, slug, pk):
 # --- RSVP --------------------------------------------------------------------------------------
 
 
-def _rsvp_rate(group, request):
-    return settings.RSVP_RATE_LIMIT
-
-
 def _invalid_link(request):
     """The one answer for every link that does not open an invitation."""
     return render(request, "speakers/rsvp_invalid.html", {"link_form": LinkAgainForm()}, status=404)
 
 
-def _link_again_rate(group, request):
-    return settings.LINK_AGAIN_RATE
-
-
 @require_http_methods(["POST"])
-@ratelimit(key="ip", rate=_link_again_rate, group="link-again", method="POST", block=False)
-@ratelimit(key="post:email", rate=_link_again_rate, group="link-again-address", method="POST", block=False)
+@limit(LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, block=False)
 def link_again(request):
     """ "Email me my link again": the same answer whether or not the address is known."""
     form = LinkAgainForm(request.POST)
@@ -105,7 +94,7 @@ def with_invitation(view):
 
     @functools.wraps(view)
     def wrapper(request, token, *args, **kwargs):
-        if is_ratelimited(request, group="rsvp", key="ip", rate=_rsvp_rate, method=ALL, increment=True):
+        if request.limited:
             return render(request, "speakers/rsvp_limited.html", status=429)
         invitation = selectors.invitation_for_token(token=token)
         if invitation is None:
@@ -119,7 +108,7 @@ def with_invitation(view):
         response = view(request, invitation, token, *args, **kwargs)
         return private_link_headers(response)
 
-    return wrapper
+    return limit(limits.PERSONAL_LINK, block=False)(wrapper)
 
 
 _with_invitation = with_invitation

@@ -3,7 +3,6 @@
 import io
 import zipfile
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
-from django_ratelimit.core import is_ratelimited
 
 from core.decorators import organizer_required
+from core.ratelimit import Budget
 from core.responses import private_file_response
 from forum.selectors import forum_for_visitor
 from speakers.models import Invitation
@@ -29,8 +28,8 @@ from .storage import private_storage
 # --- public verification ------------------------------------------------------------------------
 
 
-def _verify_rate(group, request):
-    return settings.VISA_VERIFY_RATE
+# Per client, every reference tried (core.ratelimit).
+VERIFY_BUDGET = Budget("visa-verify", setting="VISA_VERIFY_RATE")
 
 
 @never_cache
@@ -38,7 +37,7 @@ def _verify_rate(group, request):
 def verify(request, code):
     """What a consulate sees after scanning the QR code. Every reference that is not a letter gets
     the same page, so the answers tell nothing about which references exist."""
-    if is_ratelimited(request, group="visa-verify", key="ip", rate=_verify_rate, method="GET", increment=True):
+    if VERIFY_BUDGET.spend(request):
         response = render(request, "visas/verify_limited.html", status=429)
     else:
         letter = selectors.letter_for_code(code)

@@ -1,54 +1,58 @@
-"""Throttles per scope whose rates are read from settings at request time (so they can be tuned
-without a restart of the import, and tests can tighten them)."""
+"""The API's throttles: DRF's face of ``core.ratelimit``.
 
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, BaseThrottle, ScopedRateThrottle, SimpleRateThrottle
+Each throttle counts in a :class:`core.ratelimit.Budget`, with the same client key and the same
+counters as the pages; rates are read at request time. ``throttle(BUDGET)`` makes the throttle of
+a budget, so a page and its API twin that name one budget share one counter.
+"""
 
-from core.clientip import client_ip
+from rest_framework.throttling import BaseThrottle
 
-
-class _LiveRate:
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_ident(self, request):
-        # DRF's own rule (NUM_PROXIES) believes any X-Forwarded-For when unset: one rule for the
-        # whole site instead, the one the page rate limits use.
-        return client_ip(request)
+from core.ratelimit import Budget
 
 
-class ScopedThrottle(_LiveRate, ScopedRateThrottle):
-    """Use with ``throttle_scope = "registration" | "rsvp" | "login"`` on a view."""
+class BudgetThrottle(BaseThrottle):
+    """Counts every call in ``budget``; past it, 429 with ``Retry-After`` (the seconds left in
+    the budget's window)."""
 
+    budget = None
 
-class PublicAnonThrottle(_LiveRate, AnonRateThrottle):
-    pass
+    def __init__(self, budget=None):
+        if budget is not None:
+            self.budget = budget
+        self.seconds = None
 
-
-class LoginThrottle(_LiveRate, SimpleRateThrottle):
-    scope = "login"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class PersonalLinkThrottle(BaseThrottle):
-    """The guessing budget of personal links, shared with their pages.
-
-    A view names its budget as ``link_budget = (group, setting)``, the django-ratelimit group and
-    the rate setting its pages use (``("rsvp", "RSVP_RATE_LIMIT")`` for the RSVP pages,
-    ``("registration-link", "REGISTRATION_LINK_RATE")`` for the registration pages). Each API call
-    counts in the very same counter as a page visit, per client address, so trying tokens through
-    the API and through the pages together costs what the pages alone allow.
-    """
+    def applies(self, request, view):
+        return True
 
     def allow_request(self, request, view):
-        from django.conf import settings
-        from django_ratelimit.core import ALL, is_ratelimited
-
-        group, setting = view.link_budget
-        rate = getattr(settings, setting)
-        return not is_ratelimited(request._request, group=group, key="ip", rate=rate, method=ALL, increment=True)
+        if self.budget is None or not self.applies(request, view):
+            return True
+        usage = self.budget.use(request)
+        if usage is None or not usage.over:
+            return True
+        self.seconds = usage.seconds_left
+        return False
 
     def wait(self):
-        return 60
+        return self.seconds
+
+
+def throttle(budget):
+    """The throttle class of ``budget`` (for ``throttle_classes``)."""
+    return type(f"{budget.group.title().replace('-', '')}Throttle", (BudgetThrottle,), {"budget": budget})
+
+
+# Every anonymous call (the API's default throttle); organizers who signed in are not counted.
+ANONYMOUS_CALLS = Budget("api-anon", scope="anon")
+# The token login, per client (django-axes locks accounts and addresses on top).
+LOGIN = Budget("api-login", scope="login")
+
+
+class PublicAnonThrottle(BudgetThrottle):
+    budget = ANONYMOUS_CALLS
+
+    def applies(self, request, view):
+        return not (request.user and request.user.is_authenticated)
+
+
+LoginThrottle = throttle(LOGIN)

@@ -144,7 +144,7 @@ LINK_KEYS = ("rsvp_url",)
 
 
 def fresh_message_links(message, now=None):
-    """Outbox hook (``notifications.services.register_personal_links``): a new RSVP link for the
+    """Outbox hook (answers ``notifications.signals.personal_links_renewed``): a new RSVP link for the
     invitation of a message whose link was erased after sending, so an organizer can resend it."""
     now = _now(now)
     invitation = (

@@ -119,3 +119,27 @@ def test_signing_out_needs_a_post_and_returns_to_the_sign_in(client):
     response = client.post(reverse("organizer:logout"))
     assert response["Location"] == reverse("organizer:login")
     assert "_auth_user_id" not in client.session
+
+
+def test_asking_for_reset_links_is_limited_per_client_and_per_address(settings):
+    from django.test import Client
+
+    settings.LINK_AGAIN_RATE = "2/h"  # the budget of every form that emails a link
+    url = reverse("organizer:password-reset")
+    client = Client(REMOTE_ADDR="198.51.100.70")
+    assert [client.post(url, {"email": f"a{n}@example.org"}).status_code for n in range(3)] == [302, 302, 429]
+    for number in range(2):  # one address asked for from many clients
+        assert Client(REMOTE_ADDR=f"198.51.100.{80 + number}").post(url, {"email": "x@example.org"}).status_code == 302
+    assert Client(REMOTE_ADDR="198.51.100.90").post(url, {"email": "X@example.org"}).status_code == 429
+    assert Client(REMOTE_ADDR="198.51.100.91").get(url).status_code == 200  # reading the form is free
+
+
+def test_the_reset_link_page_is_limited_per_client(settings):
+    from django.test import Client
+
+    settings.PASSWORD_RESET_LINK_RATE = "2/h"
+    client = Client(REMOTE_ADDR="198.51.100.71", HTTP_ACCEPT_LANGUAGE="en")
+    link = reverse("organizer:password-reset-confirm", kwargs={"uidb64": "MQ", "token": "abc-def"})
+    assert [client.get(link).status_code for _ in range(2)] == [200, 200]
+    assert client.get(link).status_code == 429
+    assert Client(REMOTE_ADDR="198.51.100.72").get(link).status_code == 200

@@ -112,6 +112,11 @@ def test_before_the_forum_the_desk_refuses_then_rehearses_and_says_so_on_every_s
     assert axe_violations(page) == [] and horizontal_overflow(page) <= 0
     attendee.refresh_from_db()
     assert attendee.checked_in_at is None
+    for language in ("az", "ru", "tr", "en"):  # the rehearsing desk in every language, on a phone
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page.goto(desk)
+        expect(page.locator(".rehearsal-banner")).to_be_visible()
+        assert (language, axe_violations(page), horizontal_overflow(page) <= 0) == (language, [], True)
 
     page.get_by_role("button", name="Leave rehearsal mode…").click()
     expect(page.locator("main")).to_contain_text("1 scan is archived")

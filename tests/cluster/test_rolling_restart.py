@@ -8,8 +8,9 @@ import time
 
 import requests
 
+from notifications.models import OutboxMessage
 from registration.models import Registration
-from tests.cluster.conftest import CLUSTER_TEST, upstreams
+from tests.cluster.conftest import CLUSTER_TEST, upstreams, wait_for
 from tests.factories import ForumFactory, registration_input
 
 pytestmark = CLUSTER_TEST
@@ -124,9 +125,18 @@ def test_a_rolling_restart_of_the_web_nodes_loses_no_request_and_both_serve_agai
     retried = [entry for entry in entries if "," in entry["upstream"] or entry["status"] >= 500]
     assert retried == [], retried
 
-    # Each accepted sign-up is one registration.
+    # Each accepted sign-up is one registration, and its email leaves once, restart or not.
     accepted = sum(1 for result in posts if result[3] == 202)
-    assert Registration.objects.filter(forum=forum).count() == accepted
+    registrations = Registration.objects.filter(forum=forum)
+    assert registrations.count() == accepted
+    rows = OutboxMessage.objects.filter(recipient__in=registrations.values("email"))
+    wait_for(
+        lambda: rows.count() == accepted and not rows.exclude(state=OutboxMessage.State.SENT).exists(),
+        timeout=120,
+        message="every sign-up's email sent",
+    )
+    delivered = cluster.smtp.handler.outbox_ids()
+    assert {delivered.get(str(pk)) for pk in rows.values_list("pk", flat=True)} == {1}
 
     # Both nodes take traffic again.
     log_before = len(cluster.access_log())

@@ -14,13 +14,16 @@ def private_link_headers(response):
     return response
 
 
-def private_file_response(storage, name):
+def private_file_response(storage, name, *, filename=None, content_type=None):
     """A private file, after the caller has checked access.
 
     Behind nginx (``PRIVATE_FILES_ACCEL_PREFIX`` set, e.g. ``/_protected/``) the answer carries no
     body: ``X-Accel-Redirect`` tells nginx to send the file from its ``internal`` location, so a
     large letter never ties up a web worker and the file is still unreachable by any URL. Without
     the setting (the embedded demo, or files in a bucket) the file is streamed by Django.
+
+    ``filename`` makes it a download under that name (``Content-Disposition: attachment``; nginx
+    keeps the header when it sends the file itself).
     """
     import mimetypes
 
@@ -28,12 +31,15 @@ def private_file_response(storage, name):
     from django.core.files.storage import FileSystemStorage
     from django.http import FileResponse, HttpResponse
 
+    content_type = content_type or mimetypes.guess_type(filename or name)[0] or "application/octet-stream"
     prefix = getattr(settings, "PRIVATE_FILES_ACCEL_PREFIX", "")
     if prefix and isinstance(storage, FileSystemStorage):
-        response = HttpResponse(content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+        response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name.lstrip("/")
     else:
-        response = FileResponse(storage.open(name, "rb"))
+        response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -6,6 +6,7 @@ a self-signed certificate live under var/cluster/ (``CLUSTER_DIR``).
 
     python -m deploy.cluster start | stop | status
     python -m deploy.cluster restart web1          # any one process by name
+    python -m deploy.cluster rolling-restart       # the web nodes one by one, drained first
 
 Environment (defaults in brackets):
 
@@ -23,6 +24,7 @@ The tests in tests/cluster/ drive the same class (``Cluster``) to kill and resta
 import contextlib
 import json
 import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -93,6 +95,16 @@ class Cluster:
     def cert(self):
         return self.dir / "tls" / "cert.pem"
 
+    @property
+    def media_root(self):
+        return self.dir / "media"
+
+    @property
+    def private_root(self):
+        """Private files (visa letters, signatures): a folder outside MEDIA_ROOT that only nginx's
+        internal /_protected/ location serves, on the application's word (X-Accel-Redirect)."""
+        return self.dir / "private"
+
     # --- environment -------------------------------------------------------------------------
 
     def env(self, name=""):
@@ -116,7 +128,9 @@ class Cluster:
             TRUSTED_PROXY_HEADER="X-Forwarded-For",
             VAR_DIR=str(self.dir / "var"),
             STATIC_ROOT=str(self.static_root),
-            MEDIA_ROOT=str(self.dir / "media"),
+            MEDIA_ROOT=str(self.media_root),
+            PRIVATE_MEDIA_ROOT=str(self.private_root),
+            PRIVATE_FILES_ACCEL_PREFIX="/_protected/",
             LOG_FORMAT="json",
             LOG_LEVEL="INFO",
             SECURE_HSTS_SECONDS="0",
@@ -271,14 +285,18 @@ class Cluster:
             "TLS_KEY": str(self.dir / "tls" / "key.pem"),
             "ACCESS_LOG": str(self.logs / "nginx-access.log"),
             "STATIC_ROOT": str(self.static_root),
-            "MEDIA_ROOT": str(self.dir / "media"),
+            "MEDIA_ROOT": str(self.media_root),
+            "PRIVATE_MEDIA_ROOT": str(self.private_root),
             "CLIENT_IP_HEADER": "X-Forwarded-For",
             "PROXY_BIND": f"        proxy_bind {self.proxy_address};",
         }.items():
             site = site.replace(f"@{key}@", value)
         temp = self.dir / "nginx"
+        # As root, nginx drops its workers to "nobody", who cannot read the media and private files
+        # this user wrote (nor enter a private temporary folder): the workers run as this user.
+        user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
         return (
-            "worker_processes 1;\n"
+            f"{user}worker_processes 1;\n"
             f"pid {self.pidfile('nginx')};\n"
             f"error_log {self.logs / 'nginx-error.log'} warn;\n"
             "events { worker_connections 512; }\n"
@@ -308,10 +326,43 @@ class Cluster:
         while not self.pid("nginx") and time.monotonic() < deadline:
             time.sleep(0.1)
 
-    def reload_nginx(self, down=()):
-        """Take nodes out of (or back into) the upstream without dropping a connection."""
+    def nginx_workers(self):
+        """The pids of nginx's worker processes (the master's children), old ones included."""
+        master = self.pid("nginx")
+        if not master:
+            return set()
+        children = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # pid (comm) state ppid ...: comm may hold spaces, so split after its ")".
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == master:
+                children.add(int(stat.parent.name))
+        return children
+
+    def reload_nginx(self, down=(), *, wait=True, timeout=60):
+        """Take nodes out of (or back into) the upstream without dropping a connection.
+
+        ``nginx -s reload`` returns at once: the master then starts workers with the new upstream
+        and tells the old ones to finish the requests they hold and exit. With ``wait`` this returns
+        only once the old workers are gone, so when it takes a node out no request is still on its
+        way to that node (a request an old worker sends after the node stopped listening would be
+        lost if it is a POST: nginx never sends a request that reached a node to another one).
+        """
+        old = self.nginx_workers()
         self.write_nginx_conf(down)
         subprocess.run([NGINX, "-c", str(self.dir / "nginx.conf"), "-s", "reload"], check=True)
+        if not wait or not old:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            current = self.nginx_workers()
+            if current and not current & old:
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"nginx's old workers {sorted(self.nginx_workers() & old)} still run after {timeout} s")
 
     def stop_nginx(self):
         pid = self.pid("nginx")
@@ -368,7 +419,7 @@ class Cluster:
 
     def start(self, *, migrate=True):
         """Release steps first (migrate, collectstatic), then nodes, proxy, workers, beat."""
-        for path in (self.pids, self.logs, self.dir / "var", self.dir / "media"):
+        for path in (self.pids, self.logs, self.dir / "var", self.media_root, self.private_root):
             path.mkdir(parents=True, exist_ok=True)
         self._certificate()
         if migrate:
@@ -405,6 +456,33 @@ class Cluster:
             if name != "nginx" and not name.startswith("beat"):
                 self.stop_process(name)
 
+    def rolling_restart(self, names=None, *, on_step=None):
+        """Restart the web nodes one after the other without losing a request
+        (docs/deployment.md, "Upgrades without downtime", step 2). For each node:
+
+        1. drain: nginx takes it out of the upstream (``down``) and its old workers finish what
+           they were sending it, so nothing new reaches the node;
+        2. stop: TERM, gunicorn finishes the requests it holds (``graceful_timeout``) and exits;
+        3. start: the new node counts as started once its /healthz/ready answers 200;
+        4. back into the upstream (a reload again).
+
+        ``on_step(name, step)`` is called after each step ("drained", "stopped", "started",
+        "back") for callers that watch the traffic meanwhile.
+        """
+        for name in names or self.web_nodes:
+            self.reload_nginx(down=(name,))
+            if on_step:
+                on_step(name, "drained")
+            self.stop_process(name)
+            if on_step:
+                on_step(name, "stopped")
+            self.start_process(name)
+            if on_step:
+                on_step(name, "started")
+            self.reload_nginx()
+            if on_step:
+                on_step(name, "back")
+
     def status(self):
         running = self.running()
         lines = [f"{name:8} pid {pid}" for name, pid in running.items()]
@@ -431,6 +509,9 @@ def main(argv):
             cluster.start_nginx()
         else:
             cluster.start_process(argv[1])
+        print(cluster.status())
+    elif command == "rolling-restart":
+        cluster.rolling_restart(on_step=lambda name, step: print(f"{name}: {step}", flush=True))
         print(cluster.status())
     else:
         print(__doc__)

@@ -8,6 +8,7 @@ the next waitlisted person before the lock is released.
 
 import datetime
 import email.utils
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -54,6 +55,8 @@ TOKEN_VALID_AFTER_FORUM = datetime.timedelta(days=30)
 RESEND_INTERVAL_SECONDS = 600
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{5,40}$")
 NAME_FIELDS = {"first_name": 100, "last_name": 100, "organization": 200, "position": 200}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -353,12 +356,7 @@ def register(*, forum, now=None, **data):
                     _("Registration for this edition is not open."), code="registration_closed", status=409
                 )
             _promote(forum, now)
-            existing = (
-                Registration.objects.select_related("forum")
-                .filter(forum=forum, email__iexact=cleaned["email"])
-                .exclude(status=Status.CANCELLED)
-                .first()
-            )
+            existing = _active_registration(forum, cleaned["email"])
             has_seat = _has_seat(forum, cleaned["category"], now)
             if not has_seat and _waitlist_full(forum):
                 error = RegistrationError(
@@ -369,14 +367,48 @@ def register(*, forum, now=None, **data):
                 result = RegisterResult(registration=existing, created=False)
             elif error is None:
                 result = _create(forum, cleaned, now, has_seat)
-    except IntegrityError:
+    except IntegrityError as exc:
+        constraint = _violated_constraint(exc)
+        if constraint != ONE_ACTIVE_PER_EMAIL:
+            # Not the person's doing (a foreign key, a check): a fault to see, not a "duplicate".
+            logger.error("registration failed on database constraint %s", constraint)
+            raise
         # Only reachable without the lock (or on a racing duplicate): the unique constraint held.
+        logger.warning("registration refused as a duplicate (constraint %s)", constraint)
         raise RegistrationError(
             _("This registration was just submitted. Check your email."), code="duplicate", status=409
         ) from None
     if error is not None:
         raise error
     return result
+
+
+ONE_ACTIVE_PER_EMAIL = "registration_one_active_per_email"
+
+
+def _active_registration(forum, email):
+    """The registration ``email`` holds at ``forum`` unless cancelled, or None.
+
+    The same person is the same address as the unique constraint folds it (LOWER), not as
+    ``iexact`` does (UPPER): the two disagree on a few letters a valid address may hold (the Kelvin
+    sign U+212A lowers to "k" but stays itself in upper case), and a lookup that misses what the
+    constraint sees turns a second sign-up into a refused insert instead of the link sent again."""
+    return (
+        Registration.objects.select_related("forum")
+        .alias(email_key=Lower("email"))
+        .filter(forum=forum, email_key=Lower(Value(email)))
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+
+
+def _violated_constraint(exc):
+    """The name of the constraint an IntegrityError reports (PostgreSQL), or its message."""
+    diag = getattr(exc.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return name
+    return ONE_ACTIVE_PER_EMAIL if ONE_ACTIVE_PER_EMAIL in str(exc) else str(exc)
 
 
 def _has_seat(forum, category, now):

@@ -175,7 +175,19 @@ def revoke(request, slug, pk):
 def letter_pdf(request, slug, pk):
     forum = _staff_forum(request, slug)
     letter = get_object_or_404(VisaLetter, invitation__forum=forum, pk=pk)
-    return _pdf_response(letter.pdf.open("rb").read(), f"visa-letter-{letter.reference}.pdf")
+    return _letter_response(letter)
+
+
+def _letter_response(letter):
+    """An issued letter is a private file: behind nginx it leaves through the internal location."""
+    if not letter.pdf:
+        raise Http404
+    return private_file_response(
+        letter.pdf.storage,
+        letter.pdf.name,
+        filename=f"visa-letter-{letter.reference}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def _pdf_response(content, filename, content_type="application/pdf"):
@@ -238,4 +250,4 @@ def rsvp_letter(request, invitation, token):
     if letter is None:
         messages.error(request, _("Your visa support letter is not ready yet."))
         return redirect(reverse("speakers:rsvp", kwargs={"token": token}) + "#letter")
-    return _pdf_response(letter.pdf.open("rb").read(), f"visa-letter-{letter.reference}.pdf")
+    return _letter_response(letter)

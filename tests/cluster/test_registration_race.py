@@ -2,23 +2,12 @@
 registered twice, every confirmation email delivered once, and the request id that nginx gave the
 sign-up is in the log line of the worker that sent its email."""
 
-import pytest
-
 from notifications.models import OutboxMessage
 from registration.models import Registration
 from tests.cluster.conftest import CLUSTER_TEST, run_concurrently, upstreams, wait_for
 from tests.factories import ForumFactory, registration_input
 
 pytestmark = CLUSTER_TEST
-
-# Open defect: in a full run, whichever of these two tests runs second sees one sign-up answered 409
-# "duplicate" (an IntegrityError inside register()) although each passes on its own; work that the
-# cluster's workers and beat finish after the database is flushed between tests is the suspect.
-# Reported as XPASS when it holds; the in-process race tests (tests/registration) stay strict.
-SECOND_RUN_DEFECT = pytest.mark.xfail(
-    reason="409 'duplicate' after a preceding cluster test; see comment", strict=False
-)
-
 
 SEATS = 10
 PEOPLE = 36
@@ -34,7 +23,6 @@ def _sign_up(running, forum, email):
     return job
 
 
-@SECOND_RUN_DEFECT
 def test_the_request_id_goes_from_nginx_to_the_node_and_the_worker_that_sends_the_email(cluster):
     forum = ForumFactory(capacity=5)
     email = f"traced{forum.pk}@example.org"
@@ -73,7 +61,6 @@ def test_the_request_id_goes_from_nginx_to_the_node_and_the_worker_that_sends_th
     assert any(line.get("task") == "notifications.tasks.deliver_message" for line in lines), lines
 
 
-@SECOND_RUN_DEFECT
 def test_racing_sign_ups_through_nginx_on_two_nodes_never_oversell_or_duplicate(cluster):
     forum = ForumFactory(capacity=SEATS)
     log_before = len(cluster.access_log())

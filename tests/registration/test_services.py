@@ -199,6 +199,38 @@ def test_the_same_email_in_any_case_does_not_create_a_second_registration():
     assert AccessToken.objects.filter(registration=first).count() == 2
 
 
+def test_an_address_the_database_folds_to_a_registered_one_is_the_same_person():
+    # "\u212a" (the Kelvin sign) passes email validation; PostgreSQL lowers it to "k", as the
+    # unique constraint does, while upper case leaves it as it is.
+    forum = ForumFactory()
+    first = register_attendee(forum, email="kamala@example.org")
+    result = services.register(forum=forum, **registration_input(email="\u212aamala@example.org"))
+    assert not result.created
+    assert result.registration.pk == first.pk
+    assert Registration.objects.filter(forum=forum).count() == 1
+
+
+def test_a_second_insert_for_one_person_that_slips_past_the_lookup_is_a_duplicate(monkeypatch, caplog):
+    forum = ForumFactory()
+    register_attendee(forum, email="twice@example.org")
+    monkeypatch.setattr(services, "_active_registration", lambda forum, email: None)  # as without the lock
+    with pytest.raises(RegistrationError) as raised:
+        services.register(forum=forum, **registration_input(email="TWICE@example.org"))
+    assert (raised.value.code, raised.value.status) == ("duplicate", 409)
+    assert "registration_one_active_per_email" in caplog.text
+    assert "twice@example.org" not in caplog.text.lower()  # the log names the constraint, not the person
+    assert Registration.objects.filter(forum=forum).count() == 1
+
+
+def test_any_other_constraint_failing_is_a_fault_not_a_duplicate(monkeypatch):
+    forum = ForumFactory()
+    first = register_attendee(forum)
+    monkeypatch.setattr(services, "new_badge_code", lambda: first.badge_code)
+    with pytest.raises(IntegrityError):
+        services.register(forum=forum, **registration_input())
+    assert Registration.objects.filter(forum=forum).count() == 1
+
+
 def test_the_database_refuses_two_active_registrations_for_one_email():
     forum = ForumFactory()
     first = register_attendee(forum, email="dup@example.org")

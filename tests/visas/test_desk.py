@@ -79,7 +79,7 @@ def test_organizer_issues_sets_coverage_and_downloads_a_letter(organizer_client,
     pdf = organizer_client.get(f"{_desk(forum)}letter/{letter.pk}.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert "travel is covered by the organizers" in " ".join(
-        PdfReader(io.BytesIO(pdf.content)).pages[1].extract_text().split()
+        PdfReader(io.BytesIO(pdf.getvalue())).pages[1].extract_text().split()
     )
 
 
@@ -145,6 +145,25 @@ def test_behind_nginx_a_private_file_is_handed_to_its_internal_location_after_th
     refused = client.get(signatory.stamp.url)
     assert refused.status_code == 403
     assert "X-Accel-Redirect" not in refused
+
+
+def test_behind_nginx_an_issued_letter_is_handed_to_the_internal_location_as_a_download(
+    organizer_client, forum, ready_invitation, settings
+):
+    settings.PRIVATE_FILES_ACCEL_PREFIX = "/_protected/"
+    letter = services.issue_letter(invitation=ready_invitation)
+    response = organizer_client.get(f"{_desk(forum)}letter/{letter.pk}.pdf")
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/_protected/{letter.pdf.name}"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="visa-letter-{letter.reference}.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    assert response.content == b""
+    # Without nginx in front, the same view streams the file itself.
+    settings.PRIVATE_FILES_ACCEL_PREFIX = ""
+    streamed = organizer_client.get(f"{_desk(forum)}letter/{letter.pk}.pdf")
+    assert "X-Accel-Redirect" not in streamed
+    assert streamed.getvalue() == letter.pdf.open("rb").read()
 
 
 def test_bulk_download_with_no_valid_letter_says_so_on_the_desk(organizer_client, forum, organization):

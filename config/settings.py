@@ -407,6 +407,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "config.settings.LANGUAGES",
         "PanelStatusEnum": "panels.models.Panel.Status",
+        "CountryCodeEnum": "visas.api.COUNTRY_CODES",
     },
 }
 
@@ -514,10 +515,9 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
-# Speakers: visa support letters (reference numbers <PREFIX>-<year>-<number>) and RSVP rate limit.
+# Visa support letters: reference numbers <PREFIX>-<year>-<number>. Who signs is the edition's
+# signatory (organizer console → Organization and arrival). Speakers: the RSVP rate limit.
 VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
-VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
-VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
 # "Email me my link again", per address and per client address.
 LINK_AGAIN_RATE = env.str("LINK_AGAIN_RATE", default="5/h")

@@ -40,6 +40,10 @@ def letter_with_the_schedule(sender, *, invitation, **kwargs):
 
 @receiver(organizer_invitation_sections, dispatch_uid="visas.organizer_invitation_letter")
 def letter_section(sender, *, invitation, request, **kwargs):
+    """For speakers who may need a letter (foreign, or asked for one) and any that has one."""
+    wanted = invitation.needs_visa_letter or invitation.is_foreign
+    if not wanted and not invitation.issued_visa_letters.exists():
+        return None
     return {
         "key": "visa-letter",
         "title": _("Visa support letter"),

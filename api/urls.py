@@ -11,6 +11,7 @@ from notifications import api as notifications_api
 from panels import api as panels_api
 from registration import api as registration_api
 from speakers import api as speakers_api
+from visas import api as visas_api
 
 from .views import TokenLoginView
 
@@ -26,7 +27,9 @@ REDOC_STYLE_HASHES = [
 # schema documents (the format is negotiated, or chosen with ?format=).
 router = DefaultRouter()
 router.include_format_suffixes = False
-for module in (forum_api, panels_api, speakers_api, registration_api, notifications_api):
+# visas before speakers: it adds actions under speakers' prefixes (organizer/invitations, rsvp), and
+# the API root lists each prefix under the basename registered last (speakers' lists).
+for module in (forum_api, panels_api, visas_api, speakers_api, registration_api, notifications_api):
     module.register(router)
 
 v1_patterns = [path("auth/token/", TokenLoginView.as_view(), name="token-login"), *router.urls]

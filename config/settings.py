@@ -405,6 +405,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "config.settings.LANGUAGES",
         "PanelStatusEnum": "panels.models.Panel.Status",
+        "CountryCodeEnum": "visas.api.COUNTRY_CODES",
     },
 }
 
@@ -512,10 +513,9 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
-# Speakers: visa support letters (reference numbers <PREFIX>-<year>-<number>) and RSVP rate limit.
+# Visa support letters: reference numbers <PREFIX>-<year>-<number>. Who signs is the edition's
+# signatory (organizer console → Organization and arrival). Speakers: the RSVP rate limit.
 VISA_LETTER_PREFIX = env.str("VISA_LETTER_PREFIX", default="NCF")
-VISA_LETTER_SIGNER = env.str("VISA_LETTER_SIGNER", default="Organizing Committee of the National Cybersecurity Forum")
-VISA_LETTER_SIGNER_TITLE = env.str("VISA_LETTER_SIGNER_TITLE", default="")
 RSVP_RATE_LIMIT = env.str("RSVP_RATE_LIMIT", default="120/h")
 # Every form that emails a link to the address typed in ("email me my link again" for speakers and
 # attendees, the organizers' password reset), per address asked for and per client address.

@@ -78,7 +78,8 @@ def enqueue(*, kind, recipient, language, context, dedupe_key, related=None, att
     ``forum_id`` in the context to brand the mail with that edition; otherwise the current one is
     used. ``attachments`` are descriptors built at send time, each
     ``{"builder": "app.module.function", "kwargs": {...}}`` where the function returns
-    ``(filename, content_bytes, mimetype)``: the file reflects the data when the mail leaves.
+    ``(filename, content_bytes, mimetype)``, or None to leave the file out: the file reflects the
+    data when the mail leaves.
 
     The same ``dedupe_key`` never produces a second message, even when two processes enqueue it at
     the same moment: the existing row is returned. Delivery is dispatched once the transaction
@@ -349,7 +350,9 @@ def build_email(message):
     for descriptor in message.attachments:
         try:
             with forum_time(zone_name, message.language):  # PDFs and calendars in forum time
-                files.append(build_attachment(descriptor))
+                built = build_attachment(descriptor)
+            if built is not None:
+                files.append(built)
         except Exception as exc:
             builder = descriptor.get("builder") if isinstance(descriptor, dict) else descriptor
             raise PermanentDeliveryError(f"Attachment {builder} failed: {exc.__class__.__name__}: {exc}") from exc
@@ -420,8 +423,12 @@ def forum_context(context):
 
 
 def build_attachment(descriptor):
+    """``(filename, content, mimetype)``, or None when the builder says the file no longer applies
+    (the message then leaves without it, e.g. a visa letter that can no longer be issued)."""
     builder = import_string(descriptor["builder"])
     result = builder(**descriptor.get("kwargs", {}))
+    if result is None:
+        return None
     filename, content, mimetype = result
     if not filename or content is None:
         raise ValueError("an attachment builder must return (filename, content, mimetype)")

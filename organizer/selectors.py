@@ -10,6 +10,7 @@ from panels import selectors as panels
 from panels.models import Panel
 from registration import selectors as registration
 from speakers import selectors as speakers
+from visas import selectors as visas
 
 
 def dashboard(*, forum, now=None):
@@ -26,7 +27,7 @@ def dashboard(*, forum, now=None):
         "conflicts": schedule_conflicts(forum=forum),
         "last_day": digest_counts(since=now - datetime.timedelta(days=1), until=now, forum=forum),
         "funnel": speakers.invitation_funnel(forum=forum),
-        "travel": speakers.travel_counts(forum=forum),
+        "travel": {**speakers.travel_counts(forum=forum), **visas.letter_counts(forum=forum)},
         "outbox": outbox.state_summary(),
     }
 

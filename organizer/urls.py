@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, broadcasts, editing, printing, views
+from . import accounts, broadcasts, editing, letterhead, printing, views
 
 app_name = "organizer"
 
@@ -31,6 +31,11 @@ urlpatterns = [
     path("forums/<slug:slug>/people/new/", editing.speaker_new, name="speaker-new"),
     path("forums/<slug:slug>/people/<int:speaker_id>/", editing.speaker_edit, name="speaker-edit"),
     path("forums/<slug:slug>/people/<int:speaker_id>/invitation/", editing.speaker_invite, name="speaker-invite"),
+    path("forums/<slug:slug>/letters-setup/", letterhead.setup, name="letters-setup"),
+    path("forums/<slug:slug>/letters-setup/organization/", letterhead.organization, name="letters-organization"),
+    path("forums/<slug:slug>/letters-setup/signatories/new/", letterhead.signatory_new, name="letters-signatory-new"),
+    path("forums/<slug:slug>/letters-setup/signatories/<int:pk>/", letterhead.signatory_edit, name="letters-signatory"),
+    path("forums/<slug:slug>/letters-setup/arrival/", letterhead.arrival, name="letters-arrival"),
     path("forums/<slug:slug>/messages/", broadcasts.messages_page, name="messages"),
     path("forums/<slug:slug>/reports/", views.reports, name="reports"),
     path("forums/<slug:slug>/print/door-list/", printing.door_list, name="print-door-list"),

@@ -5,7 +5,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .errors import SpeakerError
-from .models import Invitation, InvitationPanel, Speaker, VisaLetter, VisaLetterLog
+from .models import Invitation, InvitationPanel, Speaker
 
 
 @admin.register(Speaker)
@@ -32,6 +32,8 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = (
         "state", "send_round", "answer_version", "sent_at", "viewed_at", "accepted_at", "declined_at", "expired_at",
         "withdrawn_at", "last_reminded_at", "travel_updated_at",
+        # Kept from earlier travel forms; the passport is the visa letter step's now (visas app).
+        "nationality", "passport_number", "passport_expiry",
     )  # fmt: skip
     inlines = [InvitationPanelInline]
     actions = ["send_selected", "remind_selected", "withdraw_selected"]
@@ -74,24 +76,3 @@ class InvitationAdmin(admin.ModelAdmin):
             lambda inv: services.withdraw_invitation(invitation=inv),
             lambda n: ngettext("%(n)s invitation withdrawn.", "%(n)s invitations withdrawn.", n) % {"n": n},
         )
-
-
-class VisaLetterLogInline(admin.TabularInline):
-    model = VisaLetterLog
-    extra = 0
-    can_delete = False
-    readonly_fields = ("channel", "produced_by", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(VisaLetter)
-class VisaLetterAdmin(admin.ModelAdmin):
-    list_display = ("reference", "invitation", "signer_name", "created_at")
-    search_fields = ("reference", "invitation__speaker__last_name")
-    readonly_fields = ("invitation", "reference", "year", "number", "fingerprint", "signer_name", "created_at")
-    inlines = [VisaLetterLogInline]
-
-    def has_add_permission(self, request):
-        return False

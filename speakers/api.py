@@ -7,7 +7,6 @@
 """
 
 from django.conf import settings
-from django.http import HttpResponse
 from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.forms import parse_id
+from core.rest.fields import TranslatedTextField
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
 from core.rest.throttles import throttle
@@ -32,7 +32,7 @@ from panels import selectors as panel_selectors
 from panels.models import Panel, Participation
 
 from . import limits, selectors, services
-from .models import Invitation, InvitationPanel, Speaker, VisaLetterLog
+from .models import Invitation, InvitationPanel, Speaker
 
 # --- public ------------------------------------------------------------------------------------
 
@@ -139,23 +139,6 @@ class PublicSpeakerViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- organizers --------------------------------------------------------------------------------
 
-LETTER_UNAVAILABLE = OpenApiResponse(ErrorSerializer, description="No letter yet: the message says what is missing.")
-
-
-@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "string"}}]})
-class TranslatedTextField(serializers.Field):
-    """Text per language: {"az": ..., "en": ...} (a plain string means Azerbaijani)."""
-
-    def to_representation(self, value):
-        return value
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            return data
-        if isinstance(data, dict) and all(isinstance(v, str | type(None)) for v in data.values()):
-            return data
-        raise serializers.ValidationError("Give a text or an object of texts per language code.")
-
 
 class SpeakerSerializer(serializers.ModelSerializer):
     """Everything about a speaker, for organizers."""
@@ -236,10 +219,10 @@ class OfferSerializer(serializers.ModelSerializer):
         read_only_fields = ["title", "answer", "answered_at"]
 
 
+# The passport is not among them: the visa letter step asks it (``/rsvp/<token>/visa-applicant/``).
 TRAVEL_API_FIELDS = [
-    "arrival_date", "arrival_flight", "departure_date", "departure_flight", "nationality", "needs_visa_letter",
-    "passport_number", "passport_expiry", "accommodation", "dietary_needs", "accessibility_needs",
-    "interpretation_language", "av_needs",
+    "arrival_date", "arrival_flight", "departure_date", "departure_flight", "needs_visa_letter", "accommodation",
+    "dietary_needs", "accessibility_needs", "interpretation_language", "av_needs",
 ]  # fmt: skip
 
 
@@ -249,7 +232,6 @@ class InvitationSerializer(serializers.ModelSerializer):
     speaker_name = serializers.CharField(source="speaker.full_name", read_only=True)
     foreign = serializers.BooleanField(source="is_foreign", read_only=True)
     offered_panels = OfferSerializer(many=True, read_only=True)
-    nationality = serializers.CharField(source="nationality.code", read_only=True)
     interpretation_language = serializers.ChoiceField(
         choices=settings.LANGUAGES, allow_blank=True, read_only=True, help_text="Empty when none is needed."
     )
@@ -378,22 +360,6 @@ class InvitationViewSet(
         services.offer_panel(invitation=invitation, **data.validated_data)
         return self._done(invitation)
 
-    @extend_schema(
-        summary="Visa letter (PDF)",
-        description="The visa support letter of an accepted foreign speaker; every download is logged. Missing "
-        "passport or travel details answer 409 `letter_unavailable` with what is missing.",
-        request=None,
-        responses={(200, "application/pdf"): bytes, 409: LETTER_UNAVAILABLE},
-    )
-    @action(detail=True, methods=["get"], url_path="visa-letter")
-    def visa_letter(self, request, pk=None, version=None):
-        letter, pdf = services.produce_visa_letter(
-            invitation=self.get_object(), channel=VisaLetterLog.Channel.API, by=request.user
-        )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="visa-letter-{letter.reference}.pdf"'
-        return response
-
 
 # --- RSVP by token -----------------------------------------------------------------------------
 
@@ -415,7 +381,6 @@ class RsvpSerializer(serializers.ModelSerializer):
     forum_name = serializers.CharField(source="forum.name", read_only=True)
     speaker_name = serializers.CharField(source="speaker.full_name", read_only=True)
     offered_panels = RsvpOfferSerializer(many=True, read_only=True)
-    nationality = serializers.CharField(source="nationality.code", read_only=True)
     interpretation_language = serializers.ChoiceField(
         choices=settings.LANGUAGES, allow_blank=True, read_only=True, help_text="Empty when none is needed."
     )
@@ -465,15 +430,24 @@ class TravelInput(serializers.Serializer):
     arrival_flight = serializers.CharField(required=False, allow_blank=True, max_length=40)
     departure_date = serializers.DateField(required=False, allow_null=True)
     departure_flight = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
     needs_visa_letter = serializers.BooleanField(required=False)
-    passport_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    passport_expiry = serializers.DateField(required=False, allow_null=True)
     accommodation = serializers.ChoiceField(choices=Invitation.Accommodation.choices, required=False)
     dietary_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
     accessibility_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
     interpretation_language = serializers.CharField(required=False, allow_blank=True, max_length=8)
     av_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def validate(self, attrs):
+        # Said plainly rather than ignored: a client that still sends the passport here learns
+        # where it goes now.
+        passport = sorted(set(self.initial_data) & services.PASSPORT_FIELDS)
+        if passport:
+            message = (
+                "Passport details are given with the visa applicant's data "
+                "(PUT /api/v1/rsvp/<token>/visa-applicant/), not with the travel details."
+            )
+            raise serializers.ValidationError({key: [message] for key in passport})
+        return attrs
 
 
 class WindowInput(serializers.Serializer):
@@ -559,10 +533,7 @@ class RsvpViewSet(viewsets.ViewSet):
                     "arrival_flight": "",
                     "departure_date": None,
                     "departure_flight": "",
-                    "nationality": "GE",
                     "needs_visa_letter": False,
-                    "passport_number": "",
-                    "passport_expiry": None,
                     "accommodation": "none",
                     "dietary_needs": "",
                     "accessibility_needs": "",
@@ -617,8 +588,9 @@ class RsvpViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="My travel details",
-        description="Arrival, departure, passport (for the visa letter), accommodation and needs; only the "
-        "fields given change. One guessing budget with the RSVP pages.",
+        description="Arrival, departure, whether a visa support letter is needed, accommodation and needs; only "
+        "the fields given change. Passport fields here answer 400: the passport goes with the visa applicant's "
+        "data (`visa-applicant`). One guessing budget with the RSVP pages.",
         request=TravelInput,
         responses=RsvpSerializer,
     )
@@ -646,21 +618,6 @@ class RsvpViewSet(viewsets.ViewSet):
             invitation=invitation, windows=[(w["start"], w["end"]) for w in data.validated_data["windows"]]
         )
         return self._show(invitation)
-
-    @extend_schema(
-        summary="My visa letter (PDF)",
-        description="The visa support letter, once the invitation is accepted and passport and travel details "
-        "are complete (otherwise 409 `letter_unavailable` says what is missing). One guessing budget with the pages.",
-        request=None,
-        responses={(200, "application/pdf"): bytes, 409: LETTER_UNAVAILABLE},
-    )
-    @action(detail=True, methods=["get"], url_path="visa-letter")
-    def visa_letter(self, request, token=None, version=None):
-        invitation = self._invitation(token)
-        letter, pdf = services.produce_visa_letter(invitation=invitation, channel=VisaLetterLog.Channel.RSVP)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="visa-letter-{letter.reference}.pdf"'
-        return response
 
 
 def register(router):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from panels.links import panel_url
 
 from . import selectors
-from .models import Invitation, VisaLetterLog
+from .models import Invitation
 
 
 def _host():
@@ -61,11 +61,3 @@ def speaker_schedule_calendar(*, invitation):
 def speaker_schedule_ics(*, invitation_id):
     invitation = Invitation.objects.select_related("forum", "speaker").get(pk=invitation_id)
     return f"{invitation.forum.slug}-schedule.ics", speaker_schedule_calendar(invitation=invitation), "text/calendar"
-
-
-def visa_letter_pdf(*, invitation_id):
-    from .services import produce_visa_letter
-
-    invitation = Invitation.objects.select_related("forum", "speaker").get(pk=invitation_id)
-    letter, pdf = produce_visa_letter(invitation=invitation, channel=VisaLetterLog.Channel.EMAIL)
-    return f"visa-letter-{letter.reference}.pdf", pdf, "application/pdf"

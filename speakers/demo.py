@@ -214,10 +214,7 @@ def _invite(forum, speaker, state, now, panels, index):
             services.update_travel(
                 invitation=invitation,
                 now=now,
-                nationality=speaker.country.code,
                 needs_visa_letter=speaker.country.code not in {"TR", "GE"},
-                passport_number=f"{speaker.country.code}{4100000 + index * 7919}",
-                passport_expiry=forum.end_date + datetime.timedelta(days=700),
                 arrival_date=forum.start_date - datetime.timedelta(days=1),
                 departure_date=forum.end_date + datetime.timedelta(days=1),
                 arrival_flight=f"J2 {70 + index}",

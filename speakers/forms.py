@@ -55,28 +55,20 @@ class RespondForm(forms.Form):
 
 
 class TravelForm(forms.ModelForm):
+    """Travel and stay. The passport is asked once, in the visa support letter step (the visas app
+    registers it in speakers.flow); this form only says whether a letter is needed."""
+
     class Meta:
         model = Invitation
         fields = [
-            "arrival_date", "arrival_flight", "departure_date", "departure_flight", "accommodation", "nationality",
-            "needs_visa_letter", "passport_number", "passport_expiry", "dietary_needs", "accessibility_needs",
-            "interpretation_language", "av_needs",
+            "arrival_date", "arrival_flight", "departure_date", "departure_flight", "accommodation",
+            "needs_visa_letter", "dietary_needs", "accessibility_needs", "interpretation_language", "av_needs",
         ]  # fmt: skip
-        widgets = {
-            "arrival_date": DateInput,
-            "departure_date": DateInput,
-            "passport_expiry": DateInput,
-            "passport_number": forms.TextInput(attrs={"autocomplete": "off"}),
-        }
+        widgets = {"arrival_date": DateInput, "departure_date": DateInput}
         help_texts = {
-            "passport_number": _("Only the organizers see your passport details; they appear on your visa letter."),
+            "needs_visa_letter": _("Your passport details are asked in the visa support letter step."),
             "av_needs": _("For example: my own laptop (HDMI), a clicker, a lapel microphone."),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Countries named in the reader's language and alphabetical order (CLDR), not English.
-        self.fields["nationality"].choices = country_choices_with_blank
 
 
 class AvailabilityForm(forms.Form):

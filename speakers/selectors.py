@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.tokens import NO_MATCH, hash_token
 
-from .models import Invitation, InvitationPanel, InvitationToken, Speaker, VisaLetter
+from .models import Invitation, InvitationPanel, InvitationToken, Speaker
 
 
 def invitation_for_token(*, token, now=None):
@@ -150,18 +150,12 @@ def invitation_funnel_by_day(*, forum):
 def travel_counts(*, forum):
     """Counts behind the speakers desk's filters, over the same invitations the filters show (one
     query): ``foreign`` experts (from outside the host country), ``visa_needed`` (asked for a visa
-    support letter), ``visa_letters`` (of those, the ones with a letter produced) and ``hotel``
-    (a hotel room arranged by the organizers)."""
-    has_letter = Exists(VisaLetter.objects.filter(invitation=OuterRef("pk")))
-    return (
-        Invitation.objects.filter(forum=forum)
-        .annotate(has_letter=has_letter)
-        .aggregate(
-            foreign=Count("pk", filter=~Q(speaker__country=forum.host_country)),
-            visa_needed=Count("pk", filter=Q(needs_visa_letter=True)),
-            visa_letters=Count("pk", filter=Q(needs_visa_letter=True, has_letter=True)),
-            hotel=Count("pk", filter=Q(accommodation=Invitation.Accommodation.HOTEL)),
-        )
+    support letter) and ``hotel`` (a hotel room arranged by the organizers). The letters issued are
+    the visas app's to count (``visas.selectors.letter_counts``)."""
+    return Invitation.objects.filter(forum=forum).aggregate(
+        foreign=Count("pk", filter=~Q(speaker__country=forum.host_country)),
+        visa_needed=Count("pk", filter=Q(needs_visa_letter=True)),
+        hotel=Count("pk", filter=Q(accommodation=Invitation.Accommodation.HOTEL)),
     )
 
 

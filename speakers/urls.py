@@ -9,15 +9,9 @@ urlpatterns = [
     path("forums/<slug:slug>/speakers/<int:pk>/", views.speaker_detail, name="detail"),
     path("rsvp/link/", views.link_again, name="link-again"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
-    path("rsvp/<str:token>/visa-letter.pdf", views.rsvp_letter, name="rsvp-letter"),
     path("rsvp/<str:token>/schedule.ics", views.rsvp_calendar, name="rsvp-calendar"),
     path("organizer/forums/<slug:slug>/speakers/", views.organizer_speakers, name="organizer"),
     path("organizer/forums/<slug:slug>/speakers/travel.csv", views.organizer_travel_csv, name="organizer-travel-csv"),
     path("organizer/forums/<slug:slug>/speakers/import/", views.organizer_import, name="organizer-import"),
     path("organizer/forums/<slug:slug>/speakers/<int:pk>/", views.organizer_invitation, name="organizer-invitation"),
-    path(
-        "organizer/forums/<slug:slug>/speakers/<int:pk>/visa-letter.pdf",
-        views.organizer_letter,
-        name="organizer-letter",
-    ),
 ]

@@ -37,7 +37,8 @@ from .forms import (
     RespondForm,
     TravelForm,
 )
-from .models import Invitation, VisaLetterLog
+from .models import Invitation
+from .signals import organizer_invitation_sections, travel_export_columns
 
 # --- public ------------------------------------------------------------------------------------
 
@@ -118,6 +119,7 @@ def _rsvp_context(invitation, token, step_forms=None, saved="", **forms):
     forum = invitation.forum
     offers = list(invitation.offered_panels.select_related("panel__room", "panel__theme"))
     windows = panel_selectors.speaker_availability(forum=forum, speaker=invitation.speaker)
+    steps = flow.steps(invitation, token, windows=windows, forms=step_forms)
     context = {
         "invitation": invitation,
         "forum": forum,
@@ -126,7 +128,6 @@ def _rsvp_context(invitation, token, step_forms=None, saved="", **forms):
         "offers": offers,
         "sessions": selectors.speaker_sessions(forum=forum, speaker=invitation.speaker),
         "windows": windows,
-        "letter_ready": services.visa_letter_problems(invitation) == [],
         "respond_form": RespondForm(offers=offers, initial=_respond_initial(invitation)),
         "travel_form": TravelForm(instance=invitation),
         "availability_form": AvailabilityForm(forum=forum, windows=windows),
@@ -138,7 +139,9 @@ def _rsvp_context(invitation, token, step_forms=None, saved="", **forms):
                 "publish_consent": invitation.speaker.publish_consent,
             }
         ),
-        "steps": flow.steps(invitation, token, windows=windows, forms=step_forms),
+        "steps": steps,
+        # The passport is asked once, by the letter step (when an app registers one and it is open).
+        "passport_step": next((step for step in steps if step.key == "letter" and step.open), None),
         "saved": saved,
         "answerable": invitation.state in {Invitation.State.SENT, Invitation.State.VIEWED, Invitation.State.ACCEPTED,
                                            Invitation.State.DECLINED},
@@ -265,30 +268,11 @@ def _outside_warning(session):
 @never_cache
 @require_GET
 @_with_invitation
-def rsvp_letter(request, invitation, token):
-    try:
-        letter, pdf = services.produce_visa_letter(invitation=invitation, channel=VisaLetterLog.Channel.RSVP)
-    except SpeakerError as exc:
-        messages.error(request, exc.message)
-        return redirect("speakers:rsvp", token=token)
-    return _pdf_response(letter, pdf)
-
-
-@never_cache
-@require_GET
-@_with_invitation
 def rsvp_calendar(request, invitation, token):
     """The expert's own sessions (the same calendar the thanks message carries)."""
     filename, body, content_type = attachments.speaker_schedule_ics(invitation_id=invitation.pk)
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _pdf_response(letter, pdf):
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="visa-letter-{letter.reference}.pdf"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -408,9 +392,8 @@ def _organizer_post(request, forum):
 
 TRAVEL_COLUMNS = [
     "invitation", "state", "last_name", "first_name", "latin_name", "email", "phone", "organization", "country",
-    "foreign", "nationality", "arrival_date", "arrival_flight", "departure_date", "departure_flight",
-    "accommodation", "needs_visa_letter", "passport_number", "passport_expiry", "dietary_needs",
-    "accessibility_needs", "interpretation_language", "av_needs", "visa_letters",
+    "foreign", "arrival_date", "arrival_flight", "departure_date", "departure_flight", "accommodation",
+    "needs_visa_letter", "dietary_needs", "accessibility_needs", "interpretation_language", "av_needs",
 ]  # fmt: skip
 
 
@@ -419,22 +402,30 @@ TRAVEL_COLUMNS = [
 @speakers_desk
 def organizer_travel_csv(request, slug):
     forum = _staff_forum(request, slug)
-    invitations = selectors.organizer_invitations(forum=forum, **_filters(request)).prefetch_related("visa_letters")
+    invitations = list(selectors.organizer_invitations(forum=forum, **_filters(request)))
+    # Columns of the apps above (passport and letter, from visas), each a fixed number of queries.
+    extra_columns, extra_values = [], []
+    for _receiver, answer in travel_export_columns.send(sender=Invitation, invitations=invitations):
+        if answer:
+            columns, values = answer
+            extra_columns += list(columns)
+            extra_values.append((len(columns), values))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{forum.slug}-speaker-travel.csv"'
     response.write("\ufeff")
     writer = spreadsheets.writer(response)
-    writer.writerow(TRAVEL_COLUMNS)
+    writer.writerow(TRAVEL_COLUMNS + extra_columns)
     for inv in invitations:
         speaker = inv.speaker
         row = [
             inv.pk, inv.state, speaker.last_name, speaker.first_name, speaker.latin_name, speaker.email,
             speaker.phone, speaker.organization, speaker.country.code, "yes" if inv.is_foreign else "no",
-            inv.nationality.code if inv.nationality else "", inv.arrival_date or "", inv.arrival_flight,
-            inv.departure_date or "", inv.departure_flight, inv.accommodation, "yes" if inv.needs_visa_letter else "no",
-            inv.passport_number, inv.passport_expiry or "", inv.dietary_needs, inv.accessibility_needs,
-            inv.interpretation_language, inv.av_needs, " ".join(letter.reference for letter in inv.visa_letters.all()),
+            inv.arrival_date or "", inv.arrival_flight, inv.departure_date or "", inv.departure_flight,
+            inv.accommodation, "yes" if inv.needs_visa_letter else "no", inv.dietary_needs, inv.accessibility_needs,
+            inv.interpretation_language, inv.av_needs,
         ]  # fmt: skip
+        for width, values in extra_values:
+            row += list(values.get(inv.pk) or [""] * width)
         writer.writerow(row)
     return response
 
@@ -474,6 +465,16 @@ def organizer_import(request, slug):
         {"forum": forum, "form": form, "result": result, "columns": services.IMPORT_COLUMNS},
         status=status,
     )
+
+
+def _sections(request, invitation):
+    sections = []
+    for _receiver, section in organizer_invitation_sections.send(
+        sender=Invitation, invitation=invitation, request=request
+    ):
+        if section:
+            sections.append(section)
+    return sections
 
 
 @never_cache
@@ -544,24 +545,8 @@ def organizer_invitation(request, slug, pk):
                     forum=forum, speaker=invitation.speaker, windows=[(w.start, w.end) for w in windows]
                 )
             ],
-            "letters": invitation.visa_letters.prefetch_related("log__produced_by"),
-            "letter_problems": services.visa_letter_problems(invitation),
+            # Sections of the apps above (the visa letter): speakers never imports them.
+            "sections": _sections(request, invitation),
             "offer_form": OfferPanelForm(forum=forum),
         },
     )
-
-
-@never_cache
-@require_GET
-@speakers_desk
-def organizer_letter(request, slug, pk):
-    forum = _staff_forum(request, slug)
-    invitation = get_object_or_404(Invitation, forum=forum, pk=pk)
-    try:
-        letter, pdf = services.produce_visa_letter(
-            invitation=invitation, channel=VisaLetterLog.Channel.ORGANIZER, by=request.user
-        )
-    except SpeakerError as exc:
-        messages.error(request, exc.message)
-        return redirect("speakers:organizer-invitation", slug=forum.slug, pk=invitation.pk)
-    return _pdf_response(letter, pdf)

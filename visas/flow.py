@@ -20,23 +20,6 @@ def _wants_letter(invitation):
     return invitation.needs_visa_letter or invitation.is_foreign
 
 
-def _initial(invitation, applicant):
-    if applicant is not None:
-        return {name: getattr(applicant, name) for name in services.APPLICANT_FIELDS}
-    speaker = invitation.speaker
-    # A first visit starts from what the travel step already knows.
-    return {
-        "surname": speaker.last_name_latin,
-        "given_names": speaker.first_name_latin,
-        "nationality": invitation.nationality.code if invitation.nationality else "",
-        "passport_number": invitation.passport_number,
-        "passport_expires_on": invitation.passport_expiry,
-        "arrival_date": invitation.arrival_date,
-        "departure_date": invitation.departure_date,
-        "consulate_country": speaker.country.code,
-    }
-
-
 class LetterStep(StepProvider):
     key = "letter"
     title = _("Visa support letter")
@@ -50,7 +33,8 @@ class LetterStep(StepProvider):
         if selectors.valid_letter(invitation) is not None:
             return "done"
         if selectors.applicant_for(invitation) is not None:
-            return "waiting"
+            # Ready as soon as the organizers' side is set up: the download issues it.
+            return "waiting" if services.letter_problems(invitation) else "done"
         return "todo" if invitation.needs_visa_letter else "optional"
 
     def context(self, invitation, token, form=None):
@@ -58,11 +42,12 @@ class LetterStep(StepProvider):
             return {}
         applicant = selectors.applicant_for(invitation)
         letter = selectors.valid_letter(invitation)
+        ready = letter is not None or (applicant is not None and not services.letter_problems(invitation))
         return {
-            "applicant_form": form or ApplicantForm(initial=_initial(invitation, applicant)),
+            "applicant_form": form or ApplicantForm(initial=selectors.applicant_initial(invitation, applicant)),
             "letter": letter,
-            "download_url": reverse("visas:rsvp-letter", kwargs={"token": token}) if letter else "",
-            "waiting": applicant is not None and letter is None,
+            "download_url": reverse("visas:rsvp-letter", kwargs={"token": token}) if ready else "",
+            "waiting": applicant is not None and not ready,
         }
 
     def handle(self, request, invitation):
@@ -70,7 +55,7 @@ class LetterStep(StepProvider):
         if not form.is_valid():
             return False, form
         try:
-            services.save_applicant(invitation=invitation, **form.cleaned_data)
+            services.submit_applicant(invitation=invitation, **form.cleaned_data)
         except VisaError as exc:
             for name, problems in exc.fields.items():
                 if name in form.fields:
@@ -78,10 +63,6 @@ class LetterStep(StepProvider):
             if not exc.fields:
                 form.add_error(None, exc.message)
             return False, form
-        # The letter is ready at once when the organizers' side is set up; otherwise the step
-        # says it waits for them and the letters desk lists the request.
-        if not services.letter_problems(invitation):
-            services.issue_letter(invitation=invitation)
         return True, form
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.uploads import MarkField
 from forum.fields import EncryptedTextField
 
 from .storage import private_storage
@@ -51,8 +52,9 @@ class Signatory(models.Model):
     name = models.CharField(_("name"), max_length=200)
     title_az = models.CharField(_("title (Azerbaijani)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    signature = models.ImageField(_("signature image"), upload_to=_signatory_upload, storage=private_storage)
-    stamp = models.ImageField(_("stamp image"), upload_to=_signatory_upload, storage=private_storage)
+    # Checked and re-encoded as PNG on every path (console, API, admin): core.uploads.clean_mark.
+    signature = MarkField(_("signature image"), upload_to=_signatory_upload, storage=private_storage)
+    stamp = MarkField(_("stamp image"), upload_to=_signatory_upload, storage=private_storage)
     is_active = models.BooleanField(_("signs letters"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -132,6 +134,23 @@ class VisaApplicant(models.Model):
     def initials(self):
         parts = f"{self.given_names} {self.surname}".replace("-", " ").split()
         return "".join(f"{part[0].upper()}." for part in parts if part)
+
+
+class LetterSequence(models.Model):
+    """The last letter number used in a year (locked while a number is taken). The table is the
+    one the speakers app numbered its letters in, so references continue without a gap or a
+    repeat (visas 0004 took it over without touching it)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "speakers_lettersequence"
+        verbose_name = _("letter number sequence")
+        verbose_name_plural = _("letter number sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
 
 
 class VisaLetter(models.Model):

@@ -3,30 +3,24 @@
 Each returns a dict of field name → list of messages (empty when the data would pass).
 """
 
-import calendar
 import datetime
 import re
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core import passports
+from core.passports import add_months, normalize_number
+
 # Passport names are printed in Latin letters (ICAO 9303); hyphens, apostrophes and spaces occur.
 LATIN_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z' -]*[A-Za-z])?$")
 # Titles are never part of the name in a passport; "Dr Anna" is how letters get turned back.
 TITLES = {"dr", "prof", "mr", "mrs", "ms", "miss", "sir", "he", "hon", "phd", "md"}
-PASSPORT_NUMBER = re.compile(r"^[A-Z0-9]{5,20}$")
-PASSPORT_MIN_VALIDITY_MONTHS = 3
 
+__all__ = ["add_months", "applicant_errors", "normalize_passport_number"]
 
-def add_months(day, months):
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def normalize_passport_number(value):
-    return re.sub(r"[\s-]", "", value or "").upper()
+# One rule for the number's shape, shared with every other place that takes a passport number.
+normalize_passport_number = normalize_number
 
 
 def _name_errors(value):
@@ -63,11 +57,8 @@ def applicant_errors(data, *, forum, today):
     elif birth >= today or birth < datetime.date(1900, 1, 1):
         add("birth_date", _("Enter your real date of birth."))
 
-    number = normalize_passport_number(data.get("passport_number"))
-    if not number:
-        add("passport_number", _("This field is required."))
-    elif not PASSPORT_NUMBER.match(number):
-        add("passport_number", _("Use 5 to 20 letters and digits, as printed in the passport."))
+    for message in passports.number_errors(data.get("passport_number")):
+        add("passport_number", str(message))
 
     issued, expires = data.get("passport_issued_on"), data.get("passport_expires_on")
     if not issued:
@@ -104,7 +95,7 @@ def applicant_errors(data, *, forum, today):
                 % {"earliest": _iso(forum.start_date), "latest": _iso(latest)},
             )
         if expires and "passport_expires_on" not in errors:
-            needed = add_months(departure, PASSPORT_MIN_VALIDITY_MONTHS)
+            needed = passports.valid_until_needed(departure)
             if expires < needed:
                 add(
                     "passport_expires_on",

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from speakers.models import Invitation
 
@@ -106,3 +106,90 @@ def consulate_countries(*, forum):
     from django_countries import countries
 
     return [(code, countries.name(code)) for code in codes]
+
+
+def letter_counts(*, forum):
+    """For the organizers' overview (one query): ``visa_letters``, the accepted invitations of
+    ``forum`` that hold a valid letter."""
+    valid = VisaLetter.objects.filter(invitation=OuterRef("pk"), revoked_at__isnull=True, superseded_by__isnull=True)
+    return Invitation.objects.filter(forum=forum, state=Invitation.State.ACCEPTED).aggregate(
+        visa_letters=Count("pk", filter=Q(Exists(valid)))
+    )
+
+
+def travel_export(*, invitations):
+    """{invitation id: (applicant or None, valid letter or None)} for the travel export: two
+    queries however many rows."""
+    ids = [invitation.pk for invitation in invitations]
+    applicants = {
+        applicant.invitation_id: applicant for applicant in VisaApplicant.objects.filter(invitation_id__in=ids)
+    }
+    letters = {}
+    for letter in VisaLetter.objects.filter(
+        invitation_id__in=ids, revoked_at__isnull=True, superseded_by__isnull=True
+    ).order_by("issued_at", "pk"):
+        letters[letter.invitation_id] = letter
+    return {pk: (applicants.get(pk), letters.get(pk)) for pk in ids}
+
+
+def letter_section(*, invitation):
+    """What the organizers' page of one invitation shows of its visa letter."""
+    applicant = applicant_for(invitation)
+    return {
+        "applicant": applicant,
+        "letter": valid_letter(invitation),
+        "letters": list(invitation.issued_visa_letters.select_related("superseded_by").order_by("-issued_at", "-pk")),
+        # Passport details an earlier travel form stored, until the speaker fills the letter step.
+        "earlier_passport": None
+        if applicant is not None or not (invitation.passport_number or invitation.nationality)
+        else {
+            "nationality": invitation.nationality,
+            "number": invitation.passport_number,
+            "expires": invitation.passport_expiry,
+        },
+    }
+
+
+def setup(*, forum):
+    """The edition's letterhead, signatories and arrival information for the organizers' setup
+    page: four queries however many signatories."""
+    from .models import ArrivalInfo, InvitingOrganization
+
+    organization = InvitingOrganization.objects.filter(forum=forum).first()
+    signatories = list(Signatory.objects.filter(organization=organization)) if organization else []
+    signing = signing_signatory(organization)
+    return {
+        "organization": organization,
+        "signatories": signatories,
+        "signing": signing,
+        "arrival": ArrivalInfo.objects.filter(forum=forum).first(),
+    }
+
+
+def applicant_initial(invitation, applicant=None):
+    """The values the letter step starts from: the saved applicant's, or on a first visit what is
+    already known — the name in Latin letters, the stay, and the passport details earlier travel
+    forms stored on the invitation (the letter step owns them now)."""
+    from core import passports
+
+    from .services import APPLICANT_FIELDS
+
+    if applicant is not None:
+        values = {name: getattr(applicant, name) for name in APPLICANT_FIELDS}
+        values["nationality"] = applicant.nationality.code
+        values["consulate_country"] = applicant.consulate_country.code
+        return values
+    speaker = invitation.speaker
+    values = dict.fromkeys(APPLICANT_FIELDS, "")
+    values.update(
+        dict.fromkeys(("birth_date", "passport_issued_on", "passport_expires_on")),
+        surname=speaker.last_name_latin,
+        given_names=speaker.first_name_latin,
+        nationality=invitation.nationality.code or "",
+        passport_number=passports.normalize_number(invitation.passport_number),
+        passport_expires_on=invitation.passport_expiry,
+        arrival_date=invitation.arrival_date,
+        departure_date=invitation.departure_date,
+        consulate_country=speaker.country.code or "",
+    )
+    return values

@@ -10,12 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import uploads
 from forum import crypto
-from speakers.models import Invitation, LetterSequence
+from speakers.models import Invitation
 
 from . import rules, selectors
 from .errors import VisaError
-from .models import CostCoverage, InvitingOrganization, Payer, Signatory, VisaApplicant, VisaLetter
+from .models import (
+    ArrivalInfo,
+    CostCoverage,
+    InvitingOrganization,
+    LetterSequence,
+    Payer,
+    Signatory,
+    VisaApplicant,
+    VisaLetter,
+)
 
 APPLICANT_FIELDS = [
     "surname", "given_names", "birth_date", "birth_place", "sex", "nationality", "passport_number",
@@ -43,30 +53,145 @@ def _full_clean(instance, exclude=None):
 # --- organization and signatories ---------------------------------------------------------------
 
 
+ORGANIZATION_FIELDS = {
+    "legal_name_az", "legal_name_en", "registration_number", "legal_address_az", "legal_address_en", "phone",
+    "email", "website", "contact_name", "contact_phone", "contact_email",
+}  # fmt: skip
+SIGNATORY_FIELDS = {"name", "title_az", "title_en", "signature", "stamp", "is_active", "position"}
+ARRIVAL_TRANSLATED_FIELDS = {"venue_address", "hotel_name", "hotel_address", "arrival_instructions"}
+ARRIVAL_FIELDS = ARRIVAL_TRANSLATED_FIELDS | {"hotel_phone", "contact_phone"}
+
+
+def _refuse_unknown(fields, known):
+    unknown = set(fields) - set(known)
+    if unknown:
+        raise VisaError(
+            _("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            code="unknown_field",
+            fields={name: [_("Unknown field.")] for name in sorted(unknown)},
+        )
+
+
 @transaction.atomic
 def save_organization(*, forum, **fields):
-    organization = InvitingOrganization.objects.filter(forum=forum).first() or InvitingOrganization(forum=forum)
+    """Create or change the edition's inviting organization. A letter issued after a change is a
+    new one (the old one shows as replaced once a letter is issued again)."""
+    _refuse_unknown(fields, ORGANIZATION_FIELDS)
+    organization = InvitingOrganization.objects.select_for_update().filter(forum=forum).first() or InvitingOrganization(
+        forum=forum
+    )
     for name, value in fields.items():
-        setattr(organization, name, value.strip() if isinstance(value, str) else value)
+        setattr(organization, name, value.strip() if isinstance(value, str) else ("" if value is None else value))
     _full_clean(organization)
     organization.save()
     return organization
 
 
+def _clean_mark(field, upload):
+    """A signature or stamp through the project's upload rule (core.uploads): checked, re-encoded
+    as PNG, given a random name."""
+    try:
+        return uploads.clean_mark(upload)
+    except ValidationError as exc:
+        raise VisaError(exc.messages[0], code="invalid_image", fields={field: exc.messages}) from exc
+
+
+def _store_marks(signatory, *, signature=None, stamp=None):
+    for name, upload in (("signature", signature), ("stamp", stamp)):
+        if upload is None:
+            continue
+        cleaned = _clean_mark(name, upload)
+        old = getattr(signatory, name)
+        old_name = old.name if old else ""
+        getattr(signatory, name).save(cleaned.name, cleaned, save=False)
+        if old_name:
+            # Issued letters carry their own copy (rendered into the PDF): the replaced file goes.
+            transaction.on_commit(lambda storage=old.storage, path=old_name: storage.delete(path))
+
+
 @transaction.atomic
-def add_signatory(*, organization, name, title_az, title_en, signature, stamp, position=0):
+def add_signatory(*, organization, name, title_az, title_en, signature, stamp, is_active=True, position=0):
+    missing = {field: [_("This field is required.")] for field, upload in (("signature", signature),
+                                                                           ("stamp", stamp)) if not upload}  # fmt: skip
+    if missing:
+        raise VisaError(_("Upload both the signature and the stamp."), code="invalid", fields=missing)
     signatory = Signatory(
         organization=organization,
-        name=name.strip(),
-        title_az=title_az.strip(),
-        title_en=title_en.strip(),
-        position=position,
+        name=(name or "").strip(),
+        title_az=(title_az or "").strip(),
+        title_en=(title_en or "").strip(),
+        is_active=bool(is_active),
+        position=position or 0,
     )
-    signatory.signature.save(signature.name, signature, save=False)
-    signatory.stamp.save(stamp.name, stamp, save=False)
-    _full_clean(signatory)
+    _full_clean(signatory, exclude=["signature", "stamp"])
+    _store_marks(signatory, signature=signature, stamp=stamp)
     signatory.save()
     return signatory
+
+
+@transaction.atomic
+def update_signatory(*, signatory, **fields):
+    """Change a signatory; a new signature or stamp replaces the old one, none keeps it."""
+    _refuse_unknown(fields, SIGNATORY_FIELDS)
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    for name in ("name", "title_az", "title_en"):
+        if name in fields:
+            setattr(signatory, name, (fields[name] or "").strip())
+    if "is_active" in fields:
+        signatory.is_active = bool(fields["is_active"])
+    if "position" in fields:
+        signatory.position = fields["position"] or 0
+    _full_clean(signatory, exclude=["signature", "stamp"])
+    _store_marks(signatory, signature=fields.get("signature"), stamp=fields.get("stamp"))
+    signatory.save()
+    return signatory
+
+
+@transaction.atomic
+def remove_signatory(*, signatory):
+    """Letters already issued keep the name they were signed with (``VisaLetter.signatory_name``)
+    and their PDF; the images go with the signatory."""
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    files = [(field.storage, field.name) for field in (signatory.signature, signatory.stamp) if field]
+    signatory.delete()
+    for storage, path in files:
+        transaction.on_commit(lambda storage=storage, path=path: storage.delete(path))
+
+
+# --- arrival information ------------------------------------------------------------------------
+
+
+def _translated(field, values):
+    """{"az": ..., "en": ...} (or a plain text, meaning Azerbaijani) as modeltranslation's fields."""
+    if values is None:
+        values = {}
+    if isinstance(values, str):
+        values = {settings.LANGUAGE_CODE: values}
+    unknown = set(values) - set(settings.LANGUAGE_CODES)
+    if unknown:
+        raise VisaError(
+            _("Unknown language: %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
+            code="unknown_language",
+            fields={field: [_("Use the language codes az, en, ru and tr.")]},
+        )
+    return {f"{field}_{code}": (text or "").strip() for code, text in values.items()}
+
+
+@transaction.atomic
+def save_arrival_info(*, forum, **fields):
+    """What accepted speakers read under "Arrival information". Translated texts are given as
+    {language: text}; a language left empty shows the Azerbaijani text."""
+    _refuse_unknown(fields, ARRIVAL_FIELDS)
+    info = ArrivalInfo.objects.select_for_update().filter(forum=forum).first() or ArrivalInfo(forum=forum)
+    for name, value in fields.items():
+        if name in ARRIVAL_TRANSLATED_FIELDS:
+            for attr, text in _translated(name, value).items():
+                setattr(info, attr, text)
+        else:
+            setattr(info, name, (value or "").strip())
+    _full_clean(info)
+    info.save()
+    return info
 
 
 # --- cost coverage ------------------------------------------------------------------------------
@@ -116,6 +241,16 @@ def save_applicant(*, invitation, now=None, **data):
     return applicant
 
 
+@transaction.atomic
+def submit_applicant(*, invitation, now=None, **data):
+    """The speaker saves the letter step (page or API): the data is stored, and the letter is issued
+    at once when the organizers' side is set up; otherwise the step says it waits for them and the
+    letters desk lists the request. Returns (applicant, letter or None)."""
+    applicant = save_applicant(invitation=invitation, now=now, **data)
+    letter = None if letter_problems(applicant.invitation) else issue_letter(invitation=invitation, now=now)
+    return applicant, letter
+
+
 # --- letters ------------------------------------------------------------------------------------
 
 
@@ -141,6 +276,7 @@ def _fingerprint(invitation, applicant, coverage, signatory, organization):
 
 
 def _next_number(year):
+    # The sequence the English letters used too (the same table): references never repeat.
     LetterSequence.objects.get_or_create(year=year)
     sequence = LetterSequence.objects.select_for_update().get(year=year)
     sequence.last_number += 1

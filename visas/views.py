@@ -237,7 +237,7 @@ def private_file(request, name):
     return private_file_response(storage, name)
 
 
-# --- the speaker's own letter -------------------------------------------------------------------
+# --- the letter from the speaker's link and from the organizers' page of an invitation ----------
 
 
 @never_cache
@@ -245,9 +245,31 @@ def private_file(request, name):
 @with_invitation
 def rsvp_letter(request, invitation, token):
     """The speaker's current letter, from their personal link (the one RSVP guard: rate limit,
-    token check, the same answer for every bad link)."""
-    letter = selectors.valid_letter(invitation) if invitation.state == Invitation.State.ACCEPTED else None
-    if letter is None:
-        messages.error(request, _("Your visa support letter is not ready yet."))
+    token check, the same answer for every bad link). Not ready: back to the letter step with
+    what is missing."""
+    try:
+        letter = services.issue_letter(invitation=invitation)
+    except VisaError as exc:
+        messages.error(
+            request,
+            _("Your visa support letter is not ready yet: %(reasons)s") % {"reasons": exc.message},
+            extra_tags="letter",
+        )
         return redirect(reverse("speakers:rsvp", kwargs={"token": token}) + "#letter")
+    return _letter_response(letter)
+
+
+@never_cache
+@require_GET
+@letters_desk_guard
+def invitation_letter(request, slug, pk):
+    """The current letter of one invitation, from the organizers' page of that invitation (the
+    address the English letter had). Not ready: back to that page with what is missing."""
+    forum = _staff_forum(request, slug)
+    invitation = _desk_invitation(forum, pk)
+    try:
+        letter = services.issue_letter(invitation=invitation, by=request.user)
+    except VisaError as exc:
+        messages.error(request, _("No visa letter yet: %(reasons)s") % {"reasons": exc.message})
+        return redirect(reverse("speakers:organizer-invitation", kwargs={"slug": forum.slug, "pk": invitation.pk}))
     return _letter_response(letter)

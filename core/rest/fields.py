@@ -19,3 +19,18 @@ class LocalTimeField(serializers.TimeField):
         kwargs.setdefault("format", "%H:%M")
         kwargs.setdefault("input_formats", ["%H:%M"])
         super().__init__(**kwargs)
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": {"type": "string"}}]})
+class TranslatedTextField(serializers.Field):
+    """Text per language: {"az": ..., "en": ...} (a plain string means Azerbaijani)."""
+
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return data
+        if isinstance(data, dict) and all(isinstance(v, str | type(None)) for v in data.values()):
+            return data
+        raise serializers.ValidationError("Give a text or an object of texts per language code.")

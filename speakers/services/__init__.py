@@ -1,4 +1,4 @@
-"""Writes and business rules for speakers, invitations, RSVP answers, availability and visa letters.
+"""Writes and business rules for speakers, invitations, RSVP answers, travel and availability.
 
 Only this package changes an invitation's state. Every state change goes through
 ``_common._transition``, which checks it against ``TRANSITIONS`` and raises :class:`SpeakerError`
@@ -59,8 +59,14 @@ from .reminders import (
     send_day_before_reminders,
     send_due_invitation_reminders,
 )
-from .travel import TRAVEL_FIELDS, AvailabilityChange, notify_schedule_change, set_availability, update_travel
-from .visa_letters import produce_visa_letter, visa_letter_problems
+from .travel import (
+    PASSPORT_FIELDS,
+    TRAVEL_FIELDS,
+    AvailabilityChange,
+    notify_schedule_change,
+    set_availability,
+    update_travel,
+)
 
 __all__ = [
     "DEADLINE_TIME",
@@ -68,6 +74,7 @@ __all__ = [
     "IMPORT_COLUMNS",
     "LINK_KEYS",
     "LINK_KINDS",
+    "PASSPORT_FIELDS",
     "PHOTO_FORMATS",
     "PHOTO_MAX_BYTES",
     "PHOTO_MAX_SIDE",
@@ -99,7 +106,6 @@ __all__ = [
     "offer_panel",
     "organizer_invitation_url",
     "process_photo",
-    "produce_visa_letter",
     "record_visit",
     "remind_invitation",
     "remove_panel_offer",
@@ -115,6 +121,5 @@ __all__ = [
     "update_profile",
     "update_speaker",
     "update_travel",
-    "visa_letter_problems",
     "withdraw_invitation",
 ]

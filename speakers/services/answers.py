@@ -10,10 +10,10 @@ from panels.models import Panel, Participation
 
 from .. import selectors
 from ..errors import SpeakerError
-from ..models import InvitationPanel
+from ..models import Invitation, InvitationPanel
+from ..signals import schedule_attachments
 from ._common import State, _locked, _now, _transition
 from .invitations import _ensure_answerable, _message_context, _notify_organizers, _speaker_language
-from .visa_letters import visa_letter_problems
 
 
 def speaker_schedule(invitation, language):
@@ -41,10 +41,9 @@ def _send_schedule(invitation):
     language = _speaker_language(invitation.speaker)
     schedule = speaker_schedule(invitation, language)
     attachments = [{"builder": "speakers.attachments.speaker_schedule_ics", "kwargs": {"invitation_id": invitation.pk}}]
-    if invitation.needs_visa_letter and visa_letter_problems(invitation) == []:
-        attachments.append(
-            {"builder": "speakers.attachments.visa_letter_pdf", "kwargs": {"invitation_id": invitation.pk}}
-        )
+    # Apps above add theirs (the visa letter, when it can be issued): speakers never imports them.
+    for _receiver, extra in schedule_attachments.send(sender=Invitation, invitation=invitation):
+        attachments.extend(extra or [])
     enqueue(
         kind="speaker_schedule",
         recipient=invitation.speaker.email,

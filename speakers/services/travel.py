@@ -25,27 +25,37 @@ from .invitations import _ensure_answerable, _message_context, _tell_organizers,
 # --- travel, visa, availability ---------------------------------------------------------------
 
 TRAVEL_FIELDS = {
-    "arrival_date", "arrival_flight", "departure_date", "departure_flight", "nationality", "needs_visa_letter",
-    "passport_number", "passport_expiry", "accommodation", "dietary_needs", "accessibility_needs",
-    "interpretation_language", "av_needs",
+    "arrival_date", "arrival_flight", "departure_date", "departure_flight", "needs_visa_letter", "accommodation",
+    "dietary_needs", "accessibility_needs", "interpretation_language", "av_needs",
 }  # fmt: skip
+# Asked once, with the rest of the passport, by the visa letter step (the visas app owns them). The
+# invitation's columns of these names keep what earlier travel forms stored: the letter step starts
+# from them, nothing writes them any more.
+PASSPORT_FIELDS = {"nationality", "passport_number", "passport_expiry"}
 
 
 @transaction.atomic
 def update_travel(*, invitation, now=None, **data):
-    """The expert's travel, stay and visa details (accepted invitations only)."""
+    """The expert's travel and stay details, and whether they need a visa support letter (accepted
+    invitations only). The passport itself is the visa letter step's (``PASSPORT_FIELDS``)."""
     now = _now(now)
     invitation = _locked(invitation)
     _ensure_answerable(invitation, now)
     if invitation.state != State.ACCEPTED:
         raise SpeakerError(_("Accept the invitation before giving travel details."), code="not_accepted", status=409)
+    passport = set(data) & PASSPORT_FIELDS
+    if passport:
+        message = _("Passport details are given in the visa support letter step, not with the travel details.")
+        raise SpeakerError(
+            message, code="passport_in_letter_step", fields={name: [message] for name in sorted(passport)}
+        )
     unknown = set(data) - TRAVEL_FIELDS
     if unknown:
         raise SpeakerError(_("Unknown field: %s") % ", ".join(sorted(unknown)), code="unknown_field")
     for name, value in data.items():
         if isinstance(value, str):
             value = value.strip()
-        setattr(invitation, name, value if value is not None or name.endswith(("_date", "_expiry")) else "")
+        setattr(invitation, name, value if value is not None or name.endswith("_date") else "")
     forum = invitation.forum
     errors = {}
     if invitation.arrival_date and invitation.departure_date and invitation.departure_date < invitation.arrival_date:
@@ -55,19 +65,6 @@ def update_travel(*, invitation, now=None, **data):
         value = getattr(invitation, name)
         if value and not (forum.start_date - window <= value <= forum.end_date + window):
             errors[name] = [_("Choose a date within 30 days of the forum.")]
-    if invitation.passport_number:
-        invitation.passport_number = invitation.passport_number.upper().replace(" ", "")
-        if not invitation.passport_number.isalnum():
-            errors["passport_number"] = [_("Use only letters and digits.")]
-    if invitation.needs_visa_letter:
-        if not invitation.passport_number:
-            errors["passport_number"] = [_("The passport number is needed for a visa support letter.")]
-        if not invitation.passport_expiry:
-            errors["passport_expiry"] = [_("The passport expiry date is needed for a visa support letter.")]
-        elif invitation.passport_expiry <= (invitation.departure_date or forum.end_date):
-            errors["passport_expiry"] = [_("The passport must be valid beyond your departure.")]
-        if not invitation.nationality:
-            errors["nationality"] = [_("Your nationality is needed for a visa support letter.")]
     if errors:
         first = next(iter(errors.values()))[0]
         raise SpeakerError(first, fields=errors)

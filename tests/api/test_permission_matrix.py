@@ -24,6 +24,7 @@ from tests.factories import (
     RoomFactory,
     SpeakerFactory,
     UserFactory,
+    inviting_organization,
 )
 
 ROLES = ["anonymous", "attendee", "speaker", "organizer", "superuser"]
@@ -69,11 +70,16 @@ POLICIES = {
             "remind",
             "withdraw",
             "offer_panel",
-            "visa_letter",
         ],
         "organizer",
     ),
-    "rsvp": dict.fromkeys(["retrieve", "respond", "travel", "availability", "visa_letter"], "token"),
+    "rsvp": dict.fromkeys(["retrieve", "respond", "travel", "availability"], "token"),
+    # visas: what the console sets up, an invitation's letter, and the speaker's own by token.
+    "inviting-organization": dict.fromkeys(["list", "retrieve", "update", "partial_update"], "organizer"),
+    "arrival-info": dict.fromkeys(["list", "retrieve", "update", "partial_update"], "organizer"),
+    "signatory": dict.fromkeys(["list", "create", "retrieve", "update", "partial_update", "destroy"], "organizer"),
+    "invitation-letter": {"visa_letter": "organizer"},
+    "rsvp-visa": dict.fromkeys(["visa_applicant", "visa_letter"], "token"),
     "outbox": dict.fromkeys(["list", "retrieve", "resend", "cancel"], "organizer"),
 }
 
@@ -90,6 +96,11 @@ def _lookup_value(basename, data):
         "organizer-speaker": data["speaker"].pk,
         "organizer-invitation": data["invitation"].pk,
         "rsvp": "not-a-real-token-" + "x" * 27,
+        "rsvp-visa": "not-a-real-token-" + "x" * 27,
+        "inviting-organization": data["forum"].slug,
+        "arrival-info": data["forum"].slug,
+        "signatory": data["signatory"].pk,
+        "invitation-letter": data["invitation"].pk,
         "outbox": data["message"].pk,
         "schedule-proposal": data["proposal"].pk,
     }[basename]
@@ -138,9 +149,10 @@ def data(db):
         dedupe_key="matrix:1",
     )  # fmt: skip
     proposal = ScheduleProposal.objects.create(forum=forum)  # queued: accepting it answers 409
+    signatory = inviting_organization(forum).signatories.get()
     return {
         "forum": forum, "room": room, "panel": panel, "speaker": speaker, "invitation": invitation, "message": message,
-        "proposal": proposal,
+        "proposal": proposal, "signatory": signatory,
     }  # fmt: skip
 
 

@@ -17,8 +17,9 @@ from panels.models import Participation
 from speakers import services as speaker_services
 from tests.api.test_permission_matrix import POLICIES
 from tests.api.test_query_counts import FORUM, LIST_QUERIES
-from tests.factories import OrganizerFactory, register_attendee
+from tests.factories import OrganizerFactory, applicant_input, register_attendee
 from tests.speakers.conftest import make_panel, sent_invitation
+from visas import services as visa_services
 
 SECRETS = {
     "speaker email": "zaur.private-box@secret.example",
@@ -51,14 +52,10 @@ def data(forum):
     speaker_services.offer_panel(invitation=invitation, panel=panel, role=Participation.Role.PANELIST)
     speaker_services.accept_invitation(invitation=invitation, panel_answers={panel.pk: True})
     speaker_services.update_travel(
-        invitation=invitation,
-        nationality="GE",
-        needs_visa_letter=True,
-        passport_number=SECRETS["passport"],
-        passport_expiry=forum.end_date + datetime.timedelta(days=1000),
-        arrival_flight=SECRETS["flight"],
-        dietary_needs=SECRETS["diet"],
+        invitation=invitation, needs_visa_letter=True, arrival_flight=SECRETS["flight"], dietary_needs=SECRETS["diet"]
     )
+    # The passport where the letter step keeps it.
+    visa_services.save_applicant(invitation=invitation, **applicant_input(forum, passport_number=SECRETS["passport"]))
     register_attendee(forum, email=SECRETS["attendee email"], phone=SECRETS["attendee phone"], panel_ids=[panel.pk])
     # An organizer moves the published panel: the public change list shows the move, never who made it.
     organizer = OrganizerFactory(username=SECRETS["organizer username"], email=SECRETS["organizer email"])

@@ -14,6 +14,7 @@ those services queue. Growing adds rows to the measured edition and two more edi
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,8 +35,12 @@ from tests.factories import (
     RoomFactory,
     SpeakerFactory,
     UserFactory,
+    inviting_organization,
     register_attendee,
 )
+from visas import demo_images
+from visas import services as visa_services
+from visas.models import InvitingOrganization
 
 FORUM = object()  # replaced by the measured edition's slug
 
@@ -52,6 +57,10 @@ LIST_QUERIES = {
     "organizer-invitation": [{}, {"forum": FORUM}],
     "registration": [{"forum": FORUM}, {"forum": FORUM, "status": "confirmed", "ordering": "last_name"}],
     "outbox": [{}, {"state": "queued"}, {"recipient": "example.org"}],
+    # One organization and one arrival text per edition: those lists grow with the editions.
+    "inviting-organization": [{}],
+    "arrival-info": [{}],
+    "signatory": [{}, {"forum": FORUM}, {"forum": FORUM, "is_active": "true"}],
 }
 
 
@@ -101,6 +110,18 @@ def populate(forum, count):
         register_attendee(forum)  # pending, with its confirmation message queued
         # A proposal as an organizer starts it (the solver runs only once the transaction commits).
         proposal_services.start_proposal(forum=forum, params={"time_limit": 1}, actor=None)
+    # What the console sets up for visa letters: the organization and arrival text once per
+    # edition, a signatory more each time.
+    organization = InvitingOrganization.objects.filter(forum=forum).first() or inviting_organization(
+        forum, with_signatory=False
+    )
+    for index in range(count):
+        visa_services.add_signatory(
+            organization=organization, name=f"Signer {index}", title_az="Üzv", title_en="Member",
+            signature=ContentFile(demo_images.signature_png(), name="s.png"),
+            stamp=ContentFile(demo_images.stamp_png(), name="t.png"),
+        )  # fmt: skip
+    visa_services.save_arrival_info(forum=forum, venue_address={"az": f"Bakı {count}"})
     # Some messages in other states, so every state filter has rows.
     queued = list(OutboxMessage.objects.filter(state="queued").values_list("pk", flat=True)[:2])
     notification_services.cancel(message_ids=queued[:1])

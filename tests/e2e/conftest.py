@@ -55,7 +55,7 @@ def _forms_filled_at_machine_speed(settings):
     settings.REGISTRATION_MIN_FILL_SECONDS = 0
 
 
-ORGANIZER_APPS = ("forum", "notifications", "panels", "registration", "speakers")
+ORGANIZER_APPS = ("forum", "notifications", "panels", "registration", "speakers", "visas")
 
 
 @pytest.fixture

@@ -17,8 +17,17 @@ from registration import services as registration_services
 from registration.models import Registration
 from speakers.models import Invitation, Speaker
 from tests.e2e.conftest import ORGANIZER_PASSWORD, horizontal_overflow, log_in
-from tests.factories import ForumFactory, InvitationFactory, PanelFactory, RoomFactory, register_attendee
+from tests.factories import (
+    ForumFactory,
+    InvitationFactory,
+    PanelFactory,
+    RoomFactory,
+    inviting_organization,
+    register_attendee,
+)
 from tests.mailserver import SMTPServer, wait_for
+from visas import services as visas_services
+from visas.models import InvitingOrganization, Signatory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -189,9 +198,15 @@ def axe_violations(page):
     return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
 
 
-def _console_pages(forum, attendee, panel, room, invitation):
+def _console_pages(forum, attendee, panel, room, invitation, signatory):
     slug = forum.slug
     return [
+        reverse("organizer:letters-setup", args=[slug]),
+        reverse("organizer:letters-organization", args=[slug]),
+        reverse("organizer:letters-signatory-new", args=[slug]),
+        reverse("organizer:letters-signatory", args=[slug, signatory.pk]),
+        reverse("organizer:letters-arrival", args=[slug]),
+        reverse("visas:desk", args=[slug]),
         reverse("organizer:editions"),
         reverse("organizer:edition-new"),
         reverse("organizer:dashboard", args=[slug]),
@@ -230,11 +245,15 @@ def test_every_console_page_passes_axe_and_fits_the_screen(live_server, page, or
     panel = PanelFactory(forum=forum, room=room)
     invitation = InvitationFactory(forum=forum)
     attendee = register_attendee(forum)
+    signatory = inviting_organization(forum).signatories.get()
+    visas_services.save_arrival_info(
+        forum=forum, venue_address={"az": "Bakı Konqres Mərkəzi"}, arrival_instructions={"az": "Sürücü sizi gözləyir."}
+    )
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + reverse("organizer:editions"))
     log_in(page, organizer)
     problems = {}
-    for path in _console_pages(forum, attendee, panel, room, invitation):
+    for path in _console_pages(forum, attendee, panel, room, invitation, signatory):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         found = axe_violations(page)
@@ -355,3 +374,61 @@ def test_the_funnel_chart_and_the_admin_refusal_pass_axe_and_fit_the_screen(live
         if found or overflow > 0:
             problems[f"{language} admin"] = {"axe": found, "overflow": overflow}
     assert problems == {}
+
+
+def test_the_letterhead_and_arrival_are_set_up_on_a_phone_without_the_admin(live_server, page, organizer, tmp_path):
+    """At 390 px: the organization, a signatory with images uploaded from the phone, the arrival
+    text; the letters desk stops warning once a signatory can sign."""
+    from visas import demo_images
+
+    forum = ForumFactory()
+    signature, stamp = tmp_path / "signature.png", tmp_path / "stamp.png"
+    signature.write_bytes(demo_images.signature_png())
+    stamp.write_bytes(demo_images.stamp_png())
+    _en(page, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("organizer:dashboard", args=[forum.slug]))
+    log_in(page, organizer)
+    page.locator("nav.main-nav").get_by_role("link", name="Organization and arrival").click()
+    expect(page.locator("[data-warning=organization]")).to_be_visible()
+    page.get_by_role("link", name="Set up the inviting organization").click()
+    page.get_by_label("Legal name (Azerbaijani)").fill("Milli Kibertəhlükəsizlik Forumu İctimai Birliyi")
+    page.get_by_label("Legal name (English)").fill("National Cybersecurity Forum Public Union")
+    page.get_by_label("Registration number (VÖEN)").fill("1504872311")
+    page.get_by_label("Legal address (Azerbaijani)").fill("AZ1000, Bakı, Nizami küçəsi 10")
+    page.get_by_label("Legal address (English)").fill("10 Nizami Street, Baku")
+    page.locator("#id_phone").fill("+994 12 555 01 00")
+    page.locator("#id_email").fill("not an address")
+    page.locator("#id_contact_name").fill("Leyla Hasanova")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field.has-error", has=page.locator("#id_email"))).to_be_visible()
+    page.locator("#id_email").fill("visa@cyberforum.az")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("[data-organization]")).to_contain_text("1504872311")
+    expect(page.locator("[data-warning=signatory]")).to_be_visible()
+    assert horizontal_overflow(page) <= 0
+
+    page.get_by_role("link", name="New signatory").click()
+    page.locator("#id_name").fill("Elnur Mammadov")
+    page.get_by_label("Title (Azerbaijani)").fill("Təşkilat Komitəsinin sədri")
+    page.get_by_label("Title (English)").fill("Chair of the Organizing Committee")
+    page.get_by_label("Signature image").set_input_files(str(signature))
+    page.get_by_label("Stamp image").set_input_files(str(stamp))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("[data-signing]")).to_contain_text("Elnur Mammadov")
+    expect(page.locator("[data-warning]")).to_have_count(0)
+    images = page.locator("[data-signing] img.mark")
+    expect(images).to_have_count(2)
+    for index in range(2):  # the private images load for the organizer
+        assert images.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+
+    page.get_by_role("link", name="Edit the arrival information").click()
+    page.get_by_label("Venue address (Azerbaijani)").fill("Bakı Konqres Mərkəzi")
+    page.get_by_label("Arrival instructions (English)").fill("A driver meets you at the airport.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("[data-arrival]")).to_contain_text("Bakı Konqres Mərkəzi")
+
+    page.goto(live_server.url + reverse("visas:desk", args=[forum.slug]))
+    expect(page.locator(".notice.warning")).to_have_count(0)
+    assert InvitingOrganization.objects.get(forum=forum).email == "visa@cyberforum.az"
+    assert Signatory.objects.get().signature.name.endswith(".png")

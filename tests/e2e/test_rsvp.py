@@ -63,17 +63,17 @@ def test_expert_accepts_gives_travel_details_and_finds_them_again(page, invited)
 
     arrival = forum.start_date - datetime.timedelta(days=1)
     departure = forum.end_date + datetime.timedelta(days=1)
-    expiry = forum.end_date + datetime.timedelta(days=400)
     travel = page.locator("#travel")
     travel.locator("#id_arrival_date").fill(arrival.isoformat())
     travel.locator("#id_arrival_flight").fill("LH 2660")
     travel.locator("#id_departure_date").fill(departure.isoformat())
     travel.locator("#id_departure_flight").fill("LH 2661")
     travel.locator("#id_accommodation").select_option("hotel")
-    travel.locator("#id_nationality").select_option("DE")
     travel.locator("#id_needs_visa_letter").check()
-    travel.locator("#id_passport_number").fill("c01x 00t47")
-    travel.locator("#id_passport_expiry").fill(expiry.isoformat())
+    # The passport is asked once, in the letter step: the travel step only points there.
+    expect(travel.locator("#id_passport_number")).to_have_count(0)
+    expect(travel.locator("#id_nationality")).to_have_count(0)
+    expect(travel.locator(".passport-elsewhere a[href='#letter']")).to_be_visible()
     travel.locator("button[type=submit]").click()
     expect(page.locator(".messages li.success")).to_have_text(en("Your travel details are saved."))
     expect(page).to_have_url(re.compile(r"/rsvp/[A-Za-z0-9_-]{43}/#travel$"))
@@ -85,14 +85,13 @@ def test_expert_accepts_gives_travel_details_and_finds_them_again(page, invited)
     assert page.locator("#id_arrival_flight").input_value() == "LH 2660"
     assert page.locator("#id_departure_date").input_value() == departure.isoformat()
     assert page.locator("#id_accommodation").input_value() == "hotel"
-    assert page.locator("#id_nationality").input_value() == "DE"
     assert page.locator("#id_needs_visa_letter").is_checked()
-    assert page.locator("#id_passport_number").input_value() == "C01X00T47"  # normalised by the service
-    assert page.locator("#id_passport_expiry").input_value() == expiry.isoformat()
-    # With the passport details saved the letter step opens, started from them.
-    expect(page.locator("#letter #id_visa-passport_number")).to_have_value("C01X00T47")
+    # The letter step asks the passport, starting from the stay given here.
+    page.locator("#travel .passport-elsewhere a[href='#letter']").click()
+    expect(page.locator("#letter #id_visa-passport_number")).to_be_in_viewport()
+    expect(page.locator("#letter #id_visa-arrival_date")).to_have_value(arrival.isoformat())
     invitation.refresh_from_db()
-    assert (invitation.arrival_flight, invitation.passport_number) == ("LH 2660", "C01X00T47")
+    assert (invitation.arrival_flight, invitation.passport_number) == ("LH 2660", "")
 
 
 def test_expert_can_answer_in_another_language_and_stays_on_the_invitation(page, invited):

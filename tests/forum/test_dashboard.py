@@ -16,7 +16,7 @@ from notifications.models import OutboxMessage
 from panels.models import Panel, Participation
 from registration import services as registration_services
 from registration.models import CategoryQuota, Registration
-from speakers.models import Invitation, VisaLetter
+from speakers.models import Invitation
 from tests.factories import (
     ForumFactory,
     InvitationFactory,
@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 # edition; registrations 5 (by status, by category, seats taken, check-in, quotas); panels 4 (by
 # status; for the conflicts the panels, their speakers and the speakers' availability); the last
 # day 5 (the edition's registrations and invitation answers, failures new and in all, retrying);
-# invitations 2 (funnel, travel); outbox 1 (per state); the charts 7 (registrations per day, by
+# invitations 3 (funnel, travel, visa letters); outbox 1 (per state); the charts 7 (registrations per day, by
 # category, by country, totals, room fill, invitations by state, outbox by state).
-DASHBOARD_QUERIES = 30
+DASHBOARD_QUERIES = 31
 _numbers = itertools.count(1)
 
 
@@ -132,6 +132,18 @@ def _panel(forum, room, *, hour, status=Panel.Status.SCHEDULED, speakers=()):
     return panel
 
 
+def _letter(invitation, reference, **fields):
+    """A visa letter as the visas app keeps one (the dashboard counts the valid ones)."""
+    from visas.models import VisaLetter
+
+    day = invitation.forum.start_date
+    return VisaLetter.objects.create(
+        invitation=invitation, reference=reference, code=reference[-10:].rjust(10, "X"), fingerprint="x",
+        issued_at=datetime.datetime.now(datetime.UTC), signatory_name="Director", applicant_initials="A.B.",
+        passport_tail="123", arrival_date=day, departure_date=day, consulate_country="DE", **fields,
+    )  # fmt: skip
+
+
 def _invitation(forum, state=Invitation.State.DRAFT, *, country="AZ", **fields):
     invitation = InvitationFactory(forum=forum, speaker=SpeakerFactory(country=country))
     Invitation.objects.filter(pk=invitation.pk).update(state=state, **fields)
@@ -173,9 +185,8 @@ def edition():
     accepted = _invitation(
         forum, S.ACCEPTED, country="DE", sent_at=now, viewed_at=now, needs_visa_letter=True, accommodation="hotel"
     )
-    VisaLetter.objects.create(
-        invitation=accepted, reference="NCF-2099-0001", year=2099, number=1, fingerprint="x", signer_name="Director"
-    )
+    _letter(accepted, "NCF-2099-0001")
+    _letter(accepted, "NCF-2099-0002", revoked_at=now, revoked_reason="Reissued by hand")  # not counted
     _invitation(forum, S.ACCEPTED, country="FR", sent_at=now, needs_visa_letter=True)
     _invitation(forum, S.DECLINED, sent_at=now, viewed_at=now)
     _invitation(forum, S.SENT, sent_at=now)
@@ -286,10 +297,7 @@ def _grow(forum, *, registrations, panels, invitations, messages):
         )  # fmt: skip
         if index % 4 == 1:
             number = next(_numbers)
-            VisaLetter.objects.create(
-                invitation=invitation, reference=f"NCF-G-{number}", year=2098, number=number, fingerprint="x",
-                signer_name="Director",
-            )  # fmt: skip
+            _letter(invitation, f"NCF-G-{number}")
     for index in range(messages):
         _outbox(list(OutboxMessage.State.values)[index % len(OutboxMessage.State.values)])
 

@@ -44,7 +44,7 @@ def _pk_for(name, world):
     known = {
         "speakers:detail": world["speaker"].pk,
         "speakers:organizer-invitation": world["invitation"].pk,
-        "speakers:organizer-letter": world["invitation"].pk,
+        "visas:invitation-letter": world["invitation"].pk,
         "visas:desk-invitation": world["invitation"].pk,
         "registration:organizer_cancel": world["registration"].pk,
         "notifications:outbox-resend": world["message"].pk,
@@ -71,7 +71,8 @@ PLACEHOLDERS = {
 
 
 def _token_for(name, world):
-    return world["rsvp_token"] if name.startswith("speakers:") else world["registration_token"]
+    personal = name.startswith("speakers:") or name.startswith("visas:rsvp")
+    return world["rsvp_token"] if personal else world["registration_token"]
 
 
 def concrete_urls(world):

@@ -22,8 +22,9 @@ from registration import services as registration_services
 from registration.models import Registration
 from speakers import services as speaker_services
 from speakers.models import Invitation, Speaker
-from tests.factories import OrganizerFactory, register_attendee
+from tests.factories import OrganizerFactory, applicant_input, register_attendee
 from tests.speakers.conftest import sent_invitation
+from visas import services as visa_services
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +77,16 @@ def demo():
     speaker_services.accept_invitation(invitation=invitation, panel_answers={panel.pk: True})
     speaker_services.update_travel(
         invitation=invitation,
-        nationality="FR",
         needs_visa_letter=True,
-        passport_number=KNOWN["passport"],
-        passport_expiry=forum.end_date + datetime.timedelta(days=900),
         arrival_flight=KNOWN["arrival flight"],
         dietary_needs=KNOWN["dietary"],
         accessibility_needs=KNOWN["accessibility"],
+    )
+    # The passport where the letter step keeps it, and where an earlier travel form stored it.
+    Invitation.objects.filter(pk=invitation.pk).update(passport_number=KNOWN["passport"])
+    visa_services.save_applicant(
+        invitation=invitation,
+        **applicant_input(forum, surname="Belkacemova", given_names="Nadia", passport_number=KNOWN["passport"]),
     )
     registration = register_attendee(
         forum,

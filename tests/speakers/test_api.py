@@ -106,10 +106,17 @@ def test_rsvp_api_answers_travel_and_availability(api, forum):
     windows = {"windows": [{"start": start.isoformat(), "end": (start + datetime.timedelta(hours=3)).isoformat()}]}
     assert api.put(f"/api/v1/rsvp/{token}/availability/", windows, format="json").status_code == 200
     assert Availability.objects.filter(speaker=invitation.speaker).count() == 1
+    # The passport goes with the visa applicant's data: said plainly, nothing saved.
     refused = api.patch(
-        f"/api/v1/rsvp/{token}/travel/", {"needs_visa_letter": True, "nationality": "BR"}, format="json"
+        f"/api/v1/rsvp/{token}/travel/",
+        {"needs_visa_letter": True, "nationality": "BR", "passport_number": "X1234567"},
+        format="json",
     )
-    assert refused.status_code == 400 and "passport_number" in refused.json()["fields"]
+    assert refused.status_code == 400
+    assert set(refused.json()["fields"]) == {"nationality", "passport_number"}
+    assert "visa-applicant" in refused.json()["fields"]["passport_number"][0]
+    invitation.refresh_from_db()
+    assert invitation.needs_visa_letter is False and invitation.passport_number == ""
 
 
 def test_rsvp_api_gives_one_answer_to_every_bad_token(api, forum):

@@ -147,19 +147,24 @@ def test_decline_tells_the_organizers_with_the_reason(forum, settings):
     assert f"/organizer/forums/{forum.slug}/speakers/{invitation.pk}/" in email.body
 
 
-def test_a_visa_letter_rides_along_with_the_schedule_when_requested(forum):
-    invitation, _t = sent_invitation(forum, first_name="Priya", last_name="Raman", country="IN")
-    services.accept_invitation(invitation=invitation)
-    services.update_travel(
-        invitation=invitation, nationality="IN", needs_visa_letter=True, passport_number="Z1234567",
-        passport_expiry=forum.end_date + datetime.timedelta(days=500),
-    )  # fmt: skip
-    services.decline_invitation(invitation=invitation)
-    services.accept_invitation(invitation=invitation)
-    message = OutboxMessage.objects.filter(kind="speaker_schedule").order_by("-id").first()
-    deliver(message_id=message.pk)
-    names = [name for name, _c, _m in mail.outbox[-1].attachments]
-    assert any(name.startswith("visa-letter-NCF-") for name in names)
+def test_apps_above_add_their_attachments_to_the_schedule_message(forum):
+    """speakers sends schedule_attachments and never imports the apps that answer it (the visa
+    letter's own tests: tests/visas/test_letter_everywhere.py)."""
+    from speakers.signals import schedule_attachments
+
+    extra = {"builder": "speakers.attachments.speaker_schedule_ics", "kwargs": {"invitation_id": 0}}
+
+    def receiver(sender, *, invitation, **kwargs):
+        return [{**extra, "kwargs": {"invitation_id": invitation.pk}}]
+
+    schedule_attachments.connect(receiver, dispatch_uid="test.extra")
+    try:
+        invitation, _t = sent_invitation(forum)
+        services.accept_invitation(invitation=invitation)
+    finally:
+        schedule_attachments.disconnect(dispatch_uid="test.extra")
+    message = OutboxMessage.objects.get(kind="speaker_schedule")
+    assert len(message.attachments) == 2 and message.attachments[-1]["kwargs"] == {"invitation_id": invitation.pk}
 
 
 def test_day_before_reminder_goes_once_to_confirmed_speakers(forum):

@@ -1,5 +1,4 @@
 import csv
-import datetime
 import io
 
 import pytest
@@ -12,8 +11,9 @@ from notifications.models import OutboxMessage
 from panels.models import Participation
 from speakers import services
 from speakers.models import Invitation
-from tests.factories import InvitationFactory, SpeakerFactory
+from tests.factories import InvitationFactory, SpeakerFactory, applicant_input, inviting_organization
 from tests.speakers.conftest import invitation_in_state, make_panel, sent_invitation
+from visas import services as visa_services
 
 pytestmark = pytest.mark.django_db
 S = Invitation.State
@@ -52,14 +52,7 @@ def test_filters_foreign_visa_hotel_and_theme(organizer_client, forum):
     local, _t = sent_invitation(forum, country="AZ", last_name="Localova")
     foreign, _t = sent_invitation(forum, country="FR", last_name="Etrangere")
     services.accept_invitation(invitation=foreign)
-    services.update_travel(
-        invitation=foreign,
-        nationality="FR",
-        needs_visa_letter=True,
-        passport_number="FR123",
-        passport_expiry=forum.end_date + datetime.timedelta(days=400),
-        accommodation="hotel",
-    )
+    services.update_travel(invitation=foreign, needs_visa_letter=True, accommodation="hotel")
     theme = forum.themes.last()
     panel = make_panel(forum)
     panel.theme = theme
@@ -79,22 +72,30 @@ def test_filters_foreign_visa_hotel_and_theme(organizer_client, forum):
 
 
 def test_travel_csv_lists_travel_and_visa_needs(organizer_client, forum):
+    inviting_organization(forum)
     invitation, _t = sent_invitation(forum, country="US", last_name="Whitfield", phone="=1+2")
     services.accept_invitation(invitation=invitation)
     services.update_travel(
-        invitation=invitation,
-        nationality="US",
-        needs_visa_letter=True,
-        passport_number="US5550001",
-        passport_expiry=forum.end_date + datetime.timedelta(days=400),
-        arrival_flight="TK 333",
-        dietary_needs="halal",
+        invitation=invitation, needs_visa_letter=True, arrival_flight="TK 333", dietary_needs="halal"
     )
+    visa_services.save_applicant(
+        invitation=invitation, **applicant_input(forum, nationality="US", passport_number="US5550001")
+    )
+    letter = visa_services.issue_letter(invitation=invitation)
+    earlier, _t = sent_invitation(forum, country="BR", last_name="Earlier")
+    services.accept_invitation(invitation=earlier)
+    Invitation.objects.filter(pk=earlier.pk).update(nationality="BR", passport_number="BR777")
     response = organizer_client.get(_url(forum, "travel.csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r["last_name"] == "Whitfield")
-    assert row["passport_number"] == "US5550001"
+    # The passport and letter columns come from the letter step (visas), the only place it is asked.
+    assert (row["nationality"], row["passport_number"], row["embassy_country"]) == ("US", "US5550001", "DE")
+    assert row["visa_letter"] == letter.reference
+    # Until the speaker fills the letter step, what an earlier travel form stored is not lost.
+    row = next(r for r in rows if r["last_name"] == "Earlier")
+    assert (row["nationality"], row["passport_number"], row["visa_letter"]) == ("BR", "BR777", "")
+    row = next(r for r in rows if r["last_name"] == "Whitfield")
     assert row["needs_visa_letter"] == "yes" and row["foreign"] == "yes"
     assert row["arrival_flight"] == "TK 333" and row["dietary_needs"] == "halal"
     assert row["phone"] == "'=1+2"  # no formula injection into spreadsheets

@@ -1,6 +1,5 @@
 """Public speaker pages and API: consented participants only, and never personal data."""
 
-import datetime
 import json
 
 import pytest
@@ -11,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from panels.models import Participation
 from speakers import services
 from speakers.models import Invitation
-from tests.factories import SpeakerFactory
+from tests.factories import SpeakerFactory, applicant_input
 from tests.speakers.conftest import make_panel, sent_invitation
+from visas import services as visa_services
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +45,16 @@ def exposed_speaker(forum):
     services.accept_invitation(invitation=invitation, panel_answers={panel.pk: True})
     services.update_travel(
         invitation=invitation,
-        nationality="GE",
         needs_visa_letter=True,
-        passport_number=SECRETS["passport"],
-        passport_expiry=forum.end_date + datetime.timedelta(days=1000),
         arrival_flight=SECRETS["flight"],
         dietary_needs=SECRETS["diet"],
         accessibility_needs=SECRETS["access"],
+    )
+    # The passport as the letter step holds it, and as an earlier travel form stored it.
+    Invitation.objects.filter(pk=invitation.pk).update(passport_number=SECRETS["passport"])
+    visa_services.save_applicant(
+        invitation=invitation,
+        **applicant_input(forum, surname="Hasanov", given_names="Zaur", passport_number=SECRETS["passport"]),
     )
     return invitation
 

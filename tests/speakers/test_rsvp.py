@@ -207,10 +207,7 @@ def _travel(forum, **overrides):
         "departure_date": forum.end_date + datetime.timedelta(days=1),
         "departure_flight": "J2 024",
         "accommodation": "hotel",
-        "nationality": "DE",
         "needs_visa_letter": "on",
-        "passport_number": "C01X00T47",
-        "passport_expiry": forum.end_date + datetime.timedelta(days=900),
         "dietary_needs": "vegetarian",
         "accessibility_needs": "",
         "interpretation_language": "en",
@@ -220,27 +217,54 @@ def _travel(forum, **overrides):
     return data
 
 
-def test_travel_details_are_saved(client, forum):
+def test_travel_details_are_saved_and_the_passport_is_asked_only_in_the_letter_step(client, forum):
     invitation, token = _accepted(client, forum, country="DE")
+    page = client.get(f"/rsvp/{token}/").content.decode()
+    travel = re.search(r'<section id="travel".*?</section>', page, re.S).group(0)
+    for name in ("passport_number", "passport_expiry", "nationality"):
+        assert f'name="{name}"' not in travel
+    # The travel step sends the speaker to the letter step for the passport, once.
+    assert 'href="#letter"' in travel
+    letter = re.search(r'<section id="letter".*?</section>', page, re.S).group(0)
+    for name in ("visa-passport_number", "visa-passport_expires_on", "visa-nationality"):
+        assert f'name="{name}"' in letter
+
     response = client.post(f"/rsvp/{token}/", _travel(forum))
     assert response.status_code == 302
     invitation.refresh_from_db()
-    assert invitation.passport_number == "C01X00T47"
     assert invitation.needs_visa_letter and invitation.accommodation == "hotel"
-    assert invitation.nationality.code == "DE"
-    page = client.get(f"/rsvp/{token}/").content.decode()
-    # The letter step opens next, starting from the passport data given here.
-    assert '<section id="letter"' in page
-    assert 'value="C01X00T47"' in page
+    assert invitation.passport_number == "" and not invitation.nationality
 
 
-def test_visa_letter_request_without_passport_is_refused_with_a_message(client, forum):
+def test_passport_fields_posted_to_the_travel_step_change_nothing(client, forum):
     invitation, token = _accepted(client, forum, country="DE")
-    response = client.post(f"/rsvp/{token}/", _travel(forum, passport_number="", passport_expiry=""))
-    assert response.status_code == 400
-    assert "passport number is needed" in response.content.decode()
+    response = client.post(
+        f"/rsvp/{token}/", _travel(forum, passport_number="C01X00T47", nationality="DE", passport_expiry="2035-01-01")
+    )
+    assert response.status_code == 302
     invitation.refresh_from_db()
-    assert invitation.needs_visa_letter is False
+    assert invitation.passport_number == "" and not invitation.nationality and invitation.passport_expiry is None
+
+
+def test_the_travel_service_sends_passport_details_to_the_letter_step(forum):
+    invitation, _token = sent_invitation(forum)
+    services.accept_invitation(invitation=invitation)
+    with pytest.raises(SpeakerError) as refused:
+        services.update_travel(invitation=invitation, passport_number="C01X00T47")
+    assert refused.value.code == "passport_in_letter_step"
+    assert set(refused.value.fields) == {"passport_number"}
+
+
+def test_passport_details_stored_by_an_earlier_travel_form_start_the_letter_step(client, forum):
+    invitation, token = _accepted(client, forum, country="DE")
+    client.post(f"/rsvp/{token}/", _travel(forum))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        nationality="DE", passport_number="c01x-00t47", passport_expiry=forum.end_date + datetime.timedelta(days=900)
+    )
+    page = client.get(f"/rsvp/{token}/").content.decode()
+    letter = re.search(r'<section id="letter".*?</section>', page, re.S).group(0)
+    assert 'value="C01X00T47"' in letter  # one shape of the number everywhere (core.passports)
+    assert '<option value="DE" selected>' in letter
 
 
 def test_departure_before_arrival_is_refused(client, forum):

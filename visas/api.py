@@ -30,8 +30,9 @@ from core import passports
 from core.rest.fields import TranslatedTextField
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
-from core.rest.throttles import PersonalLinkThrottle
+from core.rest.throttles import throttle
 from forum.models import Forum
+from speakers import limits as speaker_limits
 from speakers import selectors as speaker_selectors
 from speakers.models import Invitation
 
@@ -442,7 +443,7 @@ class RsvpVisaViewSet(viewsets.ViewSet):
 
     authentication_classes = []
     permission_classes = [AnyoneWithTheLink]
-    throttle_classes = [PersonalLinkThrottle]
+    throttle_classes = [throttle(speaker_limits.PERSONAL_LINK)]
     link_budget = ("rsvp", "RSVP_RATE_LIMIT")
     lookup_field = "token"
     lookup_value_regex = "[^/]+"

@@ -89,6 +89,9 @@ def test_an_organizer_opens_every_organizer_page_that_needs_no_record(forum):
         if "/1/" in url or url.endswith(("/1.ics", "/1.pdf")) or "/visa-files/" in url:
             continue
         response = client.get(url)
+        if response.status_code == 302:  # a page that needs its prerequisite first sends there
+            assert response["Location"].startswith("/organizer/"), f"GET {url}: {response['Location']}"
+            continue
         assert response.status_code in (200, 405), f"GET {url}: {response.status_code}"
         opened += response.status_code == 200
     assert opened >= 6

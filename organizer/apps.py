@@ -11,13 +11,28 @@ class OrganizerConfig(AppConfig):
     verbose_name = _("Organizers")
 
     def ready(self):
+        from core.jobs import register_job_kind
         from notifications.kinds import register_kind_labels
         from notifications.services import register_personal_links
 
-        from . import services
+        from . import documents, services
 
         # A password reset link is erased from the outbox once sent; a resend mints a new one.
         register_personal_links(
             kinds=[services.PASSWORD_RESET_KIND], keys=["reset_url"], refresh=services.fresh_password_reset_link
         )
         register_kind_labels({"organizer_digest": _("Organizers' daily digest")})
+        # Print-ready PDFs made in the background (organizer/documents.py, core/jobs.py).
+        for kind, label, permission, nav in (
+            (documents.BADGES_JOB, _("Badges PDF"), "registration.view_registration", "reports"),
+            (documents.DOOR_LIST_JOB, _("Door list PDF"), "registration.view_registration", "reports"),
+            (documents.PROGRAM_JOB, _("Program PDF"), "panels.view_panel", "reports"),
+        ):
+            register_job_kind(
+                kind,
+                label=label,
+                runner=f"organizer.documents.run_{kind}_job",
+                permission=permission,
+                result_template="organizer/jobs/_pdf_result.html",
+                nav=nav,
+            )

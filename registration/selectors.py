@@ -239,3 +239,29 @@ def registration_messages(*, registration):
     return OutboxMessage.objects.filter(
         related_type=ContentType.objects.get_for_model(Registration), related_id=str(registration.pk)
     ).order_by("-created_at", "-id")
+
+
+BADGE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.PENDING, Registration.Status.WAITLISTED)
+
+
+def badge_registrations(*, forum, status="", category="", panel=None):
+    """Whose badges to print, by surname: the edition's registrations that are not cancelled nor
+    anonymized, optionally of one status, one category, or who chose one panel."""
+    queryset = Registration.objects.filter(forum=forum, anonymized_at__isnull=True, status__in=BADGE_STATUSES)
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category=category)
+    if panel:
+        queryset = queryset.filter(Exists(Registration.panels.through.objects.filter(
+            registration_id=OuterRef("pk"), panel_id=panel)))  # fmt: skip
+    return queryset.select_related("forum").order_by("last_name", "first_name", "id")
+
+
+def door_list(*, forum):
+    """Everyone expected at the door (confirmed), by surname: the printed list and its PDF."""
+    return (
+        Registration.objects.filter(forum=forum, status=Registration.Status.CONFIRMED, anonymized_at__isnull=True)
+        .only("first_name", "last_name", "organization", "badge_code", "category", "checked_in_at")
+        .order_by("last_name", "first_name", "id")
+    )

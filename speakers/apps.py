@@ -8,6 +8,7 @@ class SpeakersConfig(AppConfig):
 
     def ready(self):
         # Personal links in outgoing mail are erased from the outbox once sent; a resend mints new ones.
+        from core.jobs import register_job_kind
         from notifications.kinds import register_kind_labels
         from notifications.services import register_personal_links
 
@@ -27,4 +28,13 @@ class SpeakersConfig(AppConfig):
                 "speaker_availability_conflict": _("A speaker's availability conflicts with a panel"),
                 "speaker_link": _("A speaker's personal link, sent again"),
             }
+        )
+        # Large imports run in the background (core/jobs.py); the dry run stays in the request.
+        register_job_kind(
+            services.IMPORT_JOB,
+            label=_("Speaker import"),
+            runner="speakers.services.imports.run_import_job",
+            permission="speakers.change_invitation",
+            result_template="speakers/organizer/import_job_result.html",
+            nav="invitations",
         )

@@ -408,8 +408,11 @@ def forum_jobs(*, forum, kinds, limit=50):
     )
 
 
-def forum_job(*, forum, pk):
-    return Job.objects.select_related("forum", "started_by").filter(forum=forum, pk=pk).first()
+def forum_job(*, forum, pk, with_result=True):
+    """One job of the edition (None when there is none); without its result for the status answer
+    the page polls (an import's report of thousands of rows stays in the database)."""
+    found = Job.objects.select_related("forum", "started_by").filter(forum=forum, pk=pk)
+    return (found if with_result else found.defer("result", "params")).first()
 
 
 def status(job):

@@ -25,9 +25,9 @@ from .editing import organizer_forum
 OUTCOMES_PER_PAGE = 100
 
 
-def _job(request, slug, pk):
+def _job(request, slug, pk, with_result=True):
     forum = organizer_forum(request, slug)
-    job = jobs.forum_job(forum=forum, pk=pk)
+    job = jobs.forum_job(forum=forum, pk=pk, with_result=with_result)
     if job is None:
         raise Http404(_("No such job."))
     if not jobs.may_see(request.user, job):
@@ -70,7 +70,7 @@ def job_page(request, slug, pk):
 @require_GET
 def job_status(request, slug, pk):
     """What the job's page polls while the job is queued or running."""
-    _forum, job = _job(request, slug, pk)
+    _forum, job = _job(request, slug, pk, with_result=False)
     return JsonResponse(jobs.status(job))
 
 
@@ -78,7 +78,7 @@ def job_status(request, slug, pk):
 @organizer_required("forum.view_forum")
 @require_GET
 def job_file(request, slug, pk):
-    _forum, job = _job(request, slug, pk)
+    _forum, job = _job(request, slug, pk, with_result=False)
     try:
         storage, name = jobs.open_result(job)
     except DomainError as error:

@@ -86,7 +86,7 @@ def test_the_job_page_follows_the_job_by_itself_and_shows_the_result(live_server
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(live_server.url + reverse("organizer:printing", args=[edition.slug]))
     log_in(page, organizer)
-    job = Job.objects.create(kind=documents.BADGES_JOB, forum=edition, params={"layout": "sheet"})
+    job = Job.objects.create(kind=documents.BADGES_JOB, forum=edition, params={"layout": "sheet"}, language="en")
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(live_server.url + reverse("organizer:job", args=[edition.slug, job.pk]))

@@ -21,23 +21,29 @@ BAD_IMPORT = "first_name,last_name,country,email\nJane,,ZZ,not-an-email\n"
 
 
 @pytest.fixture
-def edition(django_capture_on_commit_callbacks):
+def edition():
     forum = ForumFactory()
     person = register_attendee(forum, last_name="Əliyeva", email="aliyeva@example.org")
     registration_services.confirm(token=person.raw_token)
-    with django_capture_on_commit_callbacks(execute=True):
+    return forum
+
+
+def _jobs(forum, language, capture):
+    """A job in each state, started by an organizer reading ``language`` (their messages are in it)."""
+    with translation.override(language), capture(execute=True):
         made = [
             documents.start_badges(forum=forum),
             speaker_services.start_import(forum=forum, content=IMPORT.encode(), filename="s.csv"),
             speaker_services.start_import(forum=forum, content=BAD_IMPORT.encode(), filename="s.csv"),
         ]
     running = Job.objects.create(kind="badges", forum=forum, state="running", progress_done=1, progress_total=3)
-    return forum, [*made, running]
+    return [*made, running]
 
 
 @pytest.mark.parametrize("language", ["az", "ru", "tr"])
-def test_the_job_pages_are_in_the_organizers_language(edition, language):
-    forum, made = edition
+def test_the_job_pages_are_in_the_organizers_language(edition, language, django_capture_on_commit_callbacks):
+    forum = edition
+    made = _jobs(forum, language, django_capture_on_commit_callbacks)
     client = Client()
     client.force_login(OrganizerFactory())
     client.cookies["django_language"] = language

@@ -349,6 +349,17 @@ NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default
 # A dispatched task not picked up within this many seconds is dispatched again by the sweeper.
 NOTIFICATIONS_REDISPATCH_AFTER = env.int("NOTIFICATIONS_REDISPATCH_AFTER", default=300)
 NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=500)
+
+# Background jobs of the organizers (core/jobs.py): badge PDFs, large speaker imports.
+# A running job whose progress has not moved for JOBS_STALE_SECONDS lost its worker and goes back
+# to the queue, at most JOBS_MAX_ATTEMPTS claims in all; a queued job the broker never got is
+# published again after JOBS_REDISPATCH_SECONDS. One run is stopped after JOBS_TIME_LIMIT_SECONDS.
+# Result and input files (names, emails, badge codes) are deleted JOBS_KEEP_DAYS after the end.
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=300)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_REDISPATCH_SECONDS = env.int("JOBS_REDISPATCH_SECONDS", default=600)
+JOBS_TIME_LIMIT_SECONDS = env.int("JOBS_TIME_LIMIT_SECONDS", default=1800)
+JOBS_KEEP_DAYS = env.int("JOBS_KEEP_DAYS", default=7)
 # After a failed publish, requests skip the broker for this many seconds (the sweeper sends).
 NOTIFICATIONS_BROKER_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BROKER_BACKOFF_SECONDS", default=15)
 # How long a locked write (seats, the schedule) waits for its lock, and runs, on PostgreSQL.

@@ -67,3 +67,43 @@ class BroadcastForm(forms.Form):
 
     def texts(self):
         return translated_values(self.cleaned_data, "subject"), translated_values(self.cleaned_data, "body")
+
+
+class BadgesForm(forms.Form):
+    """Whose badges to print, and how: everyone not cancelled, or by status, category and a chosen
+    panel; on A4 sheets of four A6 badges with cut marks, or one A6 badge per page."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    panel = forms.ChoiceField(label=_("Chose the panel"), required=False)
+    layout = forms.ChoiceField(
+        label=_("Layout"),
+        choices=[
+            ("sheet", _("A4 sheets of four A6 badges, with cut marks")),
+            ("single", _("One A6 badge per page (badge printers, pre-cut cards)")),
+        ],
+        initial="sheet",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, forum, **kwargs):
+        from panels.models import Panel
+        from registration.models import Category, Registration
+        from registration.selectors import BADGE_STATUSES
+
+        super().__init__(*args, **kwargs)
+        labels = dict(Registration.Status.choices)
+        self.fields["status"].choices = [("", _("Anyone not cancelled")), *((s, labels[s]) for s in BADGE_STATUSES)]
+        self.fields["status"].initial = Registration.Status.CONFIRMED
+        self.fields["category"].choices = [("", _("Any")), *Category.choices]
+        panels = Panel.objects.filter(forum=forum).exclude(status=Panel.Status.DRAFT).order_by("start", "id")
+        self.fields["panel"].choices = [("", _("Any"))] + [(str(p.pk), p.title) for p in panels]
+
+    def selection(self):
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "category": data["category"],
+            "panel": int(data["panel"]) if data["panel"] else None,
+            "layout": data["layout"],
+        }

@@ -249,3 +249,26 @@ def invitation_funnel_chart(*, forum):
     chart["days"] = days
     chart["series"] = [(labels[step], lines[step]) for step in steps]
     return chart
+
+
+# --- printing -------------------------------------------------------------------------------
+
+
+def printable_program(*, forum):
+    """``[(day, [panel, ...]), ...]``: the scheduled and published panels by forum-local day and
+    time, each with its room, theme and speakers (three queries whatever the size)."""
+    from django.db.models import Prefetch
+
+    from panels.models import Participation
+
+    speakers_of = Prefetch("participations", queryset=Participation.objects.select_related("speaker"))
+    rows = (
+        Panel.objects.filter(forum=forum, status__in=[Panel.Status.SCHEDULED, Panel.Status.PUBLISHED])
+        .select_related("forum", "room", "theme")
+        .prefetch_related(speakers_of)
+        .order_by("start", "room__order", "id")
+    )
+    days = {}
+    for panel in rows:
+        days.setdefault(panel.local_start.date(), []).append(panel)
+    return sorted(days.items())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, broadcasts, editing, letterhead, printing, views
+from . import accounts, broadcasts, editing, jobs, letterhead, printing, views
 
 app_name = "organizer"
 
@@ -40,6 +40,12 @@ urlpatterns = [
     path("forums/<slug:slug>/reports/", views.reports, name="reports"),
     path("forums/<slug:slug>/print/door-list/", printing.door_list, name="print-door-list"),
     path("forums/<slug:slug>/print/program/", printing.program, name="print-program"),
+    path("forums/<slug:slug>/print/", printing.printing, name="printing"),
+    # Background jobs (core/jobs.py): the list, one job's progress and result, its file.
+    path("forums/<slug:slug>/jobs/", jobs.job_list, name="jobs"),
+    path("forums/<slug:slug>/jobs/<int:pk>/", jobs.job_page, name="job"),
+    path("forums/<slug:slug>/jobs/<int:pk>/status/", jobs.job_status, name="job-status"),
+    path("forums/<slug:slug>/jobs/<int:pk>/file/", jobs.job_file, name="job-file"),
 ]
 
 # The names these pages had in the forum app, kept so existing links still reverse

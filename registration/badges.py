@@ -18,21 +18,81 @@ def _load(registration_id):
     return Registration.objects.select_related("forum").get(pk=registration_id)
 
 
+def badge_qr(registration):
+    """The QR code the check-in desk scans: the badge code itself (``services.check_in`` reads it,
+    with or without the dash of ``badge_code_display``). Always a full QR code: for ten characters
+    segno would pick a Micro QR, which the desk's camera (BarcodeDetector "qr_code") and most phone
+    scanners do not read."""
+    return segno.make(registration.badge_code, error="m", micro=False)
+
+
+def _badge_context(registration, latin_name=None):
+    """What one badge shows. ``latin_name`` is ``(first, last)`` in Latin letters when the person's
+    Latin spelling is known (a speaker's, matched by the caller); it is then the name in large type
+    and the name as registered follows in small type when it differs."""
+    first, last = latin_name or (registration.first_name, registration.last_name)
+    shown = f"{first} {last}".strip()
+    return {
+        "registration": registration,
+        "forum": registration.forum,
+        "first": first,
+        "last": last,
+        "long_name": max(len(first), len(last)) > 16,
+        "as_registered": registration.full_name if shown != registration.full_name else "",
+        "qr": badge_qr(registration).svg_data_uri(scale=6, border=2),
+    }
+
+
 def badge_pdf(registration):
-    """The printable badge: name, organization, category and a QR code of the badge code."""
+    """The printable badge (one A6 page): name, organization, category, the edition and a QR code
+    of the badge code."""
     from weasyprint import HTML
 
-    qr = segno.make(registration.badge_code, error="m")
     with translation.override(registration.language):
-        html = render_to_string(
-            "registration/badge.html",
-            {
-                "registration": registration,
-                "forum": registration.forum,
-                "qr": qr.svg_data_uri(scale=6, border=2),
-            },
-        )
+        html = render_to_string("registration/badge.html", _badge_context(registration))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+SHEET = "sheet"  # A4 sheets of four A6 badges, with cut marks
+SINGLE = "single"  # one A6 badge per page
+LAYOUTS = (SHEET, SINGLE)
+BADGES_PER_RENDER = 40  # WeasyPrint lays out this many badges at a time (memory stays flat)
+
+
+def badges_pdf(registrations, *, layout=SHEET, latin_names=None, progress=None):
+    """Many badges as one print-ready PDF, in the order given: on A4 sheets of four A6 badges with
+    cut marks (``SHEET``), or one per A6 page (``SINGLE``). Each badge speaks its holder's language.
+    ``latin_names`` maps a registration id to ``(first, last)`` in Latin letters. ``progress``
+    (``advance(n)``) hears after each group of badges. Returns ``(pdf bytes, page count)``."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown badge layout {layout!r}")
+    latin_names = latin_names or {}
+    registrations = list(registrations)
+    writer = PdfWriter()
+    for first in range(0, len(registrations), BADGES_PER_RENDER):
+        group = registrations[first : first + BADGES_PER_RENDER]
+        badges = []
+        for registration in group:
+            with translation.override(registration.language):
+                badges.append(
+                    render_to_string(
+                        "registration/_badge.html", _badge_context(registration, latin_names.get(registration.pk))
+                    )
+                )
+        pages = [badges[i : i + 4] for i in range(0, len(badges), 4)] if layout == SHEET else [[b] for b in badges]
+        html = render_to_string("registration/badges.html", {"layout": layout, "pages": pages})
+        writer.append(PdfReader(io.BytesIO(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf())))
+        if progress is not None:
+            progress.advance(len(group))
+    writer.add_metadata({"/Title": "Badges"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), len(writer.pages)
 
 
 def badge_filename(registration):

@@ -309,3 +309,29 @@ def cancellation_preview(*, registration_ids, now=None):
         "emailed": sum(1 for r in cancelled if not r.anonymized_at),
         "promoted": sum(min(seats, waiting.get(forum_id, 0)) for forum_id, seats in freed.items()),
     }
+
+
+BADGE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.PENDING, Registration.Status.WAITLISTED)
+
+
+def badge_registrations(*, forum, status="", category="", panel=None):
+    """Whose badges to print, by surname: the edition's registrations that are not cancelled nor
+    anonymized, optionally of one status, one category, or who chose one panel."""
+    queryset = Registration.objects.filter(forum=forum, anonymized_at__isnull=True, status__in=BADGE_STATUSES)
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category=category)
+    if panel:
+        queryset = queryset.filter(Exists(Registration.panels.through.objects.filter(
+            registration_id=OuterRef("pk"), panel_id=panel)))  # fmt: skip
+    return queryset.select_related("forum").order_by("last_name", "first_name", "id")
+
+
+def door_list(*, forum):
+    """Everyone expected at the door (confirmed), by surname: the printed list and its PDF."""
+    return (
+        Registration.objects.filter(forum=forum, status=Registration.Status.CONFIRMED, anonymized_at__isnull=True)
+        .only("first_name", "last_name", "organization", "badge_code", "category", "checked_in_at")
+        .order_by("last_name", "first_name", "id")
+    )

@@ -208,3 +208,22 @@ def answers_between(*, since, until, forum=None):
     answered = Q(accepted_at__gte=since, accepted_at__lt=until) | Q(declined_at__gte=since, declined_at__lt=until)
     rows = Invitation.objects.filter(answered)
     return (rows.filter(forum=forum) if forum is not None else rows).count()
+
+
+def latin_names(*, emails):
+    """``{email: (first, last)}`` in Latin letters for the speakers among ``emails`` whose Latin
+    spelling is given (badges print it): one query, emails compared in lower case."""
+    from django.db.models.functions import Lower
+
+    wanted = {email.lower() for email in emails if email}
+    if not wanted:
+        return {}
+    rows = (
+        Speaker.objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted)
+        .exclude(first_name_latin="", last_name_latin="")
+        .values_list("address", "first_name", "last_name", "first_name_latin", "last_name_latin")
+    )
+    return {
+        address: (latin_first or first, latin_last or last) for address, first, last, latin_first, latin_last in rows
+    }

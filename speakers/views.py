@@ -441,12 +441,15 @@ def organizer_import(request, slug):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            content = upload.read()
             try:
+                # Always checked here first (quick, writes nothing); the import itself runs in the
+                # background, so a file of thousands of rows never outlasts the request.
                 result = services.import_speakers(
                     forum=forum,
-                    content=upload.read(),
+                    content=content,
                     filename=upload.name,
-                    dry_run=form.cleaned_data["dry_run"],
+                    dry_run=True,
                     create_invitations=form.cleaned_data["create_invitations"],
                     by=request.user,
                 )
@@ -455,6 +458,16 @@ def organizer_import(request, slug):
                 status = 400
             if result is not None and not result.ok:
                 status = 400
+            elif result is not None and not form.cleaned_data["dry_run"]:
+                job = services.start_import(
+                    forum=forum,
+                    content=content,
+                    filename=upload.name,
+                    create_invitations=form.cleaned_data["create_invitations"],
+                    by=request.user,
+                )
+                messages.success(request, _("The file is valid; the import runs in the background."))
+                return redirect("organizer:job", slug=forum.slug, pk=job.pk)
         else:
             status = 400
     else:

@@ -69,9 +69,9 @@ def _locked(invitation):
     return Invitation.objects.select_for_update().select_related("forum", "speaker").get(pk=invitation.pk)
 
 
-def _full_clean(instance, exclude=None):
+def _full_clean(instance, exclude=None, validate_unique=True):
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_unique=validate_unique)
     except ValidationError as exc:
         fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
         first = next(iter(fields.values()))[0]

@@ -7,17 +7,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import text as text_rules
 
 from ..errors import SpeakerError
 from ..models import (
-    Invitation,
     Speaker,
 )
-from .invitations import create_invitation
-from .profiles import create_speaker, update_speaker
+from .invitations import check_draft_deadline, create_draft_invitations
+from .profiles import build_speaker, save_new_speakers, update_speaker
 
 # --- import -----------------------------------------------------------------------------------
 
@@ -36,10 +37,33 @@ class ImportResult:
     updated: int = 0
     invitations: int = 0
     errors: list = field(default_factory=list)  # [(row number, {column: message})]
+    outcomes: list = field(default_factory=list)  # [(row number, email, name, "created"|"updated", invited)]
 
     @property
     def ok(self):
         return not self.errors
+
+    def as_dict(self):
+        """JSON for a background job's result page."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "invitations": self.invitations,
+            "errors": [[number, problems] for number, problems in self.errors],
+            "outcomes": [list(outcome) for outcome in self.outcomes],
+        }
+
+
+class _NoProgress:
+    def start(self, total, message=None):
+        pass
+
+    def advance(self, count=1, message=None):
+        pass
+
+    def note(self, message):
+        pass
 
 
 def _read_table(*, content, filename):
@@ -76,9 +100,13 @@ def _read_table(*, content, filename):
     return rows
 
 
-def _validate_import_row(row, seen_emails):
+def _country_codes():
     from django_countries import countries
 
+    return {code for code, _name in countries}
+
+
+def _validate_import_row(row, seen_emails, country_codes):
     errors = {}
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
@@ -97,7 +125,7 @@ def _validate_import_row(row, seen_emails):
             errors["email"] = _("This email appears twice in the file.")
         seen_emails.add(email)
     country = row.get("country", "").upper()
-    if country and country not in dict(countries):
+    if country and country not in country_codes:
         errors["country"] = _("Use a two-letter ISO country code, such as AZ or DE.")
     language = row.get("preferred_language", "").lower()
     if language and language not in settings.LANGUAGE_CODES:
@@ -111,30 +139,38 @@ def _validate_import_row(row, seen_emails):
     return errors
 
 
-def import_speakers(*, forum, content, filename, dry_run=True, create_invitations=True, by=None, now=None):
+IMPORT_BATCH = 500
+
+
+def import_speakers(
+    *, forum, content, filename, dry_run=True, create_invitations=True, by=None, now=None, progress=None
+):
     """Import speakers from CSV or XLSX. Every row is checked first; one bad row imports nothing.
 
     Rows whose email already exists update that speaker. With ``create_invitations``, each imported
-    speaker gets a draft invitation to ``forum`` (unless they already have one).
+    speaker gets a draft invitation to ``forum`` (unless they already have one). The dry run
+    writes nothing and is quick (a few queries whatever the size), so pages run it in the request;
+    the import itself runs in a background job (:func:`start_import`) and reports to
+    ``progress`` (``start``/``advance``/``note``) as it goes, 500 rows at a time.
     """
+    progress = progress or _NoProgress()
+    progress.note(_("Checking the file"))
     rows = _read_table(content=content, filename=filename)
     result = ImportResult(dry_run=dry_run, rows=len(rows))
-    seen = set()
+    seen, country_codes = set(), _country_codes()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
-        errors = _validate_import_row(row, seen)
+        errors = _validate_import_row(row, seen, country_codes)
         if errors:
             result.errors.append((number, errors))
     if not rows:
         result.errors.append((1, {"file": _("The file has no rows.")}))
-    existing = {
-        s.email.lower(): s
-        for s in Speaker.objects.filter(
-            email__in=[r.get("email", "").lower() for r in rows if not text_rules.has_forbidden(r.get("email", ""))]
-        )
-    }
-    invited = set(
-        Invitation.objects.filter(forum=forum, speaker__in=existing.values()).values_list("speaker_id", flat=True)
-    )
+    if rows and create_invitations:
+        try:  # a forum too close (or past) to invite anyone: said now, not after the last row
+            check_draft_deadline(forum=forum, now=now)
+        except SpeakerError as exc:
+            result.errors.append((1, {"file": exc.message}))
+    emails = [r.get("email", "").lower() for r in rows if not text_rules.has_forbidden(r.get("email", ""))]
+    existing = {s.email.lower(): s for s in Speaker.objects.annotate(address=Lower("email")).filter(address__in=emails)}
     for row in rows:
         if row.get("email", "").lower() in existing:
             result.updated += 1
@@ -144,31 +180,124 @@ def import_speakers(*, forum, content, filename, dry_run=True, create_invitation
         if result.errors:
             result.created = result.updated = 0
         return result
+    result.created = result.updated = 0
+    progress.start(len(rows), _("Importing"))
     try:
         with transaction.atomic():
-            for number, row in enumerate(rows, start=2):
-                fields = {column: row[column] for column in IMPORT_COLUMNS if row.get(column)}
-                fields["email"] = fields["email"].lower()
-                fields["country"] = fields["country"].upper()
-                if "honorific" in fields:
-                    fields["honorific"] = fields["honorific"].lower().rstrip(".")
-                if "preferred_language" in fields:
-                    fields["preferred_language"] = fields["preferred_language"].lower()
-                speaker = existing.get(fields["email"])
-                try:
-                    speaker = create_speaker(**fields) if speaker is None else update_speaker(speaker=speaker, **fields)
-                    if create_invitations and speaker.pk not in invited:
-                        create_invitation(forum=forum, speaker=speaker, invited_by=by, now=now)
-                        invited.add(speaker.pk)
-                        result.invitations += 1
-                except SpeakerError as exc:
-                    result.errors.append((number, exc.fields or {"row": exc.message}))
+            numbered = list(enumerate(rows, start=2))
+            for first in range(0, len(numbered), IMPORT_BATCH):
+                batch = numbered[first : first + IMPORT_BATCH]
+                _import_batch(batch, forum=forum, existing=existing, result=result,
+                              create_invitations=create_invitations, by=by, now=now)  # fmt: skip
+                progress.advance(len(batch))
             if result.errors:
                 raise _Rollback
     except _Rollback:
         result.created = result.updated = result.invitations = 0
+        result.outcomes = []
     return result
+
+
+def _import_fields(row):
+    fields = {column: row[column] for column in IMPORT_COLUMNS if row.get(column)}
+    fields["email"] = fields["email"].lower()
+    fields["country"] = fields["country"].upper()
+    if "honorific" in fields:
+        fields["honorific"] = fields["honorific"].lower().rstrip(".")
+    if "preferred_language" in fields:
+        fields["preferred_language"] = fields["preferred_language"].lower()
+    return fields
+
+
+def _import_batch(batch, *, forum, existing, result, create_invitations, by, now):
+    """Up to 500 rows: known emails updated one by one, new speakers saved together, then their
+    draft invitations together. Errors are collected per row; the caller rolls back on any."""
+    imported, new = [], []  # (number, speaker, "created" | "updated")
+    for number, row in batch:
+        fields = _import_fields(row)
+        speaker = existing.get(fields["email"])
+        try:
+            if speaker is None:
+                new.append((number, build_speaker(**fields)))
+            else:
+                imported.append((number, update_speaker(speaker=speaker, **fields), "updated"))
+        except SpeakerError as exc:
+            result.errors.append((number, _row_problems(exc)))
+    if new and not result.errors:
+        try:
+            save_new_speakers([speaker for _number, speaker in new])
+        except SpeakerError as exc:
+            result.errors.extend((number, _row_problems(exc)) for number, _speaker in new)
+        else:
+            imported.extend((number, speaker, "created") for number, speaker in new)
+    if result.errors:
+        return
+    invited = set()
+    if create_invitations:
+        created = create_draft_invitations(
+            forum=forum, speakers=[speaker for _number, speaker, _action in imported], invited_by=by, now=now
+        )
+        invited = {invitation.speaker_id for invitation in created}
+        result.invitations += len(created)
+    for number, speaker, action in sorted(imported, key=lambda item: item[0]):
+        setattr(result, action, getattr(result, action) + 1)
+        result.outcomes.append((number, speaker.email, speaker.full_name, action, speaker.pk in invited))
+
+
+def _row_problems(exc):
+    """{column: message} of a refused row (a single field's entry may be a code: its message is the error's)."""
+    if not exc.fields:
+        return {"row": exc.message}
+    if len(exc.fields) == 1:
+        return dict.fromkeys(exc.fields, exc.message)
+    return {column: "; ".join(str(m) for m in messages) for column, messages in exc.fields.items()}
 
 
 class _Rollback(Exception):
     pass
+
+
+# --- the import as a background job -------------------------------------------------------------
+
+IMPORT_JOB = "speaker_import"
+
+
+def start_import(*, forum, content, filename, create_invitations=True, by=None):
+    """Queue the import of a checked file as a background job; the page follows its progress."""
+    from core.jobs import start_job
+
+    return start_job(
+        kind=IMPORT_JOB,
+        forum=forum,
+        by=by,
+        params={"filename": filename, "create_invitations": bool(create_invitations)},
+        input_content=content,
+        input_name=filename,
+    )
+
+
+def run_import_job(*, job, progress):
+    """The job's runner: the import, with its report (counts, each row's outcome, errors per row)."""
+    from core.jobs import JobResult, read_input
+
+    result = import_speakers(
+        forum=job.forum,
+        content=read_input(job),
+        filename=job.params.get("filename", ""),
+        dry_run=False,
+        create_invitations=job.params.get("create_invitations", True),
+        by=job.started_by,
+        progress=progress,
+    )
+    if not result.ok:
+        message = ngettext(
+            "Nothing was imported: %(n)s row has errors.", "Nothing was imported: %(n)s rows have errors.",
+            len(result.errors),
+        ) % {"n": len(result.errors)}  # fmt: skip
+        return JobResult(summary=result.as_dict(), message=message, failed=True)
+    message = _("%(created)s new, %(updated)s updated, %(invitations)s draft invitations.") % {
+        "created": result.created,
+        "updated": result.updated,
+        "invitations": result.invitations,
+    }
+    return JobResult(summary=result.as_dict(), message=message)

@@ -74,6 +74,31 @@ def create_invitation(*, forum, speaker, response_deadline=None, personal_messag
     )
 
 
+def check_draft_deadline(*, forum, now=None):
+    """The deadline a draft invitation made now would get; refused (SpeakerError) when the forum
+    leaves no time to answer. An import checks it before anything is written."""
+    now = _now(now)
+    deadline = default_deadline(forum, now)
+    _check_deadline(forum, deadline, now)
+    return deadline
+
+
+@transaction.atomic
+def create_draft_invitations(*, forum, speakers, invited_by=None, now=None):
+    """Draft invitations for many speakers at once (an import), by the rules of
+    :func:`create_invitation` with the default deadline; speakers already invited are skipped.
+    Returns the invitations created."""
+    deadline = check_draft_deadline(forum=forum, now=now)
+    ids = [speaker.pk for speaker in speakers]
+    invited = set(Invitation.objects.filter(forum=forum, speaker__in=ids).values_list("speaker_id", flat=True))
+    new = [
+        Invitation(forum=forum, speaker=speaker, response_deadline=deadline, invited_by=invited_by)
+        for speaker in speakers
+        if speaker.pk not in invited
+    ]
+    return Invitation.objects.bulk_create(new, batch_size=500)
+
+
 @transaction.atomic
 def update_invitation(*, invitation, response_deadline=None, personal_message=None, now=None):
     now = _now(now)

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,18 +50,51 @@ def _apply_speaker_fields(speaker, fields):
 @transaction.atomic
 def create_speaker(**fields):
     """Create a speaker. ``bio`` and ``position`` take a string (Azerbaijani) or {lang: text}."""
-    consent = fields.pop("publish_consent", False)
-    speaker = Speaker()
-    _apply_speaker_fields(speaker, fields)
+    speaker = _new_speaker(fields)
     if Speaker.objects.filter(email__iexact=speaker.email).exists():
-        raise SpeakerError(
-            _("A speaker with this email already exists."), code="duplicate_email", fields={"email": ["taken"]}
-        )
-    speaker.publish_consent = bool(consent)
-    speaker.publish_consent_at = timezone.now() if consent else None
+        raise _duplicate_email()
     _full_clean(speaker, exclude=["photo"])
     speaker.save()
     return speaker
+
+
+def _new_speaker(fields):
+    fields = dict(fields)
+    consent = fields.pop("publish_consent", False)
+    speaker = Speaker()
+    _apply_speaker_fields(speaker, fields)
+    speaker.publish_consent = bool(consent)
+    speaker.publish_consent_at = timezone.now() if consent else None
+    return speaker
+
+
+def _duplicate_email():
+    return SpeakerError(
+        _("A speaker with this email already exists."), code="duplicate_email", fields={"email": ["taken"]}
+    )
+
+
+def build_speaker(**fields):
+    """A new speaker checked by the rules of :func:`create_speaker`, not saved yet: an import builds
+    many and saves them with :func:`save_new_speakers`. Whether the email is free is checked there,
+    for the whole batch at once."""
+    speaker = _new_speaker(fields)
+    _full_clean(speaker, exclude=["photo"], validate_unique=False)
+    return speaker
+
+
+def save_new_speakers(speakers):
+    """Save speakers made by :func:`build_speaker` in one statement per 500 (inside the caller's
+    transaction). An email that exists by now (or twice in the batch) is refused for the batch."""
+    emails = [speaker.email for speaker in speakers]
+    taken = Speaker.objects.annotate(address=Lower("email")).filter(address__in=emails)
+    if len(set(emails)) != len(emails) or taken.exists():
+        raise _duplicate_email()
+    try:
+        with transaction.atomic():
+            return Speaker.objects.bulk_create(speakers, batch_size=500)
+    except IntegrityError as exc:  # created meanwhile by someone else
+        raise _duplicate_email() from exc
 
 
 @transaction.atomic

@@ -109,7 +109,8 @@ def test_no_console_page_links_an_organizer_to_the_admin():
             links[path] = found
     assert links == {}
     desk = organizer.get(reverse("visas:desk", kwargs={"slug": forum.slug})).content.decode()
-    assert "A superuser sets up the inviting organization" in desk
+    # The letterhead is set up in the console, not the admin.
+    assert f'href="{reverse("organizer:letters-setup", args=[forum.slug])}"' in desk
     # Superusers keep their way into the admin from the console.
     html = admin.get(pages[1]).content.decode()
     assert f'href="{reverse("admin:index")}"' in html

@@ -342,8 +342,8 @@ ARRIVAL_EXAMPLE = {
     ),
     update=extend_schema(
         summary="Set the arrival information",
-        description="Create (first call) or replace it. Texts are {language: text} (az, en, ru, tr) or a plain "
-        "text (Azerbaijani); a language left empty shows the Azerbaijani text.",
+        description="Create (first call) or change it: the fields given are set. Texts are {language: text} "
+        "(az, en, ru, tr) or a plain text (Azerbaijani); a language left empty shows the Azerbaijani text.",
         examples=[
             OpenApiExample(
                 "Arrival",

@@ -97,13 +97,13 @@ def _clean_mark(field, upload):
 
 
 def _store_marks(signatory, *, signature=None, stamp=None):
-    for name, upload in (("signature", signature), ("stamp", stamp)):
-        if upload is None:
-            continue
-        cleaned = _clean_mark(name, upload)
+    # Both checked before either is written, so a refused stamp leaves no stray signature file.
+    uploads_given = {"signature": signature, "stamp": stamp}
+    cleaned = {name: _clean_mark(name, upload) for name, upload in uploads_given.items() if upload}
+    for name, upload in cleaned.items():
         old = getattr(signatory, name)
         old_name = old.name if old else ""
-        getattr(signatory, name).save(cleaned.name, cleaned, save=False)
+        getattr(signatory, name).save(upload.name, upload, save=False)
         if old_name:
             # Issued letters carry their own copy (rendered into the PDF): the replaced file goes.
             transaction.on_commit(lambda storage=old.storage, path=old_name: storage.delete(path))

@@ -183,6 +183,7 @@ def test_a_bad_image_is_refused_next_to_its_field(console, forum, upload, messag
     assert not Signatory.objects.exists()
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # Pillow's own note of the same limit
 def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(console, forum):
     visa_services.save_organization(forum=forum, **ORGANIZATION)
     buffer = io.BytesIO()

@@ -4,7 +4,8 @@ from django.db.models.signals import post_migrate
 
 class CoreConfig(AppConfig):
     """Rules every app shares (errors, the organizer guard, tokens, CSV cells, private-link
-    headers, periodic jobs). It imports no app of the project."""
+    headers, periodic jobs, people's names, accounts' languages). It imports no app of the
+    project."""
 
     name = "core"
     label = "core"
@@ -13,7 +14,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from .beat import register_after_migrate
 
-        # post_migrate is sent once per app that has models (core has none): listening to the beat
-        # app's registers every app's declared periodic jobs once per migrate.
+        # post_migrate is sent once per app that has models: listening to the beat app's alone
+        # registers every app's declared periodic jobs once per migrate.
         beat_app = apps.get_app_config("django_celery_beat")
         post_migrate.connect(register_after_migrate, sender=beat_app, dispatch_uid="core.beat")

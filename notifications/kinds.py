@@ -12,6 +12,11 @@ def register_kind_labels(labels):
     _labels.update(labels)
 
 
+def registered_kinds():
+    """Every kind of message the apps send, sorted (each app registers its own)."""
+    return sorted(_labels)
+
+
 def kind_label(kind):
     return _labels.get(kind, kind)
 

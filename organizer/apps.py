@@ -20,4 +20,10 @@ class OrganizerConfig(AppConfig):
         register_personal_links(
             kinds=[services.PASSWORD_RESET_KIND], keys=["reset_url"], refresh=services.fresh_password_reset_link
         )
-        register_kind_labels({"organizer_digest": _("Organizers' daily digest")})
+        register_kind_labels(
+            {
+                "organizer_digest": _("Organizers' daily digest"),
+                services.PASSWORD_RESET_KIND: _("A link to choose a new password"),
+                services.BROADCAST_KIND: _("A message to a group of people"),
+            }
+        )

@@ -320,7 +320,9 @@ def speaker_new(request, slug):
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, _("%(name)s was added. Now write the invitation.") % {"name": speaker.full_name})
+            messages.success(
+                request, _("%(name)s was added. Now write the invitation.") % {"name": speaker.display_name}
+            )
             return redirect("organizer:speaker-invite", slug=forum.slug, speaker_id=speaker.pk)
     return _form_page(
         request,
@@ -358,7 +360,7 @@ def speaker_edit(request, slug, speaker_id):
     return _form_page(
         request,
         form=form,
-        title=speaker.full_name,
+        title=speaker.display_name,
         forum=forum,
         active="speakers",
         cancel_url=("organizer:speakers", forum.slug),
@@ -405,14 +407,14 @@ def speaker_invite(request, slug, speaker_id):
             apply_domain_error(form, error)
         else:
             if not existing and data.get("send_now"):
-                messages.success(request, _("The invitation was sent to %(name)s.") % {"name": speaker.full_name})
+                messages.success(request, _("The invitation was sent to %(name)s.") % {"name": speaker.display_name})
             else:
                 messages.success(request, _("Saved."))
             return redirect("speakers:organizer-invitation", slug=forum.slug, pk=invitation.pk)
     return _form_page(
         request,
         form=form,
-        title=_("Invitation of %(name)s") % {"name": speaker.full_name},
+        title=_("Invitation of %(name)s") % {"name": speaker.display_name},
         forum=forum,
         active="invitations",
         cancel_url=("organizer:speakers", forum.slug),

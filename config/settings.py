@@ -122,6 +122,8 @@ MIDDLEWARE = [
     # Bodies in another charset than UTF-8 and control characters in any input: a 400 before
     # anything reads them (core/middleware.py, core/text.py).
     "core.middleware.RefuseUnreadableInputMiddleware",
+    # ``?lang=ru`` over the cookie and Accept-Language (exports and the API are fetched by tools).
+    "core.language.QueryLanguageMiddleware",
     # Every request renders and parses date-times in its edition's zone (forum/timezones.py).
     "forum.timezones.ForumTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -367,7 +369,6 @@ LOCK_TIMEOUT_MS = env.int("LOCK_TIMEOUT_MS", default=10000)
 STATEMENT_TIMEOUT_MS = env.int("STATEMENT_TIMEOUT_MS", default=30000)
 # The forum name and dates in the layout of every email: the outbox asks the forum app for them.
 NOTIFICATIONS_BRANDING = "forum.branding.email_branding"
-NOTIFICATIONS_DIGEST_LANGUAGE = env.str("NOTIFICATIONS_DIGEST_LANGUAGE", default="az")
 # A worker thread keeps its SMTP connection open from one message to the next (see
 # notifications/mailconnection.py); off opens and closes one per message.
 NOTIFICATIONS_REUSE_SMTP_CONNECTION = env.bool("NOTIFICATIONS_REUSE_SMTP_CONNECTION", default=True)

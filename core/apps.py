@@ -4,8 +4,9 @@ from django.db.models.signals import post_migrate
 
 class CoreConfig(AppConfig):
     """Rules every app shares (errors, the organizer guard, tokens, CSV cells, private-link
-    headers, periodic jobs, background jobs). It imports no app of the project: its one model
-    (``Job``) names the edition by ``"forum.Forum"``, and job runners by dotted path."""
+    headers, periodic jobs, background jobs, people's names, accounts' languages). It imports no
+    app of the project: its ``Job`` names the edition by ``"forum.Forum"``, and job runners by
+    dotted path."""
 
     name = "core"
     label = "core"

@@ -1,5 +1,5 @@
-"""The Organizers group: who belongs to it, who hears about it, and the permissions data
-migrations give it."""
+"""The Organizers group: who belongs to it, who hears about it (and in which language), and the
+permissions data migrations give it."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -53,3 +53,14 @@ def organizers_to_notify():
     )
     addresses = {address.strip().lower() for address in [*settings.ORGANIZER_EMAILS, *members]}
     return sorted(addresses - {""})
+
+
+def organizer_recipients():
+    """``[(address, language)]`` of ``organizers_to_notify()``: each organizer in the language of
+    their account (``core.accounts``), the site's default for an address without one. Every
+    message to organizers is queued per recipient in that language."""
+    from .accounts import languages_of
+
+    addresses = organizers_to_notify()
+    languages = languages_of(addresses)
+    return [(address, languages.get(address, settings.LANGUAGE_CODE)) for address in addresses]

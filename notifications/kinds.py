@@ -15,6 +15,11 @@ def _labels():
     return labels
 
 
+def registered_kinds():
+    """Every kind of message the apps send, sorted (each app registers its own)."""
+    return sorted(_labels)
+
+
 def kind_label(kind):
     return _labels().get(kind, kind)
 

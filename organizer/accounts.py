@@ -7,16 +7,27 @@ spends the budgets of every form that emails a link (per client and per address 
 the reset link's page a guessing budget per client (``core.ratelimit``).
 """
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from core import accounts
+from core.decorators import organizer_required
+from core.errors import DomainError
 from core.permissions import is_organizer
 from core.ratelimit import LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, Budget, limit
+from forum.forms import apply_domain_error
 
 from . import services
+from .forms import AccountForm
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -42,7 +53,32 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         services.queue_password_reset(user=context["user"], language=get_language())
 
 
-sign_in = auth_views.LoginView.as_view(
+def _speak(response, language):
+    """The console in ``language`` from the next page on (the language switcher's cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in; the console then opens in the language the organizer chose for their
+    account (when they chose one)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = accounts.preferred_language(form.get_user())
+        return _speak(response, language) if language else response
+
+
+sign_in = SignInView.as_view(
     template_name="organizer/auth/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
 )
 sign_out = auth_views.LogoutView.as_view(next_page=reverse_lazy("organizer:login"))
@@ -65,3 +101,32 @@ password_reset_confirm = limit(RESET_LINK)(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="organizer/auth/password_reset_complete.html"
 )
+
+
+@never_cache
+@organizer_required(None)
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The organizer's own settings: the language of the messages they receive (and of the console)."""
+    form = AccountForm(request.POST or None, initial={"language": accounts.preferred_language(request.user)})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        try:
+            accounts.set_preferred_language(user=request.user, language=language)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            shown = language or settings.LANGUAGE_CODE
+            translation.activate(shown)  # the confirmation is in the language just chosen
+            messages.success(request, gettext("Saved. Your messages will be written in this language."))
+            return _speak(redirect("organizer:account"), shown)
+    context = {
+        "form": form,
+        "title": _("My account"),
+        "active": "account",
+        "submit": _("Save"),
+        "cancel_url": reverse_lazy("organizer:editions"),
+        "intro": _("Signed in as %(name)s (%(email)s).")
+        % {"name": request.user.get_full_name() or request.user.get_username(), "email": request.user.email or "–"},
+    }
+    return render(request, "organizer/form.html", context, status=400 if form.is_bound else 200)

@@ -294,13 +294,13 @@ def _speaker_form(request, forum, speaker=None):
         return speaker or saved
 
     if speaker:
-        page = {"title": speaker.full_name}
+        page = {"title": speaker.display_name}
     else:
         page = {
             "title": _("New speaker"),
             "submit": _("Save and write the invitation"),
             "intro": _("Whether the profile is public is the speaker's own choice, made on their invitation page."),
-            "message": lambda new: _("%(name)s was added. Now write the invitation.") % {"name": new.full_name},
+            "message": lambda new: _("%(name)s was added. Now write the invitation.") % {"name": new.display_name},
             "next_url": lambda new: reverse("organizer:speaker-invite", args=[forum.slug, new.pk]),
         }
     return _form_flow(
@@ -348,7 +348,7 @@ def speaker_invite(request, slug, speaker_id):
 
     def message(invitation):
         if not existing and form.cleaned_data.get("send_now"):
-            return _("The invitation was sent to %(name)s.") % {"name": speaker.full_name}
+            return _("The invitation was sent to %(name)s.") % {"name": speaker.display_name}
         return _("Saved.")
 
     return _form_flow(
@@ -357,7 +357,7 @@ def speaker_invite(request, slug, speaker_id):
         save=save,
         message=message,
         next_url=lambda invitation: reverse("speakers:organizer-invitation", args=[forum.slug, invitation.pk]),
-        title=_("Invitation of %(name)s") % {"name": speaker.full_name},
+        title=_("Invitation of %(name)s") % {"name": speaker.display_name},
         forum=forum,
         active="invitations",
         cancel_url=("organizer:speakers", forum.slug),

@@ -107,3 +107,31 @@ class BadgesForm(forms.Form):
             "panel": int(data["panel"]) if data["panel"] else None,
             "layout": data["layout"],
         }
+
+
+class AccountForm(forms.Form):
+    """The organizer's own account: the language messages to them are written in."""
+
+    language = forms.ChoiceField(
+        label=_("Language of my messages"),
+        required=False,
+        help_text=_(
+            "Notices about speakers' answers and availability and the daily digest are written to you in "
+            "this language; the console opens in it after you sign in."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = _("The site's default language (%(language)s)") % {"language": _language_name(settings.LANGUAGE_CODE)}
+        self.fields["language"].choices = [
+            ("", default),
+            *[(code, _language_name(code)) for code in settings.LANGUAGE_CODES],
+        ]
+
+
+def _language_name(code):
+    """A language by its own name ("Azərbaycanca", "Русский"), so anyone finds theirs."""
+    from django.utils.translation import get_language_info
+
+    return get_language_info(code)["name_local"]

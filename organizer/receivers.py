@@ -7,7 +7,11 @@ from notifications.signals import kind_labels, personal_link_keys, personal_link
 
 from . import services
 
-KIND_LABELS = {"organizer_digest": _("Organizers' daily digest")}
+KIND_LABELS = {
+    "organizer_digest": _("Organizers' daily digest"),
+    services.PASSWORD_RESET_KIND: _("A link to choose a new password"),
+    services.BROADCAST_KIND: _("A message to a group of people"),
+}
 RESET_KEYS = ("reset_url",)
 
 

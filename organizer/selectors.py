@@ -86,7 +86,7 @@ def segment_recipients(*, forum, audience, filters):
             people.append(
                 {
                     "email": speaker.email,
-                    "name": speaker.full_name,
+                    "name": speaker.name_in(speaker.preferred_language),
                     "language": speaker.preferred_language,
                     "related": row,
                 }

@@ -5,10 +5,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.permissions import organizers_to_notify
+from core.permissions import organizer_recipients
 from forum.selectors import current_forum
 from notifications import selectors as outbox
 from notifications.services import enqueue
@@ -17,10 +18,11 @@ from . import selectors
 
 
 def send_organizer_digest(*, now=None):
-    """Queue today's digest for every organizer: new registrations, invitation answers and failed
-    messages of the last 24 hours, and the current edition's panels in conflict now. Idempotent per
-    organizer and forum-local day (dedupe key), so a second run, or a second beat process, adds
-    nothing. Returns the messages (new or existing)."""
+    """Queue today's digest for every organizer, each in their own language (``core.accounts``):
+    new registrations, invitation answers and failed messages of the last 24 hours, and the
+    current edition's panels in conflict now. Idempotent per organizer and forum-local day (dedupe
+    key), so a second run, or a second beat process, adds nothing. Returns the messages (new or
+    existing)."""
     now = now or timezone.now()
     forum = current_forum()
     tz = forum.tz if forum else zoneinfo.ZoneInfo(settings.FORUM_DEFAULT_TIMEZONE)
@@ -36,16 +38,20 @@ def send_organizer_digest(*, now=None):
         context["forum_id"] = forum.pk
         context["schedule_conflicts"] = selectors.schedule_conflicts(forum=forum)
         context["schedule_url"] = settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug])
-    return [
-        enqueue(
-            kind="organizer_digest",
-            recipient=address,
-            language=settings.NOTIFICATIONS_DIGEST_LANGUAGE,
-            context=context,
-            dedupe_key=f"organizer_digest:{day.isoformat()}:{address.lower()}",
+    messages = []
+    for address, language in organizer_recipients():
+        with translation.override(language):
+            day_label = date_format(day, "DATE_FORMAT")
+        messages.append(
+            enqueue(
+                kind="organizer_digest",
+                recipient=address,
+                language=language,
+                context={**context, "day": day_label},
+                dedupe_key=f"organizer_digest:{day.isoformat()}:{address.lower()}",
+            )
         )
-        for address in organizers_to_notify()
-    ]
+    return messages
 
 
 # --- signing in: password reset by email -----------------------------------------------------

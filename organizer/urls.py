@@ -14,6 +14,7 @@ urlpatterns = [
     path("password-reset/sent/", accounts.password_reset_sent, name="password-reset-sent"),
     path("password-reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password-reset-confirm"),
     path("password-reset/done/", accounts.password_reset_complete, name="password-reset-complete"),
+    path("account/", accounts.account, name="account"),
     path("", editing.editions, name="editions"),
     path("forums/new/", editing.edition_new, name="edition-new"),
     path("forums/<slug:slug>/", views.dashboard, name="dashboard"),

@@ -40,7 +40,7 @@ class SpeakerOnPanelSerializer(serializers.ModelSerializer):
     """Public facts only: never the email, phone or travel details."""
 
     id = serializers.IntegerField(source="speaker.id")
-    name = serializers.CharField(source="speaker.full_name")
+    name = serializers.CharField(source="speaker.display_name")
     position = serializers.CharField(source="speaker.position")
     organization = serializers.CharField(source="speaker.organization")
     country = serializers.CharField(source="speaker.country.code")

@@ -140,7 +140,7 @@ def clash_conflicts(*, forum, panel_id, room, start, end, speakers, others):
                 Reason(
                     "speaker_busy",
                     _("%(speaker)s is already on “%(title)s” in %(room)s at %(when)s.")
-                    % {"speaker": speaker.full_name, "title": other.title, "room": other.room.name, "when": when},
+                    % {"speaker": speaker.display_name, "title": other.title, "room": other.room.name, "when": when},
                     panel=other.pk,
                     speaker=speaker.pk,
                 )
@@ -178,7 +178,7 @@ def availability_conflicts(*, forum, speakers, unavailable_ids, start, end):
     return [
         Reason(
             "speaker_unavailable",
-            _("%(speaker)s is not available at %(when)s.") % {"speaker": speaker.full_name, "when": when},
+            _("%(speaker)s is not available at %(when)s.") % {"speaker": speaker.display_name, "when": when},
             speaker=speaker.pk,
         )
         for speaker in speakers

@@ -69,7 +69,7 @@ def by_start(panels, items):
 
 
 def speakers_line(panel):
-    return ", ".join(participation.speaker.full_name for participation in panel.participations.all())
+    return ", ".join(participation.speaker.display_name for participation in panel.participations.all())
 
 
 # --- iCalendar -----------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def _frab_event(forum, panel):
 
 
 def _frab_person(forum, speaker):
-    person = {"name": speaker.full_name, "id": speaker.pk, "guid": _person_guid(forum, speaker)}
+    person = {"name": speaker.display_name, "id": speaker.pk, "guid": _person_guid(forum, speaker)}
     if speaker.publish_consent:  # only then does the speaker page open
         person["url"] = speaker_url(forum, speaker)
     return person
@@ -376,7 +376,7 @@ def program_csv(*, forum, panels, items=()):
                 panel.title,
                 panel.language,
                 "yes" if panel.interpretation else "no",
-                "; ".join(f"{p.speaker.full_name} ({p.get_role_display()})" for p in panel.participations.all()),
+                "; ".join(f"{p.speaker.display_name} ({p.get_role_display()})" for p in panel.participations.all()),
                 panel.status,
                 panel_url(panel),
             ]

@@ -47,7 +47,10 @@ def public_panel_filter():
 
 
 SEARCH_LANGUAGES = ("az", "en", "ru", "tr")
-SPEAKER_SEARCH_FIELDS = ("first_name", "last_name", "first_name_latin", "last_name_latin", "organization")
+SPEAKER_SEARCH_FIELDS = (
+    "first_name", "last_name", "first_name_latin", "last_name_latin",
+    *(f"organization_{lang}" for lang in SEARCH_LANGUAGES),
+)  # fmt: skip
 
 
 def search_filter(q):

@@ -324,7 +324,7 @@ def add_participant(*, panel, speaker, role=Participation.Role.PANELIST, order=N
             [
                 rules.Reason(
                     "already_on_panel",
-                    _("%(speaker)s is already on this panel.") % {"speaker": speaker.full_name},
+                    _("%(speaker)s is already on this panel.") % {"speaker": speaker.display_name},
                     speaker=speaker.pk,
                 )
             ],
@@ -366,7 +366,7 @@ def remove_participant(*, panel, speaker, actor=None):
     panel = _locked_panel(panel)
     deleted, _count = panel.participations.filter(speaker=speaker).delete()
     if not deleted:
-        _invalid(_("%(speaker)s is not on this panel.") % {"speaker": speaker.full_name}, code="not_on_panel")
+        _invalid(_("%(speaker)s is not on this panel.") % {"speaker": speaker.display_name}, code="not_on_panel")
     panel.save(update_fields=["updated_at"])
     _log(
         panel=panel,

@@ -434,7 +434,7 @@ def _confirm_public_change(request, forum, panel, action, slot=None):
     """Before a change people will hear about (or a cancellation): what happens and who is told.
     A published panel's move offers to tell everybody or to move silently, noted in the log."""
     audience = services.change_audience(panel=panel)
-    speakers = [p.speaker.full_name for p in panel.participations.select_related("speaker")]
+    speakers = [p.speaker.display_name for p in panel.participations.select_related("speaker")]
     grid = reverse("panels:organizer-schedule", kwargs={"slug": forum.slug}) + f"#panel-{panel.pk}"
     if action == "move":
         room, start, end = slot

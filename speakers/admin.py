@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,7 +13,10 @@ from .models import Invitation, InvitationPanel, Speaker
 class SpeakerAdmin(TranslationAdmin):
     list_display = ("full_name", "organization", "country", "email", "publish_consent")
     list_filter = ("country", "publish_consent")
-    search_fields = ("first_name", "last_name", "first_name_latin", "last_name_latin", "email", "organization")
+    search_fields = (
+        "first_name", "last_name", "first_name_latin", "last_name_latin", "email",
+        *(f"organization_{code}" for code in settings.LANGUAGE_CODES),
+    )  # fmt: skip
 
 
 class InvitationPanelInline(admin.TabularInline):

@@ -48,15 +48,22 @@ class PublicSessionSerializer(serializers.Serializer):
 class PublicSpeakerSerializer(serializers.ModelSerializer):
     """Only what a speaker agreed to publish."""
 
-    full_name = serializers.CharField(read_only=True)
+    full_name = serializers.CharField(read_only=True, help_text="The name as in the passport (native spelling).")
+    display_name = serializers.CharField(
+        read_only=True,
+        help_text="The name to show a reader of the response's language: the native spelling in Azerbaijani, "
+        "the Latin one (where given) in English, Russian and Turkish.",
+    )
+    position = serializers.CharField(read_only=True, help_text="In the response's language, else in Azerbaijani.")
+    organization = serializers.CharField(read_only=True, help_text="In the response's language, else in Azerbaijani.")
     country = serializers.CharField(source="country.code", read_only=True)
     photo = serializers.SerializerMethodField()
 
     class Meta:
         model = Speaker
         fields = [
-            "id", "full_name", "honorific", "first_name", "last_name", "first_name_latin", "last_name_latin",
-            "position", "organization", "country", "bio", "photo",
+            "id", "display_name", "full_name", "honorific", "first_name", "last_name", "first_name_latin",
+            "last_name_latin", "position", "organization", "country", "bio", "photo",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -146,6 +153,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
     country = serializers.CharField(max_length=2)
     bio = TranslatedTextField(required=False)
     position = TranslatedTextField(required=False)
+    organization = TranslatedTextField(required=False)
     photo = serializers.ImageField(read_only=True)
 
     class Meta:
@@ -168,7 +176,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
     def to_representation(self, speaker):
         data = super().to_representation(speaker)
-        for name in ("bio", "position"):
+        for name in ("bio", "position", "organization"):
             data[name] = {lang: getattr(speaker, f"{name}_{lang}") or "" for lang in settings.LANGUAGE_CODES}
         data["country"] = speaker.country.code
         return data
@@ -188,7 +196,8 @@ class SpeakerSerializer(serializers.ModelSerializer):
     ),
     create=extend_schema(
         summary="Add a speaker",
-        description="A new speaker; `bio` and `position` take a text (Azerbaijani) or {language: text}. "
+        description="A new speaker; `bio`, `position` and `organization` take a text (Azerbaijani) or "
+        "{language: text}. "
         "An email already on file answers 400.",
     ),
     retrieve=extend_schema(summary="One speaker (organizers)", description="Everything about a speaker."),
@@ -229,7 +238,7 @@ TRAVEL_API_FIELDS = [
 class InvitationSerializer(serializers.ModelSerializer):
     forum = serializers.SlugRelatedField(slug_field="slug", queryset=Forum.objects.all())
     speaker = serializers.PrimaryKeyRelatedField(queryset=Speaker.objects.all())
-    speaker_name = serializers.CharField(source="speaker.full_name", read_only=True)
+    speaker_name = serializers.CharField(source="speaker.display_name", read_only=True)
     foreign = serializers.BooleanField(source="is_foreign", read_only=True)
     offered_panels = OfferSerializer(many=True, read_only=True)
     interpretation_language = serializers.ChoiceField(
@@ -379,7 +388,7 @@ class RsvpSerializer(serializers.ModelSerializer):
 
     forum = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     forum_name = serializers.CharField(source="forum.name", read_only=True)
-    speaker_name = serializers.CharField(source="speaker.full_name", read_only=True)
+    speaker_name = serializers.CharField(source="speaker.display_name", read_only=True)
     offered_panels = RsvpOfferSerializer(many=True, read_only=True)
     interpretation_language = serializers.ChoiceField(
         choices=settings.LANGUAGES, allow_blank=True, read_only=True, help_text="Empty when none is needed."

@@ -25,7 +25,7 @@ def speaker_schedule_calendar(*, invitation):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{forum.name_en or forum.name}: {invitation.speaker.latin_name}")
+    calendar.add("x-wr-calname", f"{forum.name}: {invitation.speaker.display_name}")
     calendar.add("x-wr-timezone", forum.timezone)
     stamp = timezone.now().astimezone(datetime.UTC)
     sessions = [p for p in selectors.speaker_sessions(forum=forum, speaker=invitation.speaker) if p.panel.start]

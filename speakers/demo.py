@@ -34,6 +34,24 @@ POSITIONS = {
             "tr": "Teknoloji Direktörü"},
 }  # fmt: skip
 
+# Organizations written differently in other languages (the others read the same in each).
+ORGANIZATIONS = {
+    "ADA University": {"az": "ADA Universiteti", "en": "ADA University", "ru": "Университет ADA",
+                       "tr": "ADA Üniversitesi"},
+    "Baku State University": {"az": "Bakı Dövlət Universiteti", "en": "Baku State University",
+                              "ru": "Бакинский государственный университет", "tr": "Bakü Devlet Üniversitesi"},
+    "Khazar University": {"az": "Xəzər Universiteti", "en": "Khazar University", "ru": "Университет Хазар",
+                          "tr": "Hazar Üniversitesi"},
+    "Central Bank of Azerbaijan": {"az": "Azərbaycan Mərkəzi Bankı", "en": "Central Bank of Azerbaijan",
+                                   "ru": "Центральный банк Азербайджана", "tr": "Azerbaycan Merkez Bankası"},
+    "Azerbaijan Airlines": {"az": "Azərbaycan Hava Yolları", "en": "Azerbaijan Airlines",
+                            "ru": "Азербайджанские авиалинии", "tr": "Azerbaycan Hava Yolları"},
+    "Middle East Technical University": {"az": "Orta Doğu Texniki Universiteti",
+                                         "en": "Middle East Technical University",
+                                         "ru": "Ближневосточный технический университет",
+                                         "tr": "Orta Doğu Teknik Üniversitesi"},
+}  # fmt: skip
+
 # first, last, first (Latin), last (Latin), honorific, position, organization, country, language, state
 SPEAKERS = [
     ("Rəşad", "Məmmədov", "Rashad", "Mammadov", "dr", "head_cert", "CERT.az", "AZ", "az", S.ACCEPTED),
@@ -155,14 +173,16 @@ def seed(*, forum, stdout=None):
                     last_name_latin=last_l,
                     honorific=honorific,
                     position=POSITIONS[position],
-                    organization=org,
+                    organization=ORGANIZATIONS.get(org, org),
                     country=country,
                     email=email,
                     phone=f"+994 50 555 {index:02d} {index * 7 % 100:02d}" if country == "AZ" else "",
                     preferred_language=lang,
                     bio={
                         "en": BIOS["en"].format(name=f"{first_l or first} {last_l or last}", topic=topic, org=org),
-                        "az": BIOS["az"].format(name=f"{first} {last}", topic_az=topic_az, org=org),
+                        "az": BIOS["az"].format(
+                            name=f"{first} {last}", topic_az=topic_az, org=ORGANIZATIONS.get(org, {}).get("az", org)
+                        ),
                     },
                     publish_consent=state == S.ACCEPTED and index % 5 != 4,
                 )

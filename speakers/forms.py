@@ -159,7 +159,11 @@ class AvailabilityForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
+    """The expert's public profile, written in the language of the page (each language falls back
+    to the Azerbaijani text, then the English one)."""
+
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    organization = forms.CharField(label=_("Organization"), max_length=200, required=False)
     bio = forms.CharField(label=_("Short biography"), required=False, max_length=3000, widget=forms.Textarea)
     photo = forms.FileField(
         label=_("Photo"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB; we resize it.")
@@ -236,7 +240,6 @@ class OrganizerSpeakerForm(forms.Form):
     last_name = forms.CharField(label=_("Last name (as in the passport)"), max_length=100)
     first_name_latin = forms.CharField(label=_("First name in Latin letters"), max_length=100, required=False)
     last_name_latin = forms.CharField(label=_("Last name in Latin letters"), max_length=100, required=False)
-    organization = forms.CharField(label=_("Organization"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"))
     email = forms.EmailField(label=_("Email"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -262,12 +265,13 @@ class OrganizerSpeakerForm(forms.Form):
         self.fields["country"].choices = country_choices_with_blank()
         self.fields["preferred_language"].choices = settings.LANGUAGES
         self.fields["preferred_language"].initial = "en"
-        add_translated_fields(
-            self, "position", label=_("Position"), required=False, max_length=200,
-            initial=translated_initial(instance, "position"),
-        )  # fmt: skip
-        names = ["honorific", "first_name", "last_name", "first_name_latin", "last_name_latin", "organization"]
-        self.order_fields(names + [f"position_{c}" for c in settings.LANGUAGE_CODES])
+        for name, label in (("organization", _("Organization")), ("position", _("Position"))):
+            add_translated_fields(
+                self, name, label=label, required=False, max_length=200, initial=translated_initial(instance, name)
+            )
+        names = ["honorific", "first_name", "last_name", "first_name_latin", "last_name_latin"]
+        translated = [f"{name}_{c}" for name in ("organization", "position") for c in settings.LANGUAGE_CODES]
+        self.order_fields(names + translated)
 
     def clean(self):
         data = super().clean()
@@ -290,8 +294,9 @@ class OrganizerSpeakerForm(forms.Form):
         fields = {
             name: data.get(name) or ""
             for name in ("honorific", "first_name", "last_name", "first_name_latin", "last_name_latin",
-                         "organization", "country", "email", "phone", "preferred_language")
+                         "country", "email", "phone", "preferred_language")
         }  # fmt: skip
+        fields["organization"] = translated_values(data, "organization")
         fields["position"] = translated_values(data, "position")
         return fields
 

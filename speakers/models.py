@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core import names
 from core.uploads import PhotoField
 from forum.fields import EncryptedTextField
 from panels.models import Participation
@@ -53,6 +55,53 @@ class Speaker(models.Model):
     def latin_name(self):
         latin = f"{self.first_name_latin} {self.last_name_latin}".strip()
         return latin or self.full_name
+
+    def name_in(self, language=None):
+        """The name a reader of ``language`` (the active one by default) reads: native in
+        Azerbaijani, the Latin spelling where given in English, Russian and Turkish
+        (``core.names``). Every page, API answer, export and email that names a speaker uses it."""
+        return names.display_name(
+            first=self.first_name, last=self.last_name, first_latin=self.first_name_latin,
+            last_latin=self.last_name_latin, language=language,
+        )  # fmt: skip
+
+    @property
+    def display_name(self):
+        """``name_in`` the active language (for templates)."""
+        return self.name_in()
+
+    @property
+    def other_spelling(self):
+        """The spelling of the name a reader of the active language does not read first (the
+        native one beside a Latin one, or the other way round), or "" when there is one spelling."""
+        shown = self.display_name
+        latin = names.latin_spelling(
+            first=self.first_name, last=self.last_name, first_latin=self.first_name_latin,
+            last_latin=self.last_name_latin,
+        )  # fmt: skip
+        return next((name for name in (self.full_name, latin) if name != shown), "")
+
+    def salutation_in(self, language=None):
+        """ "Dr Məmmədov" / "Dr Mammadov" with an honorific, else the whole name, in ``language``."""
+        with translation.override(names.reader_language(language)):
+            if not self.honorific:
+                return self.name_in()
+            _first, last = names.name_parts(
+                first=self.first_name, last=self.last_name, first_latin=self.first_name_latin,
+                last_latin=self.last_name_latin,
+            )  # fmt: skip
+            return f"{self.get_honorific_display()} {last}"
+
+    def organization_in(self, language=None):
+        """The organization in ``language``, falling back as every translated field does."""
+        return self._translated_in("organization", language)
+
+    def position_in(self, language=None):
+        return self._translated_in("position", language)
+
+    def _translated_in(self, name, language):
+        with translation.override(names.reader_language(language)):
+            return getattr(self, name) or ""
 
     def is_foreign_for(self, forum):
         return self.country.code != forum.host_country.code

@@ -2,12 +2,23 @@
 
 import hmac
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from core.tokens import NO_MATCH, hash_token
 
 from .models import Invitation, InvitationPanel, InvitationToken, Speaker
+
+
+def _any_language(**lookup):
+    """``field__lookup=value`` of a translated field, true in any of the languages."""
+    ((key, value),) = lookup.items()
+    path, _sep, operator = key.rpartition("__")
+    condition = Q()
+    for code in settings.LANGUAGE_CODES:
+        condition |= Q(**{f"{path}_{code}__{operator}": value})
+    return condition
 
 
 def invitation_for_token(*, token, now=None):
@@ -197,7 +208,7 @@ def organizer_invitations(*, forum, state=None, foreign=None, needs_visa=None, n
             | Q(speaker__last_name__icontains=q)
             | Q(speaker__first_name_latin__icontains=q)
             | Q(speaker__last_name_latin__icontains=q)
-            | Q(speaker__organization__icontains=q)
+            | _any_language(speaker__organization__icontains=q)
             | Q(speaker__email__icontains=q)
         )
     return qs

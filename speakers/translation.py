@@ -5,4 +5,4 @@ from .models import Speaker
 
 @register(Speaker)
 class SpeakerTranslationOptions(TranslationOptions):
-    fields = ("bio", "position")
+    fields = ("bio", "position", "organization")

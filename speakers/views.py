@@ -133,9 +133,12 @@ def _rsvp_context(invitation, token, step_forms=None, saved="", **forms):
         "availability_form": AvailabilityForm(forum=forum, windows=windows),
         "profile_form": ProfileForm(
             initial={
-                "bio": getattr(invitation.speaker, f"bio_{translation.get_language()}", "") or invitation.speaker.bio,
-                "position": getattr(invitation.speaker, f"position_{translation.get_language()}", "")
-                or invitation.speaker.position,
+                # The text of the page's language, else what readers of it see today (the fallback).
+                **{
+                    name: getattr(invitation.speaker, f"{name}_{translation.get_language()}", "")
+                    or getattr(invitation.speaker, name)
+                    for name in ("bio", "position", "organization")
+                },
                 "publish_consent": invitation.speaker.publish_consent,
             }
         ),
@@ -216,6 +219,7 @@ def rsvp(request, invitation, token):
                     speaker=invitation.speaker,
                     bio=form.cleaned_data["bio"],
                     position=form.cleaned_data["position"],
+                    organization=form.cleaned_data["organization"],
                     bio_language=translation.get_language(),
                     photo=form.cleaned_data["photo"] or None,
                     publish_consent=form.cleaned_data["publish_consent"],
@@ -340,7 +344,7 @@ def _organizer_post(request, forum):
         if len(ids) > 1 and not asking.is_confirmed(request):
             chosen = Invitation.objects.filter(forum=forum, pk__in=ids).select_related("speaker")
             chosen = chosen.order_by("speaker__last_name", "speaker__first_name", "id")
-            people = [f"{i.speaker.full_name} <{i.speaker.email}>" for i in chosen]
+            people = [f"{i.speaker.display_name} <{i.speaker.email}>" for i in chosen]
             return asking.confirmation(
                 request,
                 title=_("Send the selected invitations") if action == "send" else _("Remind the selected now"),
@@ -512,7 +516,7 @@ def organizer_invitation(request, slug, pk):
                     request,
                     title=_("Withdraw the invitation"),
                     lead=_("%(name)s can no longer answer this invitation; their personal link stops working.")
-                    % {"name": invitation.speaker.full_name},
+                    % {"name": invitation.speaker.display_name},
                     audience=asking.audience_text(),
                     action_url=request.path,
                     cancel_url=request.path,

@@ -282,7 +282,7 @@ def load(*, forum, params, blocked=None):
 def _speaker_names(problem):
     ids = {s for item in problem.items for s in item.speakers}
     participations = Participation.objects.filter(speaker_id__in=ids).select_related("speaker").order_by("speaker_id")
-    problem.speaker_names = {p.speaker_id: p.speaker.full_name for p in participations}
+    problem.speaker_names = {p.speaker_id: p.speaker.display_name for p in participations}
 
 
 def room_allowed(item, room):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import localtime
 from core.countries import country_name
-from core.permissions import organizers_to_notify
+from core.permissions import organizer_recipients
 from core.tokens import new_token
 from notifications.services import enqueue
 from panels.models import Participation
@@ -59,7 +59,7 @@ def create_invitation(*, forum, speaker, response_deadline=None, personal_messag
     now = _now(now)
     if Invitation.objects.filter(forum=forum, speaker=speaker).exists():
         raise SpeakerError(
-            _("%(name)s is already invited to this forum.") % {"name": speaker.full_name},
+            _("%(name)s is already invited to this forum.") % {"name": speaker.display_name},
             code="already_invited",
             status=409,
         )
@@ -208,10 +208,8 @@ def _message_context(invitation, language, **extra):
         context = {
             "invitation_id": invitation.pk,
             "forum_id": forum.pk,  # brands the layout with this edition
-            "speaker_name": speaker.full_name,
-            "speaker_salutation": (
-                f"{speaker.get_honorific_display()} {speaker.last_name}" if speaker.honorific else speaker.full_name
-            ),
+            "speaker_name": speaker.name_in(language),
+            "speaker_salutation": speaker.salutation_in(language),
             "forum_name": forum.name,
             "forum_city": forum.city,
             "forum_venue": forum.venue,
@@ -291,30 +289,46 @@ def _ensure_answerable(invitation, now):
         )
 
 
-def _tell_organizers(*, kind, context, dedupe_key, related):
-    """One message of ``kind`` to each organizer, in the default language; ``dedupe_key`` is
-    suffixed with the recipient so each of them hears it once."""
-    for recipient in organizers_to_notify():
+def _tell_organizers(*, kind, context_for, dedupe_key, related):
+    """One message of ``kind`` to each organizer, in that organizer's language
+    (``core.permissions.organizer_recipients``): ``context_for(language)`` builds the context once
+    per language. ``dedupe_key`` is suffixed with the recipient so each of them hears it once."""
+    contexts = {}
+    for recipient, language in organizer_recipients():
+        if language not in contexts:
+            contexts[language] = context_for(language)
         enqueue(
             kind=kind,
             recipient=recipient,
-            language=settings.LANGUAGE_CODE,
-            context=context,
+            language=language,
+            context=contexts[language],
             dedupe_key=f"{dedupe_key}:{recipient}",
             related=related,
         )
 
 
+def speaker_facts(speaker, language):
+    """What organizers read about a speaker in a notice, in ``language``."""
+    return {
+        "speaker_organization": speaker.organization_in(language),
+        "speaker_position": speaker.position_in(language),
+        "speaker_country": country_name(speaker.country.code, language),
+    }
+
+
 def _notify_organizers(invitation, kind):
-    language = settings.LANGUAGE_CODE
-    context = _message_context(
-        invitation,
-        language,
-        organizer_url=organizer_invitation_url(invitation),
-        decline_reason=invitation.decline_reason,
-        speaker_organization=invitation.speaker.organization,
-        speaker_country=country_name(invitation.speaker.country.code, language),
-    )
+    def context_for(language):
+        return _message_context(
+            invitation,
+            language,
+            organizer_url=organizer_invitation_url(invitation),
+            decline_reason=invitation.decline_reason,
+            **speaker_facts(invitation.speaker, language),
+        )
+
     _tell_organizers(
-        kind=kind, context=context, dedupe_key=f"{kind}:{invitation.pk}:{invitation.answer_version}", related=invitation
+        kind=kind,
+        context_for=context_for,
+        dedupe_key=f"{kind}:{invitation.pk}:{invitation.answer_version}",
+        related=invitation,
     )

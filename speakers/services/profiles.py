@@ -18,10 +18,11 @@ from ._common import _full_clean, logger
 # --- speakers ---------------------------------------------------------------------------------
 
 SPEAKER_FIELDS = {
-    "first_name", "last_name", "first_name_latin", "last_name_latin", "honorific", "organization",
-    "country", "email", "phone", "preferred_language",
+    "first_name", "last_name", "first_name_latin", "last_name_latin", "honorific", "country", "email", "phone",
+    "preferred_language",
 }  # fmt: skip
-TRANSLATED_SPEAKER_FIELDS = {"bio", "position"}
+# Text per language, each falling back to the Azerbaijani one (speakers/translation.py).
+TRANSLATED_SPEAKER_FIELDS = {"bio", "position", "organization"}
 
 
 def _apply_speaker_fields(speaker, fields):
@@ -49,7 +50,8 @@ def _apply_speaker_fields(speaker, fields):
 
 @transaction.atomic
 def create_speaker(**fields):
-    """Create a speaker. ``bio`` and ``position`` take a string (Azerbaijani) or {lang: text}."""
+    """Create a speaker. ``bio``, ``position`` and ``organization`` take a string (Azerbaijani) or
+    {lang: text}."""
     speaker = _new_speaker(fields)
     if Speaker.objects.filter(email__iexact=speaker.email).exists():
         raise _duplicate_email()
@@ -147,8 +149,11 @@ def process_photo(upload):
 
 
 @transaction.atomic
-def update_profile(*, speaker, bio=None, bio_language=None, photo=None, publish_consent=None, position=None):
-    """The expert's own profile changes from the RSVP page: bio (in one language), photo, consent."""
+def update_profile(
+    *, speaker, bio=None, bio_language=None, photo=None, publish_consent=None, position=None, organization=None
+):
+    """The expert's own profile changes from the RSVP page: bio, position and organization (in the
+    language of the page, ``bio_language``), photo, consent."""
     language = bio_language or speaker.preferred_language or settings.LANGUAGE_CODE
     if language not in settings.LANGUAGE_CODES:
         raise SpeakerError(_("Choose a language among: %s.") % ", ".join(settings.LANGUAGE_CODES))
@@ -161,6 +166,9 @@ def update_profile(*, speaker, bio=None, bio_language=None, photo=None, publish_
     if position is not None:
         setattr(speaker, f"position_{language}", position.strip()[:200])
         update.append(f"position_{language}")
+    if organization is not None:
+        setattr(speaker, f"organization_{language}", organization.strip()[:200])
+        update.append(f"organization_{language}")
     if photo is not None:
         content = process_photo(photo)
         old = speaker.photo.name if speaker.photo else ""

@@ -148,7 +148,7 @@ def bulk_send(*, forum, invitation_ids, by=None, now=None):
             send_invitation(invitation=invitation, by=by, now=now)
             done.append(invitation.pk)
         except SpeakerError as exc:
-            skipped.append((invitation.speaker.full_name, exc.message))
+            skipped.append((invitation.speaker.display_name, exc.message))
     return done, skipped
 
 
@@ -157,9 +157,9 @@ def bulk_remind(*, forum, invitation_ids, now=None):
     for invitation in Invitation.objects.filter(forum=forum, pk__in=invitation_ids).select_related("speaker"):
         try:
             if remind_invitation(invitation=invitation, now=now) is None:
-                skipped.append((invitation.speaker.full_name, _("already reminded today")))
+                skipped.append((invitation.speaker.display_name, _("already reminded today")))
             else:
                 done.append(invitation.pk)
         except SpeakerError as exc:
-            skipped.append((invitation.speaker.full_name, exc.message))
+            skipped.append((invitation.speaker.display_name, exc.message))
     return done, skipped

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.countries import country_name
 from notifications.services import enqueue
 from panels import conflicts as rules
 from panels import selectors as panel_selectors
@@ -20,7 +19,13 @@ from panels.services import lock_forum_schedule
 
 from ..errors import SpeakerError
 from ._common import State, _full_clean, _locked, _now
-from .invitations import _ensure_answerable, _message_context, _tell_organizers, organizer_invitation_url
+from .invitations import (
+    _ensure_answerable,
+    _message_context,
+    _tell_organizers,
+    organizer_invitation_url,
+    speaker_facts,
+)
 
 # --- travel, visa, availability ---------------------------------------------------------------
 
@@ -124,31 +129,35 @@ def _windows_digest(windows):
 
 
 def _notify_availability_conflict(invitation, session, windows):
-    """Tell the organizers (as for a declined invitation) that the expert's new windows leave out
-    a panel they are placed on: once per speaker, panel and set of windows."""
+    """Tell the organizers (as for a declined invitation), each in their language, that the
+    expert's new windows leave out a panel they are placed on: once per speaker, panel and set of
+    windows."""
     forum, speaker, panel = invitation.forum, invitation.speaker, session.panel
-    language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        details = {
-            "panel_id": panel.pk,
-            "panel_title": panel.title,
-            "panel_when": rules.local_when(panel.start, panel.end, forum.tz),
-            "panel_room": panel.room.name if panel.room_id else "",
-            "role": session.get_role_display(),
-            "windows": [rules.local_when(start, end, forum.tz) for start, end in windows],
-        }
-    context = _message_context(
-        invitation,
-        language,
-        **details,
-        organizer_url=organizer_invitation_url(invitation),
-        schedule_url=settings.SITE_URL + reverse("panels:organizer-schedule", args=[forum.slug]) + f"#panel-{panel.pk}",
-        speaker_organization=speaker.organization,
-        speaker_country=country_name(speaker.country.code, language),
-    )
+
+    def context_for(language):
+        with translation.override(language):
+            details = {
+                "panel_id": panel.pk,
+                "panel_title": panel.title,
+                "panel_when": rules.local_when(panel.start, panel.end, forum.tz),
+                "panel_room": panel.room.name if panel.room_id else "",
+                "role": session.get_role_display(),
+                "windows": [rules.local_when(start, end, forum.tz) for start, end in windows],
+            }
+        return _message_context(
+            invitation,
+            language,
+            **details,
+            organizer_url=organizer_invitation_url(invitation),
+            schedule_url=settings.SITE_URL
+            + reverse("panels:organizer-schedule", args=[forum.slug])
+            + f"#panel-{panel.pk}",
+            **speaker_facts(speaker, language),
+        )
+
     kind = "speaker_availability_conflict"
     key = f"{kind}:{speaker.pk}:{panel.pk}:{_windows_digest(windows)}"
-    _tell_organizers(kind=kind, context=context, dedupe_key=key, related=invitation)
+    _tell_organizers(kind=kind, context_for=context_for, dedupe_key=key, related=invitation)
 
 
 def notify_schedule_change(*, panel, change, before):
@@ -171,7 +180,7 @@ def notify_schedule_change(*, panel, change, before):
                 "title": panel.title,
                 "forum": forum.name,
                 "forum_id": forum.pk,  # brands the layout with this edition (and names it)
-                "speaker_name": speaker.full_name,
+                "speaker_name": speaker.name_in(language),
                 "before": {"when": before.get("when"), "room": old_room},
                 "after": after,
                 "timezone": forum.timezone,

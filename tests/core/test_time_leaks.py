@@ -111,6 +111,7 @@ def _pages(edition):
         reverse("speakers:organizer-invitation", args=[slug, edition["invitation"].pk]),
         reverse("registration:organizer_list", args=[slug]),
         reverse("notifications:outbox"),
+        reverse("organizer:account"),
         reverse("admin:speakers_invitation_change", args=[edition["invitation"].pk]),
         reverse("admin:registration_registration_changelist"),
         reverse("admin:panels_panel_changelist"),

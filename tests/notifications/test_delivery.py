@@ -57,7 +57,7 @@ def test_enqueue_dispatches_after_commit_and_the_mail_arrives_once(smtp_settings
     assert received["Auto-Submitted"] == "auto-generated"
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
-    assert "New registrations: 7" in text and "speaker_invitation: 1" in text
+    assert "New registrations: 7" in text and "Invitation to speak: 1" in text
     assert "<h1" in html and "7</td>" in html
 
 

@@ -106,7 +106,7 @@ def test_a_foreign_speaker_is_added_with_a_photo_and_invited_in_forum_time(
     console, forum, django_capture_on_commit_callbacks
 ):
     data = {"first_name": "Анна", "last_name": "Иванова", "first_name_latin": "Anna", "last_name_latin": "Ivanova",
-            "organization": "CERT", "country": "KZ", "email": "anna@example.org", "preferred_language": "ru",
+            "organization_az": "CERT", "country": "KZ", "email": "anna@example.org", "preferred_language": "ru",
             "photo": _png()}  # fmt: skip
     response = console.post(reverse("organizer:speaker-new", args=[forum.slug]), data)
     speaker = Speaker.objects.get(email="anna@example.org")

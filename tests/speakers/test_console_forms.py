@@ -21,7 +21,7 @@ def _speaker_data(**overrides):
         "last_name": "Иванова",
         "first_name_latin": "Anna",
         "last_name_latin": "Ivanova",
-        "organization": "CERT",
+        "organization_az": "CERT",
         "position_en": "Head of incident response",
         "country": "KZ",
         "email": "Anna@Example.org",
@@ -59,7 +59,7 @@ def test_editing_keeps_the_speakers_own_consent():
     form = OrganizerSpeakerForm(data=_speaker_data())
     assert form.is_valid()
     speaker = services.create_speaker(**form.service_kwargs(), publish_consent=True)
-    form = OrganizerSpeakerForm(data=_speaker_data(organization="KZ-CERT"), instance=speaker)
+    form = OrganizerSpeakerForm(data=_speaker_data(organization_az="KZ-CERT"), instance=speaker)
     assert form.is_valid()
     services.update_speaker(speaker=speaker, **form.service_kwargs())
     speaker.refresh_from_db()

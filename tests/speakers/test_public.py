@@ -86,8 +86,8 @@ def test_public_pages_and_api_show_the_profile_but_no_personal_data(forum, expos
     assert "Grid Defence Lab" in profile and "Securing the energy grid" in profile
     data = client.get(f"/api/v1/speakers/{speaker.pk}/").json()
     assert set(data) == {
-        "id", "full_name", "honorific", "first_name", "last_name", "first_name_latin", "last_name_latin",
-        "position", "organization", "country", "bio", "photo",
+        "id", "display_name", "full_name", "honorific", "first_name", "last_name", "first_name_latin",
+        "last_name_latin", "position", "organization", "country", "bio", "photo",
     }  # fmt: skip
 
 

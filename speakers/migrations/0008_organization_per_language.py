@@ -16,7 +16,7 @@ def organization_is_azerbaijani(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('speakers', '0006_availability_moves_to_panels'),
+        ('speakers', '0007_english_letters_retire'),
     ]
 
     operations = [

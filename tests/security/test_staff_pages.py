@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.permissions import ORGANIZERS_GROUP
-from tests.factories import OrganizerFactory, UserFactory
+from tests.factories import OrganizerFactory, UserFactory, inviting_organization
 
 pytestmark = pytest.mark.django_db
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -83,6 +83,9 @@ def test_no_organizer_page_opens_for_someone_who_is_not_an_organizer(forum, who)
 
 
 def test_an_organizer_opens_every_organizer_page_that_needs_no_record(forum):
+    # A new signatory needs the edition's inviting organization (without it the page sends the
+    # organizer to set that up first).
+    inviting_organization(forum, with_signatory=False)
     client = _client(OrganizerFactory())
     opened = 0
     for url in organizer_urls(forum):

@@ -37,9 +37,13 @@ from .solver.api import ScheduleProposalViewSet
 
 
 class SpeakerOnPanelSerializer(serializers.ModelSerializer):
-    """Public facts only: never the email, phone or travel details."""
+    """Public facts only: never the email, phone or travel details. The id is that of the
+    speaker's public profile (``/api/v1/speakers/{id}/``), given only when it opens."""
 
-    id = serializers.IntegerField(source="speaker.id")
+    id = serializers.SerializerMethodField(
+        help_text="The speaker's public profile (/api/v1/speakers/{id}/); null when the speaker has none "
+        "(no consent to a public profile): such a speaker is named, never linked."
+    )
     name = serializers.CharField(source="speaker.full_name")
     position = serializers.CharField(source="speaker.position")
     organization = serializers.CharField(source="speaker.organization")
@@ -48,6 +52,9 @@ class SpeakerOnPanelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ["id", "name", "role", "position", "organization", "country"]
+
+    def get_id(self, participation) -> int | None:
+        return participation.speaker_id if getattr(participation, "public_profile", False) else None
 
 
 # Forum-local time with its offset; null while the panel has no slot.
@@ -266,7 +273,7 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         organizer = sees_drafts(self.request.user)
-        participations = selectors._participations(public=not organizer)
+        participations = selectors.participations_prefetch(public=not organizer)
         panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(participations)
         if organizer:
             return panels

@@ -54,7 +54,10 @@ def create_speaker(**fields):
     _apply_speaker_fields(speaker, fields)
     if Speaker.objects.filter(email__iexact=speaker.email).exists():
         raise SpeakerError(
-            _("A speaker with this email already exists."), code="duplicate_email", fields={"email": ["taken"]}
+            _("A speaker with this email already exists."),
+            code="duplicate_email",
+            fields={"email": ["taken"]},
+            status=409,
         )
     speaker.publish_consent = bool(consent)
     speaker.publish_consent_at = timezone.now() if consent else None
@@ -69,7 +72,10 @@ def update_speaker(*, speaker, **fields):
     _apply_speaker_fields(speaker, fields)
     if Speaker.objects.filter(email__iexact=speaker.email).exclude(pk=speaker.pk).exists():
         raise SpeakerError(
-            _("A speaker with this email already exists."), code="duplicate_email", fields={"email": ["taken"]}
+            _("A speaker with this email already exists."),
+            code="duplicate_email",
+            fields={"email": ["taken"]},
+            status=409,
         )
     if consent is not None:
         _set_consent(speaker, consent)

@@ -15,3 +15,8 @@ class ApiConfig(AppConfig):
         # their default or stored value. Without this, POST /rsvp/<token>/respond/ with an empty
         # form body declined the invitation.
         serializers.BooleanField.default_empty_html = empty
+
+        # A body field the operation does not document is a 400, not silently ignored.
+        from core.rest import bodies
+
+        bodies.install()

@@ -1,45 +1,48 @@
 """Page-number pagination for every list: ``?page=`` (from 1) and ``?page_size=`` (1 to 200).
 
-A page that is not a positive number, or lies past the last page, and a page size that is not a
-positive number answer 400 with the error shape and the field named, so an app can tell a bad
-request from a missing object. A page size above the maximum is capped (as documented).
+A page or page size that is not a whole number written with the digits 0-9, or is below 1, answers
+400 with the error shape and the parameter named. A page past the last one is a page that does not
+exist: 404 (an empty list has one page, the first). A page size above the maximum is capped (as
+documented). Either left empty means its default.
 """
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from core.rest.filters import MAX_ID, ascii_integer
+
+
+def _whole_number(raw, name):
+    number = ascii_integer(raw)
+    if number is None or number < 1:
+        raise ValidationError({name: [_("Give a whole number from 1 up, written with the digits 0-9.")]})
+    return number
 
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()  # "?page=last" is not a number: the schema documents an integer
     invalid_page_message = _("Page {page_number} does not exist: {message}.")
-    page_size_query_description = _("Results per page, 1 to 200 (larger values are capped at 200).")
+    page_size_query_description = _("Results per page, 1 up; values above 200 are capped at 200.")
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if size < 1:
-            raise ValidationError({self.page_size_query_param: [_("Give a whole number from 1 to 200.")]})
-        return min(size, self.max_page_size)
+        return min(_whole_number(raw, self.page_size_query_param), self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound as exc:
-            raise ValidationError({self.page_query_param: [str(exc.detail)]}) from exc
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw == "":
+            return 1
+        return _whole_number(raw, self.page_query_param)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            if parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
-            elif parameter["name"] == self.page_size_query_param:
-                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            parameter["allowEmptyValue"] = True
+            parameter["schema"].update({"minimum": 1, "maximum": MAX_ID})
         return parameters

@@ -23,9 +23,25 @@ REDOC_STYLE_HASHES = [
     "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
 ]
 
+
+class ForumRouter(DefaultRouter):
+    """A record addressed by its id has a path of ASCII digits only: anything else ("1.5", "١٢",
+    "abc") names no route and is the same 404 as an id that exists nowhere. Viewsets that address
+    records otherwise (a slug, a token) name their own ``lookup_value_regex``."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if getattr(viewset, "lookup_value_regex", None) is None and getattr(viewset, "lookup_field", "pk") in {
+            "pk",
+            "id",
+        }:
+            lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+            return f"(?P<{lookup_prefix}{lookup_url_kwarg}>[0-9]+)"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
 # No `.json`/`.api` format-suffix variants of the routes: every operation has one URL, the one the
 # schema documents (the format is negotiated, or chosen with ?format=).
-router = DefaultRouter()
+router = ForumRouter()
 router.include_format_suffixes = False
 # visas before speakers: it adds actions under speakers' prefixes (organizer/invitations, rsvp), and
 # the API root lists each prefix under the basename registered last (speakers' lists).

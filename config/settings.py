@@ -389,7 +389,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["core.rest.permissions.PublicReadOrganizerWrite"],
     "DEFAULT_THROTTLE_CLASSES": ["core.rest.throttles.PublicAnonThrottle"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.rest.filters.ForumFilterBackend",
         "core.rest.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
@@ -413,11 +413,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enum components as drf-spectacular makes them, then what every body and parameter accepts
+    # (free text without control characters, no undocumented fields, JSON for nested bodies).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.rest.schema.tighten_request_schemas",
+    ],
     # One enum for the site's languages wherever a field offers them.
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "config.settings.LANGUAGES",
         "PanelStatusEnum": "panels.models.Panel.Status",
         "CountryCodeEnum": "visas.api.COUNTRY_CODES",
+        # One enum of ISO 3166 codes for every country field (a speaker's country, a nationality).
+        "CountryEnum": "django_countries.countries",
     },
 }
 

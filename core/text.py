@@ -17,6 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 # C0 except \t \n \r; U+FFFE/U+FFFF; the surrogate range (only lone ones reach Python strings).
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# The same rule as an OpenAPI/JSON Schema ``pattern`` (ECMA-262 syntax), which the API schema puts on
+# every free-text parameter and body field (core/rest/schema.py). Lone surrogates are left out: no
+# UTF-8 request can carry one, and JSON Schema validators refuse the range in a pattern.
+SCHEMA_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]*$"
+# The same, for text that must not be blank: at least one character other than a space (what a
+# required field is once its surrounding spaces are trimmed).
+SCHEMA_PATTERN_NONBLANK = (
+    "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]*"
+    "[^\\s\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]"
+    "[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]*$"
+)
 MESSAGE = _("Text may not contain control characters (such as NUL or a vertical tab); please remove them.")
 
 

@@ -1,10 +1,10 @@
 """Public read API of forum editions, themes and rooms."""
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from core.rest.fields import LocalTimeField
+from core.rest.filters import ForumFilterSet, SlugFilter
 
 from . import selectors
 from .models import Forum, Room, Theme
@@ -55,6 +55,7 @@ def _visible_forums(request):
 class ForumViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ForumSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_fields = ["status", "year"]
     ordering_fields = ["start_date", "edition"]
 
@@ -62,8 +63,8 @@ class ForumViewSet(viewsets.ReadOnlyModelViewSet):
         return _visible_forums(self.request).order_by("-start_date")
 
 
-class ForumChildFilter(filters.FilterSet):
-    forum = filters.CharFilter(field_name="forum__slug")
+class ForumChildFilter(ForumFilterSet):
+    forum = SlugFilter(field_name="forum__slug", help_text="An edition's slug.")
 
 
 @extend_schema_view(

@@ -12,12 +12,14 @@ The JSON context and attachments of a message stay out of the API: they are rend
 not facts an app needs.
 """
 
+from django.conf import settings
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.rest.filters import ForumFilterSet
 from core.rest.permissions import IsOrganizer
 from core.rest.schema import ErrorSerializer
 
@@ -48,13 +50,13 @@ class OutboxMessageSerializer(serializers.ModelSerializer):
         return f"{message.related_type.app_label}.{message.related_type.model}"
 
 
-class OutboxFilter(filters.FilterSet):
+class OutboxFilter(ForumFilterSet):
     state = filters.ChoiceFilter(choices=OutboxMessage.State.choices)
     kind = filters.CharFilter(
         help_text="The template kind, e.g. speaker_invitation, registration_confirmed, registration_cancelled, "
         "registration_cancelled_by_organizer, registration_hold_expired, registration_panel_changed."
     )
-    language = filters.CharFilter()
+    language = filters.ChoiceFilter(choices=settings.LANGUAGES)
     recipient = filters.CharFilter(lookup_expr="icontains", help_text="Part of the recipient's address.")
 
     class Meta:

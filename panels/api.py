@@ -24,7 +24,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.permissions import sees_drafts
-from core.rest.filters import IdFilter, UtcDateTimeFilter
+from core.rest.fields import TranslatedTextField
+from core.rest.filters import MAX_ID, ForumFilterSet, IdFilter, SlugFilter, UtcDateTimeFilter
 from core.rest.permissions import PublicReadOrganizerWrite
 from core.rest.schema import ErrorSerializer
 from core.utc import to_utc
@@ -37,9 +38,13 @@ from .solver.api import ScheduleProposalViewSet
 
 
 class SpeakerOnPanelSerializer(serializers.ModelSerializer):
-    """Public facts only: never the email, phone or travel details."""
+    """Public facts only: never the email, phone or travel details. The id is that of the
+    speaker's public profile (``/api/v1/speakers/{id}/``), given only when it opens."""
 
-    id = serializers.IntegerField(source="speaker.id")
+    id = serializers.SerializerMethodField(
+        help_text="The speaker's public profile (/api/v1/speakers/{id}/); null when the speaker has none "
+        "(no consent to a public profile): such a speaker is named, never linked."
+    )
     name = serializers.CharField(source="speaker.display_name")
     position = serializers.CharField(source="speaker.position")
     organization = serializers.CharField(source="speaker.organization")
@@ -48,6 +53,9 @@ class SpeakerOnPanelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ["id", "name", "role", "position", "organization", "country"]
+
+    def get_id(self, participation) -> int | None:
+        return participation.speaker_id if getattr(participation, "public_profile", False) else None
 
 
 # Forum-local time with its offset; null while the panel has no slot.
@@ -111,17 +119,25 @@ class PanelSerializer(serializers.ModelSerializer):
 
 class PanelCreateSerializer(serializers.Serializer):
     forum = serializers.SlugRelatedField(slug_field="slug", queryset=Forum.objects.all())
-    title = serializers.JSONField(help_text="Text in Azerbaijani, or {language: text}.")
-    description = serializers.JSONField(required=False, default="")
-    theme = serializers.IntegerField(required=False, allow_null=True)
+    title = TranslatedTextField(
+        default_language_required=True, help_text="Text in Azerbaijani, or {language: text} with Azerbaijani."
+    )
+    description = TranslatedTextField(required=False, default="")
+    theme = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text="A theme of the edition (id)."
+    )
     format = serializers.ChoiceField(choices=Panel.Format.choices, default=Panel.Format.PANEL)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     interpretation = serializers.BooleanField(default=False)
-    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
 
 
 class SlotSerializer(serializers.Serializer):
-    room = serializers.IntegerField(required=False, help_text="Room id; a move keeps the room when omitted.")
+    """Where and when: a move keeps the room when none is given."""
+
+    room = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Room id; a move keeps the room when omitted."
+    )
     start = serializers.DateTimeField(help_text="ISO 8601; without an offset it is the forum's local time.")
     end = serializers.DateTimeField(help_text="ISO 8601; without an offset it is the forum's local time.")
 
@@ -139,6 +155,12 @@ class SlotSerializer(serializers.Serializer):
                 except ValueError as exc:
                     raise serializers.ValidationError({key: ["Use an ISO 8601 date and time."]}) from exc
         return values
+
+
+class RoomSlotSerializer(SlotSerializer):
+    """Where and when: scheduling needs a room."""
+
+    room = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Room id.")
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -219,9 +241,9 @@ PLACEMENT_RESPONSES = {
 }
 
 
-class PanelFilter(filters.FilterSet):
-    forum = filters.CharFilter(field_name="forum__slug")
-    theme = filters.CharFilter(field_name="theme__code")
+class PanelFilter(ForumFilterSet):
+    forum = SlugFilter(field_name="forum__slug", help_text="An edition's slug.")
+    theme = SlugFilter(field_name="theme__code", help_text="A theme's code.")
     room = IdFilter(field_name="room_id")
     language = filters.ChoiceFilter(choices=settings.LANGUAGES)
     day = filters.DateFilter(method="filter_day", help_text="A forum-local date, YYYY-MM-DD.")
@@ -266,7 +288,7 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         organizer = sees_drafts(self.request.user)
-        participations = selectors._participations(public=not organizer)
+        participations = selectors.participations_prefetch(public=not organizer)
         panels = Panel.objects.select_related("forum", "theme", "room").prefetch_related(participations)
         if organizer:
             return panels
@@ -297,7 +319,7 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self._result(panel, code=status.HTTP_201_CREATED)
 
     def _slot(self, request, panel, *, room_required):
-        payload = SlotSerializer(data=request.data)
+        payload = (RoomSlotSerializer if room_required else SlotSerializer)(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         if "room" in data:
@@ -316,7 +338,7 @@ class PanelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         description="Give an unscheduled panel a room and a time (a time without an offset is the forum's local "
         "time). A room already booked, or a speaker due elsewhere, answers 409 with every conflict in "
         "`conflicts`; a slot outside the forum's days or hours answers 400.",
-        request=SlotSerializer,
+        request=RoomSlotSerializer,
         responses=PLACEMENT_RESPONSES,
         examples=[SLOT_EXAMPLE, SCHEDULED_EXAMPLE, CONFLICT_EXAMPLE, INVALID_SLOT_EXAMPLE],
     )
@@ -416,8 +438,8 @@ class ScheduleChangeSerializer(serializers.Serializer):
         return f"/forums/{change.forum.slug}/program/changes/#change-{change.id}"
 
 
-class ScheduleChangeFilter(filters.FilterSet):
-    forum = filters.CharFilter(field_name="forum__slug", help_text="An edition's slug.")
+class ScheduleChangeFilter(ForumFilterSet):
+    forum = SlugFilter(field_name="forum__slug", help_text="An edition's slug.")
     since = UtcDateTimeFilter(
         field_name="created_at",
         lookup_expr="gt",

@@ -250,16 +250,24 @@ def _frab_event(forum, panel):
         "language": panel.language,
         "abstract": panel.description,
         "description": panel.description,
-        "persons": [_frab_person(forum, participation.speaker) for participation in panel.participations.all()],
+        "persons": [_frab_person(forum, participation) for participation in panel.participations.all()],
         "links": [],
     }
 
 
-def _frab_person(forum, speaker):
-    person = {"name": speaker.display_name, "id": speaker.pk, "guid": _person_guid(forum, speaker)}
-    if speaker.publish_consent:  # only then does the speaker page open
-        person["url"] = speaker_url(forum, speaker)
-    return person
+def _frab_person(forum, participation):
+    """A speaker as the frab formats list them: the name always; the id, the guid (made from the
+    page's address) and the page's address only when that page opens (``public_profile``): a
+    speaker without a public profile is named on their panel and nothing more."""
+    speaker = participation.speaker
+    if not participation.public_profile:
+        return {"name": speaker.display_name}
+    return {
+        "name": speaker.display_name,
+        "id": speaker.pk,
+        "guid": _person_guid(forum, speaker),
+        "url": speaker_url(forum, speaker),
+    }
 
 
 def _frab_item(forum, item, room, column):
@@ -334,7 +342,8 @@ def _xml_event(parent, event):
     ET.SubElement(element, "description").text = event["description"] or ""
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
-        ET.SubElement(persons, "person", id=str(person["id"]), guid=person["guid"]).text = person["name"]
+        attributes = {"id": str(person["id"]), "guid": person["guid"]} if "id" in person else {}
+        ET.SubElement(persons, "person", **attributes).text = person["name"]
     ET.SubElement(element, "links")
 
 

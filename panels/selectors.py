@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from core.permissions import sees_drafts
@@ -23,7 +23,7 @@ def public_participation_q():
     there is one, is accepted. A speaker still invited, who declined, whose invitation was
     withdrawn or expired is never named (an organizer may have put them on the panel ahead of
     their answer). Speakers an organizer placed without any invitation are named. Whether a name
-    links to a speaker page is the templates' business (only with the speaker's consent)."""
+    links to a speaker page is ``public_profile_q``'s business (annotated by ``participations_prefetch``)."""
     from django.apps import apps
 
     # Read through the app registry: speakers sits above panels and is never imported here.
@@ -34,8 +34,46 @@ def public_participation_q():
     return ~Exists(unanswered)
 
 
-def _participations(public=False):
-    participations = Participation.objects.select_related("speaker").order_by("order", "id")
+PUBLIC_FORUM_STATUSES = (Forum.Status.PUBLISHED, Forum.Status.ARCHIVED)
+
+
+def public_profile_q(*, speaker=None, forum=None, prefix=""):
+    """The condition under which a speaker has a public page (``/forums/<slug>/speakers/<id>/``,
+    ``/api/v1/speakers/<id>/``): they consented to a public profile and take part in a public
+    edition, by an accepted invitation or by a place on one of its published panels where they are
+    named (``public_participation_q``). In ``forum`` only, when given.
+
+    For a Speaker queryset as it is; on another model, ``prefix`` leads to the speaker
+    (``"speaker__"``) and ``speaker``/``forum`` are that row's references (OuterRef). The one rule
+    behind the public speaker lists and pages and behind every link to them (``participations_prefetch``)."""
+    from django.apps import apps
+
+    speaker = OuterRef("pk") if speaker is None else speaker
+    invitation = apps.get_model("speakers", "Invitation")  # speakers sits above panels: never imported here
+    accepted = invitation.objects.filter(speaker=speaker, state="accepted", forum__status__in=PUBLIC_FORUM_STATUSES)
+    on_panel = Participation.objects.filter(
+        public_participation_q(),
+        speaker=speaker,
+        panel__status=Panel.Status.PUBLISHED,
+        panel__forum__status__in=PUBLIC_FORUM_STATUSES,
+    )
+    if forum is not None:
+        accepted = accepted.filter(forum=forum)
+        on_panel = on_panel.filter(panel__forum=forum)
+    return Q(**{f"{prefix}publish_consent": True}) & (Exists(accepted) | Exists(on_panel))
+
+
+def participations_prefetch(*, public):
+    """The speakers of each panel, in order, each with ``public_profile``: whether their public page
+    in the panel's edition opens, so a page, an export or the API links to it (or gives its id) only
+    then. ``public``: only those the public may see named (``public_participation_q``): what every
+    public surface (program, panel pages, exports, API) loads a panel's speakers with."""
+    opens = public_profile_q(speaker=OuterRef("speaker_id"), forum=OuterRef("panel__forum_id"), prefix="speaker__")
+    participations = (
+        Participation.objects.select_related("speaker")
+        .annotate(public_profile=ExpressionWrapper(opens, output_field=BooleanField()))
+        .order_by("order", "id")
+    )
     if public:
         participations = participations.filter(public_participation_q())
     return Prefetch("participations", queryset=participations)
@@ -87,7 +125,7 @@ def public_panels(*, forum, theme=None, day=None, room=None, language=None, q=No
         panels = panels.filter(start__gte=start, start__lt=start + datetime.timedelta(days=1))
     return (
         panels.select_related("theme", "room", "forum")
-        .prefetch_related(_participations(public=True))
+        .prefetch_related(participations_prefetch(public=True))
         .order_by("start", "room__order", "room_id", "id")
     )
 
@@ -122,7 +160,7 @@ def public_panel(*, forum, panel_id, user=None):
     organizer = sees_drafts(user)
     if not organizer:
         panels = panels.filter(public_panel_filter())
-    participations = _participations(public=not organizer)
+    participations = participations_prefetch(public=not organizer)
     return panels.select_related("theme", "room", "forum").prefetch_related(participations).first()
 
 
@@ -130,7 +168,7 @@ def organizer_panels(*, forum):
     return (
         Panel.objects.filter(forum=forum)
         .select_related("theme", "room", "forum")
-        .prefetch_related(_participations())
+        .prefetch_related(participations_prefetch(public=False))
         .order_by("start", "room__order", "id")
     )
 
@@ -143,7 +181,12 @@ def schedule_stamp():
     """An annotation for a Forum queryset: when anything the program and its exports show last
     changed, to the microsecond. It covers the forum itself, its panels (participations added or
     removed touch their panel), the speakers on them (names, bios, positions), its rooms, its
-    themes and its program items (breaks, lunch). Deletions are covered by ``panels.signals``, which touch the forum."""
+    themes and its program items (breaks, lunch), and its invitations (an answer, a withdrawal or an
+    expiry decides whether a speaker is named, ``public_participation_q``). Deletions are covered by
+    ``panels.signals``, which touch the forum."""
+    from django.apps import apps
+
+    invitation = apps.get_model("speakers", "Invitation")  # speakers sits above panels: never imported here
     forum = OuterRef("pk")
     parts = [
         _latest_change(Panel.objects.filter(forum=forum)),
@@ -151,6 +194,7 @@ def schedule_stamp():
         _latest_change(Room.objects.filter(forum=forum)),
         _latest_change(Theme.objects.filter(forum=forum)),
         _latest_change(ProgramItem.objects.filter(forum=forum)),
+        _latest_change(invitation.objects.filter(forum=forum)),
     ]
     # Greatest() is NULL on SQLite when any part is NULL: fall back to the forum's own stamp.
     return Greatest(F("updated_at"), *(Coalesce(part, F("updated_at")) for part in parts))

@@ -630,20 +630,26 @@ def copy_panels_to_new_edition(*, source, target, delta, room_map, theme_map):
         )
 
 
+def _missing(message, *, code, field_name):
+    """A reference to a record that does not exist (here): the request is well formed and names
+    something missing, a 404 like an unknown id in a path (api/exceptions.py)."""
+    raise PanelError(message, code=code, status=404, fields={field_name: [message]})
+
+
 def theme_for(*, forum, theme_id):
-    """A theme of this forum by id, or a 400."""
+    """A theme of this forum by id, or a 404."""
     theme = Theme.objects.filter(forum=forum, pk=theme_id).first()
     if theme is None:
-        _invalid(_("Unknown theme for this forum."), code="unknown_theme", field_name="theme")
+        _missing(_("Unknown theme for this forum."), code="unknown_theme", field_name="theme")
     return theme
 
 
 def room_for(*, forum, room_id):
-    """A room of this forum by id, or a 400 (unknown or another forum's room)."""
+    """A room of this forum by id, or a 404 (no such room) or 400 (another forum's room)."""
     room_id = parse_id(room_id)  # plain ASCII digits only (core/forms.py)
     room = Room.objects.filter(pk=room_id).first() if room_id is not None else None
     if room is None:
-        _invalid(_("Unknown room."), code="unknown_room", field_name="room")
+        _missing(_("Unknown room."), code="unknown_room", field_name="room")
     if room.forum_id != forum.pk:
         _invalid(
             _("%(room)s belongs to another forum edition.") % {"room": room.name},

@@ -8,15 +8,19 @@
 * ``POST checkins/`` scanner apps at the door: ``{"forum": slug, "code": badge code}``.
 """
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.rest.fields import ConsentField
+from core.rest.filters import MAX_ID, BooleanFilter, ForumFilterSet
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
 from core.rest.throttles import BudgetThrottle, PublicAnonThrottle, throttle
@@ -27,20 +31,38 @@ from . import limits, selectors, services
 from .errors import RegistrationError
 from .models import Category, Registration
 
+# The service's rule for a phone (digits, spaces, brackets, dashes, an optional leading +, 5 to 40
+# characters once trimmed), written without surrounding spaces so the API checks exactly what its
+# schema says.
+PHONE_PATTERN = r"^(\+?[0-9()\-][0-9 ()\-]{3,38}[0-9()\-])?$"
+
 
 class RegistrationCreateSerializer(serializers.Serializer):
-    forum = serializers.SlugField()
-    first_name = serializers.CharField(max_length=200, allow_blank=True)
-    last_name = serializers.CharField(max_length=200, allow_blank=True)
-    email = serializers.CharField(max_length=300, allow_blank=True)
-    organization = serializers.CharField(max_length=300, allow_blank=True)
-    position = serializers.CharField(max_length=300, allow_blank=True)
-    country = serializers.CharField(max_length=2, allow_blank=True)
-    phone = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    category = serializers.CharField(max_length=32, allow_blank=True)
-    language = serializers.CharField(max_length=8, required=False, default="az")
-    panel_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=100)
-    consent = serializers.BooleanField()
+    """The sign-up form's fields, typed as the service reads them (registration/services.py), so
+    the schema says what a valid sign-up is."""
+
+    forum = serializers.SlugField(help_text="The edition's slug.")
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    email = serializers.EmailField(max_length=254)
+    organization = serializers.CharField(max_length=200)
+    position = serializers.CharField(max_length=200)
+    country = serializers.ChoiceField(choices=countries, help_text="ISO 3166 code, e.g. AZ.")
+    phone = serializers.RegexField(
+        PHONE_PATTERN,
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="Digits, spaces, brackets and dashes, with an optional leading +; empty when not given.",
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, default=settings.LANGUAGE_CODE)
+    panel_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list, max_length=100
+    )
+    consent = ConsentField()
     website = serializers.CharField(required=False, allow_blank=True, default="", help_text="Leave empty.")
 
 
@@ -89,10 +111,11 @@ class OwnRegistrationSerializer(RegistrationSerializer):
 
 class PanelChoiceSerializer(serializers.Serializer):
     panel_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=services.MAX_PANELS_OF_INTEREST,
+        required=False,
         help_text="Ids of panels in the edition's public program; the list replaces the earlier choice "
-        "(an empty list clears it).",
+        "(an empty list clears it; left out, the choice stays as it is).",
     )
 
 
@@ -109,7 +132,7 @@ UNKNOWN_PANELS_EXAMPLE = OpenApiExample(
 )
 
 
-class RegistrationFilter(filters.FilterSet):
+class RegistrationFilter(ForumFilterSet):
     """The organizers' list filters; the rules live in ``selectors.organizer_registrations``."""
 
     forum = filters.ModelChoiceFilter(
@@ -118,8 +141,8 @@ class RegistrationFilter(filters.FilterSet):
     q = filters.CharFilter(help_text="Words to find in the name, email or organization, or a badge code.")
     status = filters.ChoiceFilter(choices=Registration.Status.choices)
     category = filters.ChoiceFilter(choices=Category.choices)
-    country = filters.CharFilter(help_text="ISO 3166 code, e.g. AZ.")
-    checked_in = filters.BooleanFilter(help_text="true: present at the forum; false: not (yet) checked in.")
+    country = filters.ChoiceFilter(choices=countries, help_text="ISO 3166 code, e.g. AZ.")
+    checked_in = BooleanFilter(help_text="true: present at the forum; false: not (yet) checked in.")
 
     class Meta:
         model = Registration
@@ -301,10 +324,13 @@ class ManageViewSet(viewsets.ViewSet):
         examples=[PANELS_EXAMPLE, UNKNOWN_PANELS_EXAMPLE],
     )
     def partial_update(self, request, token=None):
-        self._registration(token)  # an unknown or expired link answers 404/410 whatever the body
+        registration = self._registration(token)  # an unknown or expired link answers 404/410 whatever the body
         serializer = PanelChoiceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        registration = services.set_panels_of_interest(token=token, panel_ids=serializer.validated_data["panel_ids"])
+        if "panel_ids" in serializer.validated_data:
+            registration = services.set_panels_of_interest(
+                token=token, panel_ids=serializer.validated_data["panel_ids"]
+            )
         return Response(OwnRegistrationSerializer(registration).data)
 
     @extend_schema(

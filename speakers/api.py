@@ -9,7 +9,6 @@
 from django.conf import settings
 from django_countries import countries
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 
 from core.forms import parse_id
 from core.rest.fields import TranslatedTextField
+from core.rest.filters import ForumFilterSet, SlugFilter
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
 from core.rest.throttles import throttle
@@ -67,7 +67,7 @@ class PublicSpeakerSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True, "description": "null without a photo."})
     def get_photo(self, speaker) -> str | None:
         if not speaker.photo:
             return None
@@ -83,22 +83,21 @@ class PublicSpeakerWithSessionsSerializer(PublicSpeakerSerializer):
         read_only_fields = fields
 
 
-class PublicSpeakerFilter(filters.FilterSet):
-    forum = filters.CharFilter(
+class PublicSpeakerFilter(ForumFilterSet):
+    forum = SlugFilter(
         method="in_forum",
         help_text="An edition's slug: its speakers only, each with their published sessions there "
         "(an unknown or unpublished edition answers 404).",
     )
-    country = filters.CharFilter(method="from_country", help_text="ISO 3166 code, e.g. AZ.")
+    country = filters.ChoiceFilter(choices=countries, method="from_country", help_text="ISO 3166 code, e.g. AZ.")
 
     class Meta:
         model = Speaker
         fields = ["forum", "country"]
 
     def from_country(self, queryset, name, value):
-        code = value.strip().upper()
-        # Only a listed code reaches the query (the country field reads digits as numeric codes).
-        return queryset.filter(country=code) if code in dict(countries) else queryset.none()
+        # Only a listed code reaches here (the choice field refuses others with a 400).
+        return queryset.filter(country=value)
 
     def in_forum(self, queryset, name, value):
         return queryset  # the view narrows to the edition (it also picks the serializer with sessions)
@@ -146,14 +145,17 @@ class PublicSpeakerViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- organizers --------------------------------------------------------------------------------
 
+LETTER_UNAVAILABLE = OpenApiResponse(ErrorSerializer, description="No letter yet: the message says what is missing.")
+
 
 class SpeakerSerializer(serializers.ModelSerializer):
     """Everything about a speaker, for organizers."""
 
-    country = serializers.CharField(max_length=2)
-    bio = TranslatedTextField(required=False)
-    position = TranslatedTextField(required=False)
-    organization = TranslatedTextField(required=False)
+    country = serializers.ChoiceField(choices=countries, help_text="ISO 3166 code, e.g. AZ.")
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    bio = TranslatedTextField(required=False, allow_null_values=True)
+    position = TranslatedTextField(required=False, allow_null_values=True)
+    organization = TranslatedTextField(required=False, allow_null_values=True)
     photo = serializers.ImageField(read_only=True)
 
     class Meta:
@@ -165,14 +167,6 @@ class SpeakerSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "photo", "publish_consent_at", "created_at", "updated_at"]
         extra_kwargs = {"email": {"validators": []}}
-
-    def validate_country(self, value):
-        # Checked against the list here: the country field's own cleaning reads any string of
-        # digits ("²" too) as a numeric ISO code, and int() then fails.
-        code = value.strip().upper()
-        if code not in dict(countries):
-            raise serializers.ValidationError("Use a two-letter ISO country code, such as AZ or DE.")
-        return code
 
     def to_representation(self, speaker):
         data = super().to_representation(speaker)
@@ -186,6 +180,14 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         return services.update_speaker(speaker=instance, **validated_data)
+
+
+class SpeakerFilter(ForumFilterSet):
+    preferred_language = filters.ChoiceFilter(choices=settings.LANGUAGES)
+
+    class Meta:
+        model = Speaker
+        fields = ["country", "publish_consent", "preferred_language"]
 
 
 @extend_schema_view(
@@ -212,7 +214,7 @@ class SpeakerViewSet(viewsets.ModelViewSet):
     permission_classes = [IsOrganizer]
     serializer_class = SpeakerSerializer
     queryset = Speaker.objects.order_by("last_name", "first_name", "pk")
-    filterset_fields = ["country", "publish_consent", "preferred_language"]
+    filterset_class = SpeakerFilter
     ordering_fields = ["last_name", "created_at"]
 
     def perform_destroy(self, instance):
@@ -268,8 +270,8 @@ class InvitationSerializer(serializers.ModelSerializer):
         return services.update_invitation(invitation=instance, **validated_data)
 
 
-class InvitationFilter(filters.FilterSet):
-    forum = filters.CharFilter(field_name="forum__slug")
+class InvitationFilter(ForumFilterSet):
+    forum = SlugFilter(field_name="forum__slug", help_text="An edition's slug.")
 
     class Meta:
         model = Invitation
@@ -443,7 +445,9 @@ class TravelInput(serializers.Serializer):
     accommodation = serializers.ChoiceField(choices=Invitation.Accommodation.choices, required=False)
     dietary_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
     accessibility_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    interpretation_language = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    interpretation_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, allow_blank=True, help_text="Empty when none is needed."
+    )
     av_needs = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     def validate(self, attrs):

@@ -60,31 +60,13 @@ def speaker_sessions(*, forum, speaker):
     )
 
 
-def _public_forum_q(prefix=""):
-    from forum.models import Forum
-
-    return Q(**{f"{prefix}status__in": [Forum.Status.PUBLISHED, Forum.Status.ARCHIVED]})
-
-
 def public_speakers(*, forum=None):
     """Speakers the public may see: they consented, and they take part in a public forum
-    (accepted its invitation or sit on one of its published panels)."""
-    from panels.models import Panel, Participation
+    (accepted its invitation or sit on one of its published panels, named there). The rule lives
+    in ``panels.selectors.public_profile_q``, which every link to a speaker page uses too."""
+    from panels.selectors import public_profile_q
 
-    accepted = Invitation.objects.filter(speaker=OuterRef("pk"), state=Invitation.State.ACCEPTED).filter(
-        _public_forum_q("forum__")
-    )
-    from panels.selectors import public_participation_q
-
-    on_panel = (
-        Participation.objects.filter(speaker=OuterRef("pk"), panel__status=Panel.Status.PUBLISHED)
-        .filter(_public_forum_q("panel__forum__"))
-        .filter(public_participation_q())
-    )
-    if forum is not None:
-        accepted = accepted.filter(forum=forum)
-        on_panel = on_panel.filter(panel__forum=forum)
-    return Speaker.objects.filter(publish_consent=True).filter(Exists(accepted) | Exists(on_panel))
+    return Speaker.objects.filter(public_profile_q(forum=forum))
 
 
 def public_sessions_prefetch(forum):

@@ -11,13 +11,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.rest.filters import MAX_ID, ForumFilterSet, SlugFilter
 from core.rest.permissions import IsOrganizer
 from core.rest.schema import ErrorSerializer
 from forum.models import Forum
 
 from ..models import ScheduleProposal
 from . import proposals, selectors
-from .params import DEFAULT_WEIGHTS, SCOPES
+from .params import DEFAULT_WEIGHTS, SCOPES, SLOT_MINUTES
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -45,9 +46,15 @@ class ProposalStartSerializer(serializers.Serializer):
     forum = serializers.SlugRelatedField(slug_field="slug", queryset=Forum.objects.all())
     scope = serializers.ChoiceField(choices=SCOPES, required=False, help_text="unscheduled panels, or the whole draft")
     day = serializers.DateField(required=False, allow_null=True, help_text="only this forum day")
-    theme = serializers.IntegerField(required=False, allow_null=True, help_text="only this theme (id)")
+    theme = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID, help_text="only this theme (id)"
+    )
     time_limit = serializers.IntegerField(min_value=1, max_value=600, required=False, help_text="seconds")
-    slot_minutes = serializers.IntegerField(min_value=5, max_value=60, required=False)
+    slot_minutes = serializers.ChoiceField(
+        choices=[(minutes, str(minutes)) for minutes in SLOT_MINUTES],
+        required=False,
+        help_text="The length of a slot, dividing the hour.",
+    )
     changeover_minutes = serializers.IntegerField(min_value=0, max_value=120, required=False)
     capacity_margin = serializers.IntegerField(min_value=0, max_value=100, required=False, help_text="percent")
     weights = WeightsSerializer(required=False, help_text=f"defaults: {DEFAULT_WEIGHTS}")
@@ -63,8 +70,8 @@ class ProposalAcceptSerializer(serializers.Serializer):
     )
 
 
-class ProposalFilter(filters.FilterSet):
-    forum = filters.CharFilter(field_name="forum__slug", help_text="Edition slug.")
+class ProposalFilter(ForumFilterSet):
+    forum = SlugFilter(field_name="forum__slug", help_text="Edition slug.")
     status = filters.ChoiceFilter(choices=ScheduleProposal.Status.choices)
 
     class Meta:
@@ -74,8 +81,10 @@ class ProposalFilter(filters.FilterSet):
 
 DECISION_RESPONSES = {
     200: ProposalSerializer,
-    400: OpenApiResponse(ErrorSerializer, description="Unknown panels or nothing chosen."),
-    409: OpenApiResponse(ErrorSerializer, description="Not ready, already decided, stale, or a slot taken."),
+    404: OpenApiResponse(ErrorSerializer, description="No such proposal, or panels it does not change."),
+    409: OpenApiResponse(
+        ErrorSerializer, description="Not ready, already decided, nothing to accept, stale, or a slot taken."
+    ),
 }
 
 

@@ -24,6 +24,8 @@ DEFAULT_WEIGHTS = {
 DEFAULT_MINUTES = {"opening": 30, "keynote": 45, "panel": 60, "workshop": 90, "closing": 30}
 
 SCOPES = ("unscheduled", "all")
+# A slot divides the hour, so every hour starts on one.
+SLOT_MINUTES = (5, 10, 15, 20, 30, 60)
 
 
 @dataclass
@@ -76,7 +78,7 @@ class SolverParams:
                     % {"name": name, "low": low, "high": high},
                     name,
                 )
-        if 60 % self.slot_minutes:
+        if self.slot_minutes not in SLOT_MINUTES:
             _bad(_("The slot length must divide an hour (5, 10, 15, 20, 30 or 60 minutes)."), "slot_minutes")
         if self.scope not in SCOPES:
             _bad(_("Choose what to place: unscheduled panels or the whole draft."), "scope")

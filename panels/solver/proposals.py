@@ -37,10 +37,12 @@ def start_proposal(*, forum, params=None, actor=None):
     settings_ = SolverParams.from_json(params)
     if settings_.theme is not None and not Theme.objects.filter(forum=forum, pk=settings_.theme).exists():
         message = _("Unknown theme for this forum.")
-        _refuse(message, code="unknown_theme", status=400, fields={"theme": [message]})
+        # Names a theme this edition does not have: a 404, as any reference to a missing record.
+        _refuse(message, code="unknown_theme", status=404, fields={"theme": [message]})
     if settings_.day is not None and settings_.day not in forum.days:
+        # A well-formed date outside the edition's days conflicts with the edition as it is.
         message = _("Choose one of the forum's days.")
-        _refuse(message, code="unknown_day", status=400, fields={"day": [message]})
+        _refuse(message, code="unknown_day", status=409, fields={"day": [message]})
     with transaction.atomic():
         proposal = ScheduleProposal.objects.create(
             forum=forum,
@@ -199,11 +201,12 @@ def accept_proposal(*, proposal, panel_ids=None, actor=None):
             message = _("These panels are not changed by the proposal: %(ids)s.") % {
                 "ids": ", ".join(map(str, unknown))
             }
-            _refuse(message, code="not_in_proposal", status=400, fields={"panels": [message]})
+            # Names changes the proposal does not hold: a 404, as any reference to a missing record.
+            _refuse(message, code="not_in_proposal", status=404, fields={"panels": [message]})
         changes = [by_panel[pid] for pid in dict.fromkeys(panel_ids)]
     if not changes:
         message = _("Choose at least one change to accept.")
-        _refuse(message, code="nothing_to_accept", status=400, fields={"panels": [message]})
+        _refuse(message, code="nothing_to_accept", status=409, fields={"panels": [message]})
     panels = (
         Panel.objects.select_for_update(of=("self",))
         .select_related("forum", "room")

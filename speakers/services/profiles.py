@@ -72,7 +72,7 @@ def _new_speaker(fields):
 
 def _duplicate_email():
     return SpeakerError(
-        _("A speaker with this email already exists."), code="duplicate_email", fields={"email": ["taken"]}
+        _("A speaker with this email already exists."), code="duplicate_email", fields={"email": ["taken"]}, status=409
     )
 
 
@@ -105,7 +105,10 @@ def update_speaker(*, speaker, **fields):
     _apply_speaker_fields(speaker, fields)
     if Speaker.objects.filter(email__iexact=speaker.email).exclude(pk=speaker.pk).exists():
         raise SpeakerError(
-            _("A speaker with this email already exists."), code="duplicate_email", fields={"email": ["taken"]}
+            _("A speaker with this email already exists."),
+            code="duplicate_email",
+            fields={"email": ["taken"]},
+            status=409,
         )
     if consent is not None:
         _set_consent(speaker, consent)

@@ -86,8 +86,11 @@ def test_public_list_answers_304_to_a_matching_etag(client, forum):
     [
         ({"page": "abc"}, "page"),
         ({"page": "0"}, "page"),
-        ({"page": "99"}, "page"),
+        ({"page": "last"}, "page"),
+        ({"page": "١"}, "page"),
+        ({"page": "1.0"}, "page"),
         ({"page_size": "none"}, "page_size"),
+        ({"page_size": "9" * 30}, "page_size"),
     ],
 )
 def test_a_bad_page_or_page_size_is_400_naming_the_field(client, forum, query, field):
@@ -97,6 +100,12 @@ def test_a_bad_page_or_page_size_is_400_naming_the_field(client, forum, query, f
     assert set(body) == SHAPE
     assert body["code"] == "invalid"
     assert list(body["fields"]) == [field]
+
+
+def test_a_page_past_the_last_one_is_a_missing_page(client, forum):
+    response = client.get("/api/v1/themes/", {"page": "99"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found" and "99" in response.json()["detail"]
 
 
 def test_page_size_is_capped_at_the_maximum(client, forum):

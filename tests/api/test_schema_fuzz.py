@@ -1,44 +1,93 @@
-"""schemathesis against the live OpenAPI document: no 5xx and every response as documented.
+"""schemathesis against the live OpenAPI document, with every check (tests/api/schemathesis.toml).
 
-Two passes: every operation as an anonymous caller (organizer operations must then answer 401),
-and the operations that need an account as an organizer with a token, where half of the
-generated ids, editions and panels are replaced by real ones so the fuzz reaches the services.
+Checked for every operation: no 5xx; documented status codes, content types, headers and bodies;
+every schema-violating request (negative data: wrong types, values out of range, unknown fields,
+control characters, malformed ids...) refused with a 4xx; every schema-valid one accepted (or 404
+for a missing record, 409 for a conflict, 429 when throttled); auth honoured; unsupported methods
+refused. Four passes:
+
+* anonymous: every operation, in the examples, coverage (every boundary value of every
+  parameter) and fuzzing phases; organizer operations must answer 401, personal links are tried
+  with real tokens half of the time;
+* organizer: the operations that need an account, with a token, with half of the generated ids,
+  editions, panels and speakers replaced by real ones so the fuzz reaches the services;
+* stateful, anonymous and as an organizer: sequences that follow the links between operations
+  (an id a list or a creation answers, used by the next call), with the stateful checks
+  (a created record can be read, a deleted one is gone).
+
+The run is bounded and derandomized (the same requests each time) so it fits CI on PostgreSQL.
+Every request sent is counted by operation and status; the counts are printed at the end of the
+session (tests/api/conftest.py).
 """
+
+import datetime
+from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import (
-    ignored_auth,
-    missing_required_header,
-    negative_data_rejection,
-    positive_data_acceptance,
-    unsupported_method,
-)
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.parameters import ParameterLocation
 
 from config.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+from .conftest import record_response
 
-ANONYMOUS_EXAMPLES = 15
-ORGANIZER_EXAMPLES = 15
-# Not checked: that every schema-violating query is refused (unknown filter values narrow a list
-# rather than fail, as in DRF) or every schema-valid one succeeds (random ids are 404).
-EXCLUDED_CHECKS = [negative_data_rejection, positive_data_acceptance]
-# The anonymous pass and the permission matrix already probe auth and methods; these checks send
-# extra requests for every example, so the organizer pass leaves them out to stay fast.
-ORGANIZER_EXCLUDED_CHECKS = [*EXCLUDED_CHECKS, ignored_auth, unsupported_method, missing_required_header]
+CONFIG_TEXT = (Path(__file__).parent / "schemathesis.toml").read_text()
+ANONYMOUS_EXAMPLES = 12
+ORGANIZER_EXAMPLES = 12
+STATEFUL_SCENARIOS = 20
+STATEFUL_STEPS = 6
+SETTINGS = {"deadline": None, "derandomize": True, "suppress_health_check": list(HealthCheck), "database": None}
 
 
-def _needs_an_account(ctx):
-    return {} not in ctx.operation.definition.raw.get("security", [{}])
+def _schema():
+    # A configuration of its own for each schema, so one pass's settings never leak into another's.
+    config = SchemathesisConfig.from_str(CONFIG_TEXT)
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=config)
 
 
+def _public(ctx):
+    return {} in ctx.operation.definition.raw.get("security", [{}])
+
+
+# The organizer's token of the running test (made by the organizer_world fixture).
+ORGANIZER_TOKEN = {"key": None}
+
+
+class OrganizerToken:
+    """An auth provider, so schemathesis knows the credentials and also checks that the operations
+    refuse the request without them (or with wrong ones)."""
+
+    def get(self, case, context):
+        return ORGANIZER_TOKEN["key"]
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
+
+
+schema = _schema()
 # A schema of its own, so its settings stay apart: examples and random fuzzing only. The coverage
 # phase (every boundary value of every parameter, unbounded by max_examples) runs in the
-# anonymous pass.
-organizer_schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application).include(_needs_an_account)
+# anonymous pass, where it also reaches these operations.
+# (`exclude`, not `include`: the `[[operations]]` entries of the configuration already select
+# every operation, and an included filter would only add to that.)
+organizer_schema = _schema().exclude(_public)
 organizer_schema.config.phases.coverage.enabled = False
+organizer_schema.auth(refresh_interval=None)(OrganizerToken)
+
+
+@pytest.fixture(autouse=True)
+def _no_throttles_in_the_way(settings):
+    """Thousands of requests from one address: the throttles would answer most of them 429 and
+    keep the fuzz from the views (the limits have their own tests in tests/security)."""
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(rates, "1000000/hour"),
+    }
+    settings.RSVP_RATE_LIMIT = settings.REGISTRATION_LINK_RATE = "1000000/h"
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture(autouse=True)
@@ -57,12 +106,12 @@ def _keep_test_connection_open():
 
 @pytest.fixture
 def published_data(db):
-    """A public edition with a room, and a published panel that moved (so the public lists of panels
-    and of schedule changes answer with real entries)."""
-    import datetime
-
+    """A public edition open for registration, with a room, a published panel that moved (so the
+    public lists of panels and of schedule changes answer with real entries), an accepted speaker
+    with an RSVP link and a registration with its personal link."""
     from panels import services as panel_services
-    from tests.factories import ForumFactory, PanelFactory, RoomFactory
+    from speakers import services as speaker_services
+    from tests.factories import ForumFactory, InvitationFactory, PanelFactory, RoomFactory, SpeakerFactory
 
     forum = ForumFactory(slug="demo")
     RoomFactory(forum=forum, order=1)
@@ -72,29 +121,79 @@ def published_data(db):
     panel_services.schedule_panel(panel=panel, room=room, start=start, end=start + datetime.timedelta(hours=1))
     panel_services.publish_panel(panel=panel)
     panel_services.move_panel(panel=panel, room=room, start=start, end=start + datetime.timedelta(minutes=45))
-    return forum
+    invitation = InvitationFactory(forum=forum, speaker=SpeakerFactory(publish_consent=True))
+    speaker_services.send_invitation(invitation=invitation)
+    rsvp_token = speaker_services.issue_token(invitation, invitation.sent_at)
+    speaker_services.accept_invitation(invitation=invitation)
+    from tests.factories import register_attendee
+
+    registration_token = register_attendee(forum).raw_token
+    return {
+        "forum": forum,
+        "panel": panel,
+        "tokens": {"/api/v1/rsvp/": rsvp_token, "/api/v1/registration-manage/": registration_token},
+    }
+
+
+def _positive_at(case, location):
+    meta = case.meta
+    return meta is None or not meta.is_negative_at(location)
+
+
+def _even(value):
+    return (value if isinstance(value, int) and not isinstance(value, bool) else len(str(value))) % 2 == 0
+
+
+def _aim_at_real_objects(case, world):
+    """Replace generated ids, tokens, edition slugs and panel, speaker and room ids by real ones
+    when the generated value is even (or its length is), so both missing and existing records are
+    exercised. Only in parts of the request generated as valid: a value made invalid on purpose
+    stays as it is, so a refusal is still expected for it."""
+    parameters = case.path_parameters or {}
+    if parameters and _positive_at(case, ParameterLocation.PATH):
+        for prefix, value in world.get("ids", {}).items():
+            if case.path.startswith(prefix) and "id" in parameters and _even(parameters["id"]):
+                parameters["id"] = value
+        for prefix, value in world.get("tokens", {}).items():
+            if case.path.startswith(prefix) and "token" in parameters and _even(parameters["token"]):
+                parameters["token"] = value
+    references = world.get("references", {})
+    for container, location in ((case.query, ParameterLocation.QUERY), (case.body, ParameterLocation.BODY)):
+        if not isinstance(container, dict) or not _positive_at(case, location):
+            continue
+        for name, value in references.items():
+            if name in container and _even(container[name]):
+                container[name] = value
+
+
+@pytest.fixture
+def anonymous_world(published_data):
+    return {
+        "tokens": published_data["tokens"],
+        "references": {"forum": published_data["forum"].slug, "panel": published_data["panel"].pk},
+    }
 
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=ANONYMOUS_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_operation_conforms_to_its_schema(case, published_data):
-    # Checked: no 5xx, documented status codes, content types, headers and bodies, auth honoured.
-    case.call_and_validate(excluded_checks=EXCLUDED_CHECKS)
+@settings(max_examples=ANONYMOUS_EXAMPLES, **SETTINGS)
+def test_api_operation_conforms_to_its_schema(case, anonymous_world):
+    _aim_at_real_objects(case, anonymous_world)
+    response = case.call()
+    record_response("anonymous", case, response)
+    case.validate_response(response)
 
 
 @pytest.fixture
 def organizer_world(published_data):
     """An organizer's token and one real object behind each organizer route."""
-    import datetime
-
     from rest_framework.authtoken.models import Token
 
     from notifications import services as notification_services
     from panels import services as panel_services
-    from tests.factories import InvitationFactory, OrganizerFactory, PanelFactory, SpeakerFactory, register_attendee
+    from tests.factories import InvitationFactory, OrganizerFactory, PanelFactory, SpeakerFactory
 
-    forum = published_data
+    forum = published_data["forum"]
     panel = PanelFactory(forum=forum)
     start = forum.local_datetime(forum.start_date, datetime.time(10, 0))
     panel_services.schedule_panel(
@@ -102,43 +201,81 @@ def organizer_world(published_data):
     )
     speaker = SpeakerFactory()
     invitation = InvitationFactory(forum=forum, speaker=speaker)
-    register_attendee(forum)
     message = notification_services.enqueue(
         kind="registration_confirmation", recipient="fuzz@example.org", language="en", context={}, dedupe_key="fuzz"
     )
     token = Token.objects.create(user=OrganizerFactory())
-    ids = {
-        "/api/v1/panels/": panel.pk,
-        "/api/v1/organizer/speakers/": speaker.pk,
-        "/api/v1/organizer/invitations/": invitation.pk,
-        "/api/v1/outbox/": message.pk,
+    ORGANIZER_TOKEN["key"] = token.key
+    yield {
+        "token": token.key,
+        "ids": {
+            "/api/v1/panels/": panel.pk,
+            "/api/v1/organizer/speakers/": speaker.pk,
+            "/api/v1/organizer/invitations/": invitation.pk,
+            "/api/v1/outbox/": message.pk,
+        },
+        "references": {
+            "forum": forum.slug,
+            "panel": panel.pk,
+            "speaker": speaker.pk,
+            "room": forum.rooms.first().pk,
+        },
     }
-    return {"token": token.key, "forum": forum.slug, "panel": panel.pk, "ids": ids}
-
-
-def _aim_at_real_objects(case, world):
-    """Replace generated ids, edition slugs and panel ids by real ones when the generated value is
-    even (or its length is), so both missing and existing objects are exercised."""
-
-    def even(value):
-        return (value if isinstance(value, int) else len(str(value))) % 2 == 0
-
-    for prefix, pk in world["ids"].items():
-        parameters = case.path_parameters or {}
-        if case.path.startswith(prefix) and "id" in parameters and even(parameters["id"]):
-            parameters["id"] = pk
-    for container in (case.query, case.body):
-        if isinstance(container, dict) and "forum" in container and even(container["forum"]):
-            container["forum"] = world["forum"]
-    if isinstance(case.body, dict) and "panel" in case.body and even(case.body["panel"]):
-        case.body["panel"] = world["panel"]
+    ORGANIZER_TOKEN["key"] = None
 
 
 @pytest.mark.django_db
 @organizer_schema.parametrize()
-@settings(max_examples=ORGANIZER_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=ORGANIZER_EXAMPLES, **SETTINGS)
 def test_organizer_operation_conforms_to_its_schema(case, organizer_world):
     _aim_at_real_objects(case, organizer_world)
-    case.call_and_validate(
-        headers={"Authorization": f"Token {organizer_world['token']}"}, excluded_checks=ORGANIZER_EXCLUDED_CHECKS
-    )
+    response = case.call()
+    record_response("organizer", case, response)
+    case.validate_response(response)
+
+
+# --- stateful: sequences along the links between operations ------------------------------------
+
+
+def _state_machine(name, *, organizer=False):
+    machine_schema = _schema()
+    if organizer:
+        machine_schema.auth(refresh_interval=None)(OrganizerToken)
+
+    class Machine(machine_schema.as_state_machine()):
+        """Each scenario starts from the same world: what it wrote is rolled back at its end (a
+        savepoint inside the test's transaction), so a scenario hypothesis replays to shrink a
+        failure meets the data it met the first time."""
+
+        def setup(self):
+            from django.core.cache import cache
+            from django.db import transaction
+
+            super().setup()
+            cache.clear()
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            from django.db import transaction
+
+            transaction.savepoint_rollback(self.savepoint)
+            super().teardown()
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            record_response(name, case, response)
+
+    return Machine
+
+
+STATEFUL_SETTINGS = settings(max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS, **SETTINGS)
+
+
+@pytest.mark.django_db
+def test_anonymous_sequences_along_the_links(anonymous_world):
+    _state_machine("stateful anonymous").run(settings=STATEFUL_SETTINGS)
+
+
+@pytest.mark.django_db
+def test_organizer_sequences_along_the_links(organizer_world):
+    _state_machine("stateful organizer", organizer=True).run(settings=STATEFUL_SETTINGS)

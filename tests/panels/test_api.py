@@ -154,7 +154,6 @@ def test_refused_booking_is_409_with_every_conflict(staff_api, forum, hall, pane
 @pytest.mark.parametrize(
     ("payload", "code"),
     [
-        ({"room": 999999, "start": "DAY0T10:00", "end": "DAY0T11:00"}, "unknown_room"),
         ({"room": "OTHER", "start": "DAY0T10:00", "end": "DAY0T11:00"}, "room_of_another_forum"),
         ({"room": "HALL", "start": "tomorrow at ten", "end": "DAY0T11:00"}, "invalid"),
         ({"room": "HALL", "start": "DAY0T11:00", "end": "DAY0T10:00"}, "invalid_slot"),
@@ -178,12 +177,24 @@ def test_bad_input_is_400_and_changes_nothing(staff_api, forum, hall, panels, pa
     assert draft.start is None and draft.status == Panel.Status.DRAFT
 
 
-def test_create_with_another_forums_theme_is_400(staff_api, forum):
+def test_a_room_that_does_not_exist_is_a_404_naming_the_field(staff_api, forum, hall, panels):
+    draft = panels["draft"]
+    day = forum.days[0].isoformat()
+    data = {"room": 999999, "start": f"{day}T10:00", "end": f"{day}T11:00"}
+    response = staff_api.post(f"{LIST}{draft.pk}/schedule/", data, format="json")
+    assert response.status_code == 404, response.json()
+    assert response.json()["code"] == "unknown_room" and list(response.json()["fields"]) == ["room"]
+    draft.refresh_from_db()
+    assert draft.start is None and draft.status == Panel.Status.DRAFT
+
+
+def test_create_with_another_forums_theme_is_404(staff_api, forum):
+    """The edition has no such theme: a well-formed reference to a missing record."""
     other = RoomFactory().forum
     response = staff_api.post(
         LIST, {"forum": forum.slug, "title": "X", "theme": other.themes.first().pk}, format="json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "unknown_theme"
+    assert response.status_code == 404 and response.json()["code"] == "unknown_theme"
     assert not Panel.objects.filter(forum=forum, title="X").exists()
 
 

@@ -66,16 +66,16 @@ def test_a_stale_proposal_answers_409_with_the_reason(
 def test_bad_settings_answer_400(organizer_client, forum):
     response = organizer_client.post(LIST, {"forum": forum.slug, "slot_minutes": 7}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_proposal_settings"
+    assert list(response.json()["fields"]) == ["slot_minutes"]
     assert not ScheduleProposal.objects.exists()
 
 
-def test_unknown_panels_to_accept_answer_400(organizer_client, forum, drafts, django_capture_on_commit_callbacks):
+def test_unknown_panels_to_accept_answer_404(organizer_client, forum, drafts, django_capture_on_commit_callbacks):
     started = start(organizer_client, forum, django_capture_on_commit_callbacks)
     response = organizer_client.post(
         detail(started["id"], "accept"), {"panels": [999999]}, content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "not_in_proposal"
+    assert response.status_code == 404 and response.json()["code"] == "not_in_proposal"
 
 
 def test_people_who_are_not_organizers_cannot_propose(client, forum):

@@ -12,7 +12,6 @@ Every write goes through ``visas.services``; a refused one answers the one error
 from django.conf import settings
 from django.http import HttpResponse
 from django_countries import countries
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 
 from core import passports
 from core.rest.fields import TranslatedTextField
+from core.rest.filters import ForumFilterSet, SlugFilter
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
 from core.rest.throttles import throttle
@@ -65,8 +65,8 @@ def _forum(slug):
     return forum
 
 
-class ForumSlugFilter(filters.FilterSet):
-    forum = filters.CharFilter(method="in_forum", help_text="An edition's slug.")
+class ForumSlugFilter(ForumFilterSet):
+    forum = SlugFilter(method="in_forum", help_text="An edition's slug.")
 
     def in_forum(self, queryset, name, value):
         return queryset.filter(**{self.forum_path: value})

@@ -3,8 +3,8 @@ edition, an import of thousands of speakers), run by a Celery worker with its pr
 
 The flow, the same for every kind:
 
-1. An app registers a kind once (``register_job_kind`` in its ``AppConfig.ready``): the runner (a
-   dotted path, so core imports no app), the permission that starts and reads it, the template
+1. An app declares its kinds in a receiver of ``job_kinds_declared`` (its receivers.py): the
+   runner (a dotted path, so core imports no app), the permission that starts and reads it, the template
    that shows its result.
 2. A view calls the app's service, which calls :func:`start_job`: a ``Job`` row (queued) and,
    when the work reads an upload, the upload in the private storage. The task is published once
@@ -34,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.text import get_valid_filename
@@ -66,31 +67,37 @@ class JobKind:
     nav: str = ""  # the console navigation item the job's page belongs to
 
 
-_KINDS = {}
+# Sent (sender: Job) with no argument whenever the kinds are read. Each app returns the
+# ``JobKind`` objects it runs from its receivers.py (core imports no app).
+job_kinds_declared = Signal()
 
 
-def register_job_kind(code, *, label, runner, permission, result_template="", nav=""):
-    _KINDS[code] = JobKind(code, label, runner, permission, result_template, nav)
+def _kinds():
+    kinds = {}
+    for _receiver, answer in job_kinds_declared.send(sender=Job):
+        for kind in answer or ():
+            kinds[kind.code] = kind
+    return kinds
 
 
 def job_kind(code):
     try:
-        return _KINDS[code]
+        return _kinds()[code]
     except KeyError:
         raise JobError(_("Unknown kind of job: %s") % code, code="job_kind") from None
 
 
 def job_kinds():
-    return dict(_KINDS)
+    return _kinds()
 
 
 def kinds_for(user):
     """The kinds whose jobs ``user`` may start and see."""
-    return [kind.code for kind in _KINDS.values() if user.has_perm(kind.permission)]
+    return [kind.code for kind in _kinds().values() if user.has_perm(kind.permission)]
 
 
 def may_see(user, job):
-    kind = _KINDS.get(job.kind)
+    kind = _kinds().get(job.kind)
     return kind is not None and user.has_perm(kind.permission)
 
 

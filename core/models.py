@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     """One piece of organizer work run by a Celery worker: a badges PDF, a speaker import...
 
-    ``kind`` names a registered kind (``core.jobs.register_job_kind``): the runner, the permission
+    ``kind`` names a declared kind (``core.jobs.job_kinds_declared``): the runner, the permission
     that starts and reads it, how its result is shown. The worker writes ``progress_done`` out of
     ``progress_total`` as it goes, and at the end ``result`` (a JSON summary) and, for kinds that
     produce a file, ``result_file``: a name in the private storage, served only through the

@@ -1,8 +1,8 @@
 """The speaker page as one guided flow: answer → profile → travel → letter → availability →
 arrival, each step with a state the checklist shows.
 
-Steps that belong to apps above speakers (the visa letter, the arrival information) are registered
-here by those apps at start-up (``register_step``), so this app never imports them.
+Steps that belong to apps above speakers (the visa letter, the arrival information) come from
+those apps' receivers of ``speakers.signals.flow_steps``, so this app never imports them.
 """
 
 from dataclasses import dataclass, field
@@ -22,8 +22,6 @@ STATE_LABELS = {
     "waiting": _("Waiting for the organizers"),
     "ready": _("Ready to read"),
 }
-
-_EXTRA = {}
 
 
 @dataclass
@@ -61,14 +59,21 @@ class StepProvider:
         raise NotImplementedError
 
 
-def register_step(provider):
-    if provider.key not in ORDER:
-        raise ValueError(f"unknown step {provider.key!r}")
-    _EXTRA[provider.key] = provider
+def _providers():
+    """The steps the apps above add, by key (their receivers of ``flow_steps``)."""
+    from .signals import flow_steps
+
+    providers = {}
+    for _receiver, answer in flow_steps.send(sender=Invitation):
+        for provider in answer or ():
+            if provider.key not in ORDER:
+                raise ValueError(f"unknown step {provider.key!r}")
+            providers[provider.key] = provider
+    return providers
 
 
 def provider_for(key):
-    return _EXTRA.get(key)
+    return _providers().get(key)
 
 
 def _accepted(invitation):
@@ -105,9 +110,10 @@ TITLES = {
 def steps(invitation, token, *, windows, forms=None):
     """The steps in order, with their state and, for registered steps, their template and context."""
     forms = forms or {}
+    providers = _providers()
     result = []
     for key in ORDER:
-        provider = _EXTRA.get(key)
+        provider = providers.get(key)
         if provider is not None:
             state = provider.state(invitation)
             result.append(

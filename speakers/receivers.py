@@ -4,6 +4,7 @@
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import JobKind, job_kinds_declared
 from notifications.signals import kind_labels, personal_link_keys, personal_links_renewed
 from panels.signals import panel_published, public_panel_changed
 
@@ -47,3 +48,18 @@ def speaker_link_keys(sender, *, kind, **kwargs):
 @receiver(personal_links_renewed, dispatch_uid="speakers.personal_links_renewed")
 def renew_speaker_links(sender, *, message, **kwargs):
     return services.fresh_message_links(message) if message.kind in services.LINK_KINDS else None
+
+
+@receiver(job_kinds_declared, dispatch_uid="speakers.job_kinds")
+def declare_import_job(sender, **kwargs):
+    """Large imports run in the background (core/jobs.py); the dry run stays in the request."""
+    return [
+        JobKind(
+            services.IMPORT_JOB,
+            label=_("Speaker import"),
+            runner="speakers.services.imports.run_import_job",
+            permission="speakers.change_invitation",
+            result_template="speakers/organizer/import_job_result.html",
+            nav="invitations",
+        )
+    ]

@@ -25,3 +25,8 @@ organizer_invitation_sections = Signal()
 # order). Each receiver returns (column names, {invitation id: [values]}) to append to every row;
 # a row it does not name gets empty cells. The passport and letter columns come this way.
 travel_export_columns = Signal()
+
+# Sent (sender: Invitation) when the speaker's page lists its steps, with no argument. Each receiver
+# returns the ``flow.StepProvider`` objects of the steps its app adds (the visa letter and the
+# arrival information come from visas).
+flow_steps = Signal()

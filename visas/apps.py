@@ -7,8 +7,6 @@ class VisasConfig(AppConfig):
     verbose_name = _("Visa support letters")
 
     def ready(self):
-        # Letters follow the invitation: declined or withdrawn revokes them (visas/receivers.py),
-        # and the speaker's page shows the letter step (speakers/flow.py keeps the registry).
-        from . import flow, receivers  # noqa: F401
-
-        flow.register()
+        # Letters follow the invitation (declined or withdrawn revokes them) and the speaker's page
+        # gains the letter and arrival steps: both answered in visas/receivers.py.
+        from . import receivers  # noqa: F401

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from speakers.flow import StepProvider, register_step
+from speakers.flow import StepProvider
 from speakers.models import Invitation
 
 from . import selectors, services
@@ -83,6 +83,4 @@ class ArrivalStep(StepProvider):
         return False, None
 
 
-def register():
-    register_step(LetterStep())
-    register_step(ArrivalStep())
+STEPS = (LetterStep(), ArrivalStep())

@@ -7,9 +7,9 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from speakers.models import Invitation
-from speakers.signals import organizer_invitation_sections, schedule_attachments, travel_export_columns
+from speakers.signals import flow_steps, organizer_invitation_sections, schedule_attachments, travel_export_columns
 
-from . import selectors, services
+from . import flow, selectors, services
 
 REASONS = {
     Invitation.State.DECLINED: "The speaker declined the invitation.",
@@ -78,3 +78,9 @@ def travel_export(sender, *, invitations, **kwargs):
             letter.reference if letter else "",
         ]
     return EXPORT_COLUMNS, rows
+
+
+@receiver(flow_steps, dispatch_uid="visas.flow_steps")
+def add_letter_and_arrival_steps(sender, **kwargs):
+    """The speaker's page gains the visa letter and arrival steps."""
+    return flow.STEPS

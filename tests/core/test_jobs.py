@@ -60,19 +60,27 @@ def _watched_runner(*, job, progress):
     return jobs.JobResult(summary={})
 
 
-@pytest.fixture(autouse=True)
-def kinds():
+TEST_KINDS = [
+    jobs.JobKind(code, label=code, runner=f"tests.core.test_jobs.{runner}", permission="forum.view_forum")
     for code, runner in (
         ("test_count", "_counting_runner"),
         ("test_fail", "_failing_runner"),
         ("test_refuse", "_refusing_runner"),
         ("test_watch", "_watched_runner"),
-    ):
-        jobs.register_job_kind(code, label=code, runner=f"tests.core.test_jobs.{runner}", permission="forum.view_forum")
+    )
+]
+
+
+def _declare_test_kinds(sender, **kwargs):
+    return TEST_KINDS
+
+
+@pytest.fixture(autouse=True)
+def kinds():
+    jobs.job_kinds_declared.connect(_declare_test_kinds, dispatch_uid="tests.job_kinds")
     CALLS.clear()
     yield
-    for code in ("test_count", "test_fail", "test_refuse", "test_watch"):
-        jobs._KINDS.pop(code, None)
+    jobs.job_kinds_declared.disconnect(dispatch_uid="tests.job_kinds")
 
 
 def test_a_started_job_runs_once_after_the_commit_and_keeps_its_file_private(

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from core.rest.filters import MAX_ID, ascii_integer
+from core.rest.filters import MAX_ID, POSITIVE_NUMBER_MESSAGE, ascii_integer
 
 
 def _whole_number(raw, name):
     number = ascii_integer(raw)
     if number is None or number < 1:
-        raise ValidationError({name: [_("Give a whole number from 1 up, written with the digits 0-9.")]})
+        raise ValidationError({name: [POSITIVE_NUMBER_MESSAGE]})
     return number
 
 

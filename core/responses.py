@@ -43,3 +43,20 @@ def private_file_response(storage, name, *, filename=None, content_type=None):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def local_path(request, candidate, default):
+    """Where a form may send the visitor back to: ``candidate`` when it is a path on this site
+    (one leading slash, no scheme, no host), ``default`` otherwise. Anything else a form posts as
+    its "next" (``+1+1``, ``//evil.example``, a URL with a scheme, a word Django would read as a
+    view's name) is never followed, and never reaches ``redirect()``, which fails on it."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if (
+        isinstance(candidate, str)
+        and candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=False)
+    ):
+        return candidate
+    return default

@@ -5,11 +5,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,7 +19,7 @@ from core.countries import country_name
 from core.decorators import organizer_required
 from core.forms import parse_id
 from core.ratelimit import LINK_AGAIN_BY_CLIENT, LINK_AGAIN_BY_EMAIL, limit
-from core.responses import private_link_headers
+from core.responses import local_path, private_link_headers
 from forum import confirm as asking
 from forum.models import Forum
 from forum.selectors import forum_for_visitor
@@ -230,15 +229,13 @@ def agenda_star(request, slug):
     forum = forum_for_visitor(slug=slug, user=request.user)
     if forum is None:
         raise Http404("No such forum edition.")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("panels:program", kwargs={"slug": forum.slug})
+    back = local_path(request, request.POST.get("next"), reverse("panels:program", kwargs={"slug": forum.slug}))
     access = agenda.access_for(request, forum)
     if access is None:
         messages.error(
             request, _("Open the personal link from your registration email in this browser to keep an agenda.")
         )
-        return redirect(back)
+        return HttpResponseRedirect(back)
     starred = request.POST.get("starred") == "1"
     try:
         _registration, panel = services.star_panel(
@@ -246,12 +243,12 @@ def agenda_star(request, slug):
         )
     except RegistrationError as error:
         messages.error(request, error.message)
-        return redirect(back)
+        return HttpResponseRedirect(back)
     if starred:
         messages.success(request, _("“%(title)s” is in your agenda.") % {"title": panel.title})
     else:
         messages.success(request, _("“%(title)s” was taken out of your agenda.") % {"title": panel.title})
-    return redirect(f"{back.split('#')[0]}#panel-{panel.pk}")
+    return HttpResponseRedirect(f"{back.split('#')[0]}#panel-{panel.pk}")
 
 
 @never_cache

@@ -6,6 +6,8 @@
 * ``rsvp/<token>/``: the invited expert's own actions, by token (one guessing budget with the pages).
 """
 
+import re
+
 from django.conf import settings
 from django_countries import countries
 from django_filters import rest_framework as filters
@@ -22,7 +24,7 @@ from rest_framework.response import Response
 
 from core.forms import parse_id
 from core.rest.fields import TranslatedTextField
-from core.rest.filters import ForumFilterSet, SlugFilter
+from core.rest.filters import SLUG_PATTERN, ForumFilterSet, SlugFilter
 from core.rest.permissions import AnyoneWithTheLink, IsOrganizer
 from core.rest.schema import ErrorSerializer
 from core.rest.throttles import throttle
@@ -123,8 +125,8 @@ class PublicSpeakerViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _forum(self):
         slug = self.request.query_params.get("forum")
-        if not slug:
-            return None
+        if not slug or not re.match(SLUG_PATTERN, slug):
+            return None  # a malformed slug is the filter's 400 (PublicSpeakerFilter)
         forum = public_forums().filter(slug=slug).first()
         if forum is None:
             raise exceptions.NotFound("No such forum edition.")

@@ -1,5 +1,6 @@
 """Serializer fields shared by the apps' APIs."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -87,7 +88,8 @@ class ConsentField(serializers.BooleanField):
     """A box that must be ticked: only ``true`` is accepted (the schema says so with its enum)."""
 
     default_error_messages = {
-        "not_given": "Registration needs your consent to the terms and to the processing of your data."
+        # The registration form's own message (translated in registration/locale).
+        "not_given": _("Registration needs your consent to the terms and to the processing of your data.")
     }
 
     def to_internal_value(self, data):

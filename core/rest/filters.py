@@ -30,6 +30,9 @@ MAX_ID = 2**63 - 1
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 ASCII_INTEGER = re.compile(r"^[-+]?[0-9]+$")
 TRUE_WORDS = {"true", "1"}
+# The pages' and page sizes' message (api/pagination.py), kept here with the site's other
+# translated API messages.
+POSITIVE_NUMBER_MESSAGE = _("Give a whole number from 1 up, written with the digits 0-9.")
 FALSE_WORDS = {"false", "0"}
 
 
@@ -169,6 +172,14 @@ class ForumFilterSet(drf_filters.FilterSet):
     }
 
 
+def _well_formed_reference(reference, value):
+    """Whether ``value`` has the shape the parameter's schema gives (a slug, or an id)."""
+    if reference.extra.get("to_field_name") == "slug":
+        return isinstance(value, str) and re.match(SLUG_PATTERN, value) is not None
+    number = ascii_integer(str(value))
+    return number is not None and 1 <= number <= MAX_ID
+
+
 class ForumFilterBackend(drf_filters.DjangoFilterBackend):
     """django-filter's backend with :class:`ForumFilterSet` as the base, and a check that every
     explicit FilterSet of the API derives from it (so no list can slip back to the lenient
@@ -191,13 +202,19 @@ class ForumFilterBackend(drf_filters.DjangoFilterBackend):
         (api/exceptions.py), not a malformed request."""
         errors = {}
         for name, problems in filterset.form.errors.as_data().items():
-            refers = isinstance(filterset.filters.get(name), django_filters.ModelChoiceFilter)
-            missing = refers and all(problem.code == "invalid_choice" for problem in problems)
-            if missing:
-                model = filterset.filters[name].queryset.model
-                value = filterset.form.data.get(name)
+            reference = filterset.filters.get(name)
+            value = filterset.form.data.get(name)
+            if (
+                isinstance(reference, django_filters.ModelChoiceFilter)
+                and all(problem.code == "invalid_choice" for problem in problems)
+                and _well_formed_reference(reference, value)
+            ):
+                model = reference.queryset.model
                 message = _("No such %(thing)s: “%(value)s”.") % {"thing": model._meta.verbose_name, "value": value}
                 errors[name] = [ErrorDetail(message, code="does_not_exist")]
+            elif isinstance(reference, django_filters.ModelChoiceFilter) and problems[0].code == "invalid_choice":
+                field = SlugFilterField if reference.extra.get("to_field_name") == "slug" else StrictIntegerField
+                errors[name] = [ErrorDetail(str(field.default_error_messages["invalid"]), code="invalid")]
             else:
                 errors[name] = [ErrorDetail(" ".join(problem.messages), code=problem.code) for problem in problems]
         return errors

@@ -39,73 +39,83 @@ def patterns():
     return found
 
 
-def _pk_for(name, world):
-    forum = world["forum"]
-    known = {
-        "speakers:detail": world["speaker"].pk,
-        "speakers:organizer-invitation": world["invitation"].pk,
-        "visas:invitation-letter": world["invitation"].pk,
-        "visas:desk-invitation": world["invitation"].pk,
-        "registration:organizer_cancel": world["registration"].pk,
-        "notifications:outbox-resend": world["message"].pk,
-        "notifications:outbox-cancel": world["message"].pk,
-        "organizer:panel-edit": world["panel"].pk,
-        "organizer:room-edit": forum.rooms.values_list("pk", flat=True).first(),
-        "organizer:theme-edit": forum.themes.values_list("pk", flat=True).first(),
-    }
-    if name.startswith("registration:organizer"):
-        return world["registration"].pk
-    # A page of an object the world does not hold is still walked: it must answer 404, not fail.
-    return known.get(name) or 1
-
-
-# Parameters whose value no world object gives: a well-formed value that names nothing.
-PLACEHOLDERS = {
-    "uidb64": "MQ",
-    "item_id": 1,
-    "proposal_id": 1,
-    "decision": "accept",
-    "name": "visas/none.png",
-    "code": "ABCDEFGHJK",
+# Every URL parameter of every walked route, filled from the world (tests/fuzz/conftest.py): a
+# world key (its object's id, or the value itself for tokens, codes and names) or a list of
+# literal values, each walked. A route parameter missing here fails the walk, so a new route is
+# walked with real objects from the start, never with a placeholder that only reaches its 404.
+# ``slug`` is the world's edition everywhere.
+ROUTE_ARGS = {
+    "organizer:password-reset-confirm": {"uidb64": "reset_uid", "token": "reset_token"},
+    "organizer:room-edit": {"pk": "room"},
+    "organizer:theme-edit": {"pk": "theme"},
+    "organizer:panel-edit": {"pk": "panel"},
+    "organizer:speaker-edit": {"speaker_id": "invited_speaker"},
+    "organizer:speaker-invite": {"speaker_id": "uninvited_speaker"},
+    "panels:info": {"kind": "info_kinds"},
+    "panels:detail": {"panel_id": "panel"},
+    "panels:panel-ics": {"panel_id": "panel"},
+    "panels:organizer-item-action": {"item_id": "item", "action": ["move", "remove"]},
+    "panels:proposal": {"proposal_id": "proposal"},
+    "panels:proposal-decide": {"proposal_id": "proposal", "decision": ["accept", "accept-some", "discard"]},
+    "panels:organizer-action": {"panel_id": "draft", "action": PANEL_ACTIONS},
+    "speakers:detail": {"pk": "speaker"},
+    "speakers:rsvp": {"token": "rsvp_token"},
+    "speakers:rsvp-letter": {"token": "letter_rsvp_token"},
+    "speakers:rsvp-calendar": {"token": "rsvp_token"},
+    "speakers:organizer-invitation": {"pk": "invitation"},
+    "speakers:organizer-letter": {"pk": "letter_invitation"},
+    "visas:verify": {"code": "letter_code"},
+    "visas:rsvp-letter": {"token": "letter_rsvp_token"},
+    "visas:desk-invitation": {"pk": "letter_invitation"},
+    "visas:letter-pdf": {"pk": "letter"},
+    "visas:revoke": {"pk": "letter"},
+    "visas:private-file": {"name": "letter_file"},
+    "registration:confirm": {"token": "registration_token"},
+    "registration:manage": {"token": "registration_token"},
+    "registration:badge": {"token": "registration_token"},
+    "registration:calendar": {"token": "registration_token"},
+    "registration:cancel": {"token": "registration_token"},
+    "registration:panels": {"token": "registration_token"},
+    "registration:organizer_detail": {"pk": "registration"},
+    "registration:organizer_cancel": {"pk": "registration"},
+    "registration:organizer_action": {"pk": "registration", "action": ["resend", "category", "checkin"]},
+    "notifications:outbox-resend": {"pk": "message"},
+    "notifications:outbox-cancel": {"pk": "message"},
 }
 
 
-def _token_for(name, world):
-    personal = name.startswith("speakers:") or name.startswith("visas:rsvp")
-    return world["rsvp_token"] if personal else world["registration_token"]
+def _values(world, source):
+    if isinstance(source, list):
+        return source
+    value = world[source]
+    if isinstance(value, list):
+        return value
+    return [getattr(value, "pk", value)]
+
+
+def route_kwargs(name, pattern, world):
+    """Every combination of real values for the route's parameters (one per listed action or
+    kind); a parameter the world cannot fill is an error naming the route."""
+    keys = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+    sources = dict(ROUTE_ARGS.get(name, {}))
+    if "slug" in keys:
+        sources.setdefault("slug", "forum_slug")
+    missing = keys - set(sources)
+    if missing:
+        raise LookupError(f"The fuzz walk has no real value for {sorted(missing)} of {name!r}: add it to ROUTE_ARGS")
+    combinations = [{}]
+    for key in sorted(keys):
+        combinations = [{**done, key: value} for done in combinations for value in _values(world, sources[key])]
+    return combinations
 
 
 def concrete_urls(world):
-    """Every walked URL with its parameters filled from the world (real tokens included)."""
+    """Every walked URL with its parameters filled from the world (real ids, tokens and codes)."""
     from django.urls import reverse
 
-    urls = []
-    for name, pattern in patterns():
-        keys = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
-        kwargs = {}
-        if "slug" in keys:
-            kwargs["slug"] = world["forum"].slug
-        if "panel_id" in keys:
-            kwargs["panel_id"] = world["panel"].pk
-        if "pk" in keys:
-            kwargs["pk"] = _pk_for(name, world)
-        if "token" in keys:
-            kwargs["token"] = _token_for(name, world)
-        if "speaker_id" in keys:
-            kwargs["speaker_id"] = world["speaker"].pk
-        kwargs.update({key: value for key, value in PLACEHOLDERS.items() if key in keys})
-        if "kind" in keys:
-            from panels.models import InfoPage
-
-            for kind in InfoPage.Kind.values:
-                urls.append(reverse(name, kwargs={**kwargs, "kind": kind}))
-            continue
-        if "action" in keys:
-            for action in PANEL_ACTIONS:
-                urls.append(reverse(name, kwargs={**kwargs, "action": action}))
-            continue
-        urls.append(reverse(name, kwargs=kwargs))
-    return urls + EXTRA_URLS
+    return [
+        reverse(name, kwargs=kwargs) for name, pattern in patterns() for kwargs in route_kwargs(name, pattern, world)
+    ] + EXTRA_URLS
 
 
 class _Forms(HTMLParser):

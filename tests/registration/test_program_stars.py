@@ -102,6 +102,17 @@ def test_a_star_never_redirects_to_another_site(forum, panels, attendee):
     assert response["Location"].startswith(f"/forums/{forum.slug}/program/")
 
 
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/", "+1+1", "²", "2026-05-01T10", "program"])
+def test_a_star_goes_back_only_to_a_path_of_the_site(forum, panels, attendee, back):
+    """Anything else a form posts as "next" (a word Django would take for a view's name was a 500)
+    sends the visitor back to the program."""
+    client = open_link(browser(), attendee)
+    data = {"panel": panels[0].pk, "starred": "1", "next": back}
+    response = client.post(reverse("registration:agenda-star", args=[forum.slug]), data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/forums/{forum.slug}/program/")
+
+
 def test_a_draft_panel_or_a_bad_id_cannot_be_starred(forum, room, panels, attendee):
     from tests.factories import PanelFactory
 

@@ -61,6 +61,17 @@ def _letter(forum):
     return invitation, letter, token
 
 
+def _badges_job(forum, organizer):
+    """A finished badges PDF job (run in this process: the world has no worker)."""
+    from core import jobs
+    from organizer import documents
+
+    job = documents.start_badges(forum=forum, by=organizer)
+    jobs.run(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def _proposal(forum):
     """A finished schedule proposal (the solver placed the world's draft panel)."""
     from panels.solver import proposals
@@ -109,6 +120,7 @@ def world(db, client):
         kind="registration_confirmation", recipient="fuzz@example.org", language="en", context={}, dedupe_key="fuzz"
     )
     organizer = OrganizerFactory()
+    job = _badges_job(forum, organizer)
     reset_url, reset_token = organizer_services.password_reset_url(organizer)
     client.force_login(organizer)
     return {
@@ -139,4 +151,6 @@ def world(db, client):
         "letter_file": letter.pdf.name,
         "reset_uid": reset_url.rstrip("/").split("/")[-2],
         "reset_token": reset_token,
+        "signatory": letter.signatory,
+        "job": job,
     }

@@ -30,6 +30,12 @@ def operations(world):
     return found
 
 
+def _signatory_pk():
+    from visas.models import Signatory
+
+    return Signatory.objects.values_list("pk", flat=True).first()
+
+
 def _path(template, world):
     ids = {
         "/api/v1/themes/": world["forum"].themes.first().pk,
@@ -40,8 +46,9 @@ def _path(template, world):
         "/api/v1/organizer/invitations/": world["invitation"].pk,
         "/api/v1/outbox/": world["message"].pk,
         "/api/v1/schedule-proposals/": world["proposal"].pk,
+        "/api/v1/organizer/signatories/": _signatory_pk(),
     }
-    path = template.replace("{slug}", world["forum"].slug)
+    path = template.replace("{slug}", world["forum"].slug).replace("{forum}", world["forum"].slug)
     if "{token}" in path:
         token = world["rsvp_token"] if "/rsvp/" in path else world["registration_token"]
         path = path.replace("{token}", token)

@@ -81,6 +81,13 @@ ROUTE_ARGS = {
     "registration:organizer_action": {"pk": "registration", "action": ["resend", "category", "checkin"]},
     "notifications:outbox-resend": {"pk": "message"},
     "notifications:outbox-cancel": {"pk": "message"},
+    "organizer:letters-signatory": {"pk": "signatory"},
+    "organizer:job": {"pk": "job"},
+    "organizer:job-status": {"pk": "job"},
+    "organizer:job-file": {"pk": "job"},
+    "visas:rsvp-letter-alias": {"token": "letter_rsvp_token"},
+    "visas:invitation-letter": {"pk": "letter_invitation"},
+    "registration:organizer_rehearsal": {"action": ["start", "end"]},
 }
 
 

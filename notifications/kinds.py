@@ -16,8 +16,8 @@ def _labels():
 
 
 def registered_kinds():
-    """Every kind of message the apps send, sorted (each app registers its own)."""
-    return sorted(_labels)
+    """Every kind of message the apps send, sorted (each app names its own)."""
+    return sorted(_labels())
 
 
 def kind_label(kind):

@@ -166,6 +166,14 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     from config.celery import app
 
     created_database = _test_database(django_db_blocker)
+    snapshot = None
+    if not created_database:
+        # The rows migrations made (the Organizers group, the standard themes...), taken before the
+        # cluster writes, so the tests that run after this package find them again.
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            snapshot = connection.creation.serialize_db_to_string()
     smtp = SMTPServer().start()
     with django_db_blocker.unblock():
         db_url = database_url()
@@ -188,7 +196,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
             if created_database:
                 teardown_databases(created_database, verbosity=0)
             else:
-                _empty_database()
+                _empty_database(snapshot)
         smtp.stop()
         app.conf.update(saved)
         _reset_pools(app)
@@ -213,16 +221,14 @@ def _test_database(django_db_blocker):
         return setup_databases(verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set())
 
 
-def _empty_database():
-    """What a transactional test does after itself, once for the package: empty every table, then
-    bring back the rows migrations made (as they were, when the session keeps a copy)."""
+def _empty_database(snapshot):
+    """What a transactional test with a serialized rollback does after itself, once for the
+    package: empty every table, then bring back the rows there were before the cluster started."""
     from django.core.management import call_command
     from django.db import connection
 
-    serialized = getattr(connection, "_test_serialized_contents", None)
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=serialized is not None)
-    if serialized is not None:
-        connection.creation.deserialize_db_from_string(serialized)
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(snapshot)
 
 
 @pytest.fixture(autouse=True)

@@ -175,6 +175,7 @@ def test_admin_changelist_shows_counts_and_actions_go_through_services(admin_cli
 
 
 PERIODIC = {
+    "core.tasks.sweep_jobs": ("interval", 1, "minutes"),
     "notifications.tasks.sweep_outbox": ("interval", 1, "minutes"),
     "organizer.tasks.send_organizer_digest": ("crontab", "0 8", "Asia/Baku"),
     "speakers.tasks.send_invitation_reminders": ("interval", 1, "hours"),

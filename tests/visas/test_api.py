@@ -157,7 +157,7 @@ def test_arrival_information_takes_texts_per_language(organizer_api, forum):
     info = ArrivalInfo.objects.get(forum=forum)
     assert info.venue_address_en == "Baku Congress Centre"
     refused = organizer_api.patch(url, {"hotel_name": {"de": "Park Hotel"}}, format="json")
-    assert refused.status_code == 400 and refused.json()["code"] == "unknown_language"
+    assert refused.status_code == 400 and "hotel_name" in refused.json()["fields"]  # an unknown language
 
 
 # --- the speaker's passport data, by token ------------------------------------------------------

@@ -31,6 +31,7 @@ import re
 import shutil
 import socket
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -107,6 +108,16 @@ class Running:
         if not path.exists():
             return []
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def access_log_settled(self, since, at_least, timeout=10):
+        """The access log's entries after ``since``, once it holds ``at_least`` of them: nginx writes
+        a request's line after the response has left, so a client can be done a moment before it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = self.access_log()[since:]
+            if len(entries) >= at_least or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.1)
 
     def log_lines(self, name):
         lines = []

@@ -25,37 +25,39 @@ def _csrf_from(page):
 
 def test_a_session_and_csrf_token_from_one_node_work_on_the_other(cluster, organizer_user):
     web1, web2 = cluster.node("web1"), cluster.node("web2")
-    login_page = web1.get("/admin/login/")
+    login_page = web1.get("/organizer/login/")
     assert login_page.status_code == 200
     token = _csrf_from(login_page.text)
-    # The login form fetched from web1 is posted to web2, with web1's cookie and token.
+    # The sign-in form fetched from web1 is posted to web2, with web1's cookie and token.
     web2.cookies = dict(web1.cookies)
     logged_in = web2.post(
-        "/admin/login/?next=/admin/",
+        "/organizer/login/?next=/organizer/",
         data={"username": organizer_user.username, "password": "correct-horse-battery", "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{cluster.url}/admin/login/", "Origin": cluster.url},
+        headers={"Referer": f"{cluster.url}/organizer/login/", "Origin": cluster.url},
     )
     assert logged_in.status_code == 302, logged_in.text[:500]
     assert "sessionid" in web2.cookies
-    # The session written by web2 is read by web1.
+    # The session written by web2 is read by web1: the organizer's editions, not the sign-in page.
     web1.cookies = dict(web2.cookies)
-    admin = web1.get("/admin/")
-    assert admin.status_code == 200
-    assert organizer_user.username in admin.text or "logout" in admin.text.lower()
+    editions = web1.get("/organizer/")
+    assert editions.status_code == 200
+    assert 'name="password"' not in editions.text
     # A POST to web1 with a token from a page web2 rendered passes CSRF.
     web2.cookies = dict(web1.cookies)
-    page = web2.get("/admin/")
+    page = web2.get("/organizer/")
     logout = web1.post(
-        "/admin/logout/",
+        "/organizer/logout/",
         data={"csrfmiddlewaretoken": _csrf_from(page.text)},
-        headers={"Referer": f"{cluster.url}/admin/", "Origin": cluster.url},
+        headers={"Referer": f"{cluster.url}/organizer/", "Origin": cluster.url},
     )
     assert logout.status_code in (200, 302), logout.status_code
+    signed_out = web2.get("/organizer/")
+    assert signed_out.status_code == 302 and "/organizer/login/" in signed_out.headers["Location"]
     # And a forged token is refused by either node.
     refused = web2.post(
-        "/admin/login/",
+        "/organizer/login/",
         data={"username": "x", "password": "y", "csrfmiddlewaretoken": "forged" * 10},
-        headers={"Referer": f"{cluster.url}/admin/login/", "Origin": cluster.url},
+        headers={"Referer": f"{cluster.url}/organizer/login/", "Origin": cluster.url},
     )
     assert refused.status_code == 403
 

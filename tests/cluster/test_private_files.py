@@ -4,7 +4,7 @@ unreachable by URL."""
 
 import re
 
-from deploy.cluster import LOOPBACK_FIELD_KEY
+from deploy.cluster import LOOPBACK_FIELD_KEY, LOOPBACK_SECRET_KEY
 from speakers import services as speaker_services
 from tests.cluster.conftest import CLUSTER_TEST, wait_for
 from tests.factories import ForumFactory, InvitationFactory, SpeakerFactory, applicant_input, inviting_organization
@@ -47,6 +47,8 @@ def test_a_speakers_letter_and_an_organizers_private_file_are_sent_by_nginx_afte
     # Files written here land where the nodes read them, encrypted data as the nodes can read it.
     settings.PRIVATE_MEDIA_ROOT = cluster.cluster.private_root
     settings.FIELD_ENCRYPTION_KEYS = [LOOPBACK_FIELD_KEY]
+    # The letter's fingerprint is keyed from SECRET_KEY: the nodes must find the letter made here current.
+    settings.SECRET_KEY = LOOPBACK_SECRET_KEY
     forum = ForumFactory()
     organization = inviting_organization(forum)
     speaker = SpeakerFactory(country="DE")

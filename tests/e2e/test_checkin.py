@@ -57,8 +57,8 @@ def test_organizer_checks_an_attendee_in_once(live_server, page, organizer):
     page.locator("input[name=code]").fill(attendee.badge_code)
     page.get_by_role("button", name=az("Check in"), exact=True).click()
     expect(result).to_have_class("checkin-result warn")
-    first_time = registration_services.local_time(forum, attendee.checked_in_at)
-    with translation.override("az"):
+    with translation.override("az"):  # the desk's language, the month's name included
+        first_time = registration_services.local_time(forum, attendee.checked_in_at)
         expected = translation.gettext("%(name)s was already checked in at %(time)s.") % {
             "name": "Nigar Əliyeva",
             "time": first_time,

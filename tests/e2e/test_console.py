@@ -421,8 +421,11 @@ def test_the_letterhead_and_arrival_are_set_up_on_a_phone_without_the_admin(live
     expect(page.locator("[data-warning]")).to_have_count(0)
     images = page.locator("[data-signing] img.mark")
     expect(images).to_have_count(2)
-    for index in range(2):  # the private images load for the organizer
-        assert images.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+    # The private images load for the organizer (a broken one never gets a width: this times out).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-signing] img.mark')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
 
     page.get_by_role("link", name="Edit the arrival information").click()
     page.get_by_label("Venue address (Azerbaijani)").fill("Bakı Konqres Mərkəzi")

@@ -186,6 +186,14 @@ if _database_url:
     DATABASES = {"default": env.db_url_config(_database_url)}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A runaway query must not hold a web worker (and its connection) for minutes: every statement
+    # stops after this long. Set 0 for a one-off command that needs longer (a migration on a large
+    # table). Behind a pooler that refuses startup options (PgBouncer), set it on the role instead:
+    # ALTER ROLE forum SET statement_timeout = '30s' (docs/performance.md).
+    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000 if PRODUCTION else 0)
+    if _statement_timeout_ms and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={_statement_timeout_ms}".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

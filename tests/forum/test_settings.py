@@ -122,3 +122,35 @@ def test_production_sends_the_content_security_and_permissions_policies(tmp_path
     assert csp["object-src"] == csp["frame-ancestors"] == "'none'"
     assert "camera=(self)" in values["permissions"]
     assert "microphone=()" in values["permissions"]
+
+
+SHOW_CONNECTION = (
+    "import django, json; django.setup(); from django.conf import settings as s; from django.db import connection; "
+    "cursor = connection.cursor(); cursor.execute('SHOW statement_timeout'); "
+    "print(json.dumps({'timeout': cursor.fetchone()[0], 'max_age': s.DATABASES['default']['CONN_MAX_AGE'], "
+    "'health': s.DATABASES['default']['CONN_HEALTH_CHECKS']}))"
+)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("extra", "timeout"),
+    [({}, "30s"), ({"DATABASE_STATEMENT_TIMEOUT_MS": "5000"}, "5s"), ({"DATABASE_STATEMENT_TIMEOUT_MS": "0"}, "0")],
+)
+def test_production_connections_are_reused_and_every_statement_has_a_time_limit(tmp_path, extra, timeout):
+    """Checked on a real PostgreSQL connection: the server reports the limit the settings chose."""
+    import json
+
+    result = _run(["-c", SHOW_CONNECTION], {**PRODUCTION_ENV, **extra}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {"timeout": timeout, "max_age": 60, "health": True}
+
+
+@pytest.mark.postgres
+def test_development_on_postgresql_sets_no_statement_limit(tmp_path):
+    import json
+
+    result = _run(["-c", SHOW_CONNECTION], {"DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"]}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["timeout"] == "0"

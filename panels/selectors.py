@@ -130,6 +130,12 @@ def public_panels(*, forum, theme=None, day=None, room=None, language=None, q=No
     )
 
 
+def public_panel_starts(*, forum, **filters):
+    """When each panel of ``public_panels(**filters)`` starts, without loading the panels: what
+    the program's day tabs count (the page loads only the day it shows)."""
+    return list(public_panels(forum=forum, **filters).prefetch_related(None).order_by().values_list("start", flat=True))
+
+
 def program_items(*, forum, day=None, room=None):
     """The forum's breaks, lunch, ceremonies and other items that are not panels, in time order.
     They belong to the program as soon as they are placed (the edition's own visibility hides a

@@ -71,6 +71,17 @@ def days(*, forum, all_entries):
     return [{"day": day, "count": count} for day, count in counts.items()]
 
 
+def day_counts(*, forum, starts):
+    """``days`` from the panels' start times alone (aware datetimes), without the panels."""
+    tz = forum.tz
+    counts = dict.fromkeys(forum.days, 0)
+    for start in starts:
+        local = start.astimezone(tz).date()
+        if local in counts:
+            counts[local] += 1
+    return [{"day": day, "count": count} for day, count in counts.items()]
+
+
 def default_day(*, forum, day_counts, today, searching):
     """The forum's current day while it runs; when searching, the first day with a match; else the
     first day."""

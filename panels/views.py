@@ -21,6 +21,7 @@ from forum import confirm
 from forum.selectors import forum_for_visitor
 
 from . import agenda, caching, exports, printable, selectors, services, timetable
+from .entry_html import EntryWriter
 from .errors import PanelError
 from .forms import ProgramFilterForm, ProgramItemForm, SlotForm
 from .models import InfoPage, Panel, ProgramItem, ScheduleChange
@@ -99,15 +100,17 @@ def _program_context(forum, params, now):
     form = ProgramFilterForm(params, forum=forum, themes=themes, rooms=rooms)
     filters, ignored = form.lenient()
     chosen_day = filters.pop("day")
-    panels = list(selectors.public_panels(forum=forum, **filters))
-    items = list(selectors.program_items(forum=forum, room=filters["room"]))
-    moves = selectors.latest_moves(forum=forum, rooms=rooms)
-    entries = timetable.entries(forum=forum, panels=panels, items=items, moves=moves)
-    day_counts = timetable.days(forum=forum, all_entries=entries)
+    # The tabs count every day; only the day shown (and today, for "now and next") is loaded.
+    day_counts = timetable.day_counts(forum=forum, starts=selectors.public_panel_starts(forum=forum, **filters))
     searching = any(filters.values())
-    day = chosen_day or timetable.default_day(
-        forum=forum, day_counts=day_counts, today=now.astimezone(forum.tz).date(), searching=searching
-    )
+    today = now.astimezone(forum.tz).date()
+    day = chosen_day or timetable.default_day(forum=forum, day_counts=day_counts, today=today, searching=searching)
+    moves = selectors.latest_moves(forum=forum, rooms=rooms)
+    entries = []
+    for loaded_day in dict.fromkeys(d for d in (day, today if today in forum.days else None) if d is not None):
+        panels = list(selectors.public_panels(forum=forum, day=loaded_day, **filters))
+        items = list(selectors.program_items(forum=forum, day=loaded_day, room=filters["room"]))
+        entries += timetable.entries(forum=forum, panels=panels, items=items, moves=moves)
     for tab in day_counts:
         tab["url"] = _tab_url(params, tab["day"])
         tab["current"] = tab["day"] == day
@@ -129,7 +132,7 @@ def _program_context(forum, params, now):
         "days": day_counts,
         "layout": layout,
         "count": sum(1 for entry in layout["entries"] if not entry.is_item),
-        "total": len(panels),
+        "total": sum(tab["count"] for tab in day_counts),
         "filtered": searching,
         "ignored": ignored,
         "legend": [{"theme": theme, "mark": marks[theme.pk]} for theme in themes],
@@ -149,6 +152,11 @@ def _program_content(forum, params, now, personal=None):
     context = _program_context(forum, params, now)
     if personal:
         context.update(personal)
+    else:
+        # The shared copy's entries, written in Python (panels/entry_html.py): same markup, a
+        # fraction of the template engine's time on a large program.
+        write = EntryWriter(forum)
+        context["entries_html"] = mark_safe("".join(write(entry) for entry in context["layout"]["entries"]))  # noqa: S308
     return render_to_string("panels/_program_content.html", context)
 
 

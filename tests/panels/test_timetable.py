@@ -161,3 +161,7 @@ def test_the_page_shows_now_and_next_while_the_forum_runs(client):
     page = get(client, forum).content.decode()
     strip = page[page.index('class="now-next"') :][:1500]
     assert "Running now" in strip
+    # Looking at tomorrow while the forum runs: the grid shows tomorrow, the strip still today.
+    tomorrow = get(client, forum, day=(local.date() + datetime.timedelta(days=1)).isoformat()).content.decode()
+    assert "Running now" in tomorrow[tomorrow.index('class="now-next"') :][:1500]
+    assert f'id="panel-{panel.pk}"' not in tomorrow

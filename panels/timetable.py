@@ -60,19 +60,9 @@ def _order(entry):
     return (entry.start, 0 if entry.is_item else 1, room.order if room else -1, entry.obj.room_id or 0, entry.obj.pk)
 
 
-def days(*, forum, all_entries):
-    """[{"day", "count"}] for every forum day: how many panels (matching the filters) it has."""
-    counts = dict.fromkeys(forum.days, 0)
-    for entry in all_entries:
-        if entry.is_item:
-            continue
-        if entry.start.date() in counts:
-            counts[entry.start.date()] += 1
-    return [{"day": day, "count": count} for day, count in counts.items()]
-
-
 def day_counts(*, forum, starts):
-    """``days`` from the panels' start times alone (aware datetimes), without the panels."""
+    """[{"day", "count"}] for every forum day: how many panels (matching the filters) start on it,
+    from their start times alone (aware datetimes), so the panels themselves need not be loaded."""
     tz = forum.tz
     counts = dict.fromkeys(forum.days, 0)
     for start in starts:

@@ -107,7 +107,8 @@ def _program_context(forum, params, now):
     day = chosen_day or timetable.default_day(forum=forum, day_counts=day_counts, today=today, searching=searching)
     moves = selectors.latest_moves(forum=forum, rooms=rooms)
     entries = []
-    for loaded_day in dict.fromkeys(d for d in (day, today if today in forum.days else None) if d is not None):
+    loaded_days = [day] + ([today] if today in forum.days and today != day else [])
+    for loaded_day in loaded_days:
         panels = list(selectors.public_panels(forum=forum, day=loaded_day, **filters))
         items = list(selectors.program_items(forum=forum, day=loaded_day, room=filters["room"]))
         entries += timetable.entries(forum=forum, panels=panels, items=items, moves=moves)
